@@ -1,0 +1,4 @@
+"""Pure computation: arrays and plain values in and out; no database, no web.
+
+Modules here import nothing from pingan but :mod:`pingan.errors`.
+"""

@@ -1,0 +1,99 @@
+"""Settings: one typed object, read from the environment (``PINGAN_`` prefix).
+
+Nothing happens at import: call :func:`get_settings` (cached) or build a
+:class:`Settings` yourself and pass it on (``create_app(settings)``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from pingan.errors import ConfigError
+
+DEFAULT_SECRET = "change-me-demo-secret"
+DEMO_PASSWORD = "pingan-demo-2026"
+
+#: Free-flow speeds in km/h by OSM ``highway`` class and travel mode, used where a
+#: way has no usable ``maxspeed``. Urban night-time figures: a patrol car rarely
+#: reaches the posted limit on a residential street, an e-bike is capped at 25 km/h
+#: by GB 17761-2018, people walk at about 5 km/h.
+DEFAULT_SPEEDS_KMH: dict[str, dict[str, float]] = {
+    "car": {
+        "motorway": 90, "trunk": 70, "primary": 50, "secondary": 45, "tertiary": 40,
+        "unclassified": 30, "residential": 30, "living_street": 10, "service": 15,
+        "road": 30,
+    },
+    "ebike": {
+        "trunk": 25, "primary": 25, "secondary": 25, "tertiary": 25, "unclassified": 22,
+        "residential": 22, "living_street": 12, "service": 15, "road": 20, "cycleway": 22,
+        "track": 12, "path": 12, "pedestrian": 8, "footway": 8,
+    },
+    "foot": {
+        "primary": 5, "secondary": 5, "tertiary": 5, "unclassified": 5, "residential": 5,
+        "living_street": 5, "service": 5, "road": 5, "cycleway": 5, "track": 4.5,
+        "path": 4.5, "pedestrian": 5, "footway": 5, "steps": 2, "trunk": 5,
+    },
+}
+
+
+class Settings(BaseSettings):
+    """Everything pingan reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="PINGAN_", env_file=None, extra="ignore")
+
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: str = DEFAULT_SECRET
+    time_zone: str = "Asia/Shanghai"
+    default_language: str = "zh-CN"
+    demo_mode: bool = False
+    demo_password: str = DEMO_PASSWORD
+    #: Cookies only over HTTPS (turn off only for local demo on plain http).
+    secure_cookies: bool = True
+    token_ttl_hours: int = 12
+    login_max_failures: int = 5
+    login_lock_minutes: int = 10
+    #: A unit without a position report for this long is shown but not recommended.
+    position_stale_s: int = 600
+    #: Response tiers in seconds (1-3-5 minutes).
+    tiers_s: Annotated[tuple[int, ...], NoDecode] = (60, 180, 300)
+    speeds_kmh: dict[str, dict[str, float]] = Field(default_factory=lambda: DEFAULT_SPEEDS_KMH)
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "pingan.sqlite3"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def cities_dir(self) -> Path:
+        return self.data_dir / "cities"
+
+    def check_safe(self) -> None:
+        """Refuse to run outside demo mode with a default secret or demo password."""
+        if self.demo_mode:
+            return
+        if not self.secret_key or self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 16:
+            raise ConfigError(
+                "PINGAN_SECRET_KEY is missing or still the default; set a random secret "
+                "of at least 16 characters (or PINGAN_DEMO_MODE=1 for the demo)."
+            )
+        if self.demo_password == DEMO_PASSWORD:
+            raise ConfigError(
+                "PINGAN_DEMO_PASSWORD is unchanged; outside demo mode set it to a secret "
+                "value (it is used only when demo accounts are created)."
+            )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
