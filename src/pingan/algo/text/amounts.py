@@ -1,0 +1,180 @@
+"""Money amounts in yuan (5万 → 50000, 1.5万 → 15000, 两千多 → 2000, 3k, ¥800, 八百元)
+and phone numbers (mainland mobiles ``1[3-9]`` + 9 digits, landlines ``0xx-xxxxxxxx``).
+
+An amount is a number with a money marker: a unit (万, 千, k, w) or a currency word (元, 块,
+¥, RMB, yuan). "多"/"几" after a number ("两千多") keep the lower bound. When a message
+names several amounts, the largest one is the amount of the report (the loss or the value).
+Numbers that are part of phone numbers, clock times, dates or plates are not amounts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pingan.algo.text.numbers import normalize
+
+_CN_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+
+_NUMBER = r"\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+"
+_CN_AMOUNT = r"[零〇一二两三四五六七八九十百千万亿几]+"
+
+_AMOUNT_RE = re.compile(
+    r"(?:(?P<cur1>¥|￥|rmb|cny)\s*(?P<n1>" + _NUMBER + r")(?:\s*(?P<u1>万|千|k|w))?)"
+    r"|(?<![\d.])(?P<n2>" + _NUMBER + r")\s*(?P<u2>万|千|百|k|w)?(?P<more2>多|来|余)?\s*"
+    r"(?P<cur2>块钱|块|元|rmb|yuan|kuai|人民币)?"
+    r"|(?P<cn>" + _CN_AMOUNT + r")(?P<more3>多|来|余)?\s*(?P<cur3>块钱|块|元|人民币)?",
+    re.IGNORECASE,
+)
+_PHONE_RE = re.compile(
+    r"(?<!\d)(?:\+?86[\s-]?)?(?P<mobile>1[3-9]\d(?:[\s-]?\d{4}){2})(?!\d)"
+    r"|(?<!\d)(?P<landline>0\d{2,3}-?\d{7,8})(?!\d)"
+)
+_MONEY_CONTEXT = re.compile(
+    r"(?:骗|转|付|赔|损失|价值|花了|买的|借|贷|充|押金|工资|交了|打了|给了|lost|paid)"
+)
+_AMOUNT_END = ("", "，", ",", "。", " ", "的", "啊", "呢")
+
+
+def _cn_to_int(token: str) -> int | None:
+    """Chinese numeral (up to 亿) to int; colloquial tails count: 三千五 → 3500, 一万二 → 12000."""
+    if not token:
+        return None
+    total = 0
+    section = 0
+    digit: int | None = None
+    last_unit = 0
+    if token.startswith("几"):
+        return None
+    for ch in token:
+        if ch == "几":
+            digit = 0
+        elif ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch in ("万", "亿"):
+            unit = _CN_UNITS[ch]
+            section += digit or 0
+            total = (total + (section or 1)) * unit
+            section, digit = 0, None
+            last_unit = unit
+        elif ch in _CN_UNITS:
+            unit = _CN_UNITS[ch]
+            section += (1 if digit is None else digit) * unit
+            digit = None
+            last_unit = unit
+        else:
+            return None
+    if digit is not None:
+        if last_unit >= 10 and len(token) >= 2 and token[-2] in _CN_UNITS:
+            digit *= last_unit // 10  # 三千五 = 3500, 一万二 = 12000
+        section += digit
+    return total + section
+
+
+def find_amounts(text: str) -> list[int]:
+    """All money amounts in a message, in yuan, in reading order.
+
+    Parameters
+    ----------
+    text
+        The message.
+
+    Returns
+    -------
+    list of int
+        Amounts in yuan.
+
+    Examples
+    --------
+    >>> find_amounts("被骗了1.5万，之前还转了两千多")
+    [15000, 2000]
+    """
+    norm = normalize(text)
+    masked = _PHONE_RE.sub(lambda m: "#" * len(m.group(0)), norm)
+    out: list[int] = []
+    for m in _AMOUNT_RE.finditer(masked):
+        if m.group("n1"):
+            value = float(m.group("n1").replace(",", ""))
+            unit = (m.group("u1") or "").lower()
+        elif m.group("n2"):
+            unit = (m.group("u2") or "").lower()
+            cur = m.group("cur2")
+            if not cur and unit not in ("万", "k", "w", "千"):
+                context = masked[max(0, m.start() - 8) : m.end() + 4]
+                if not (m.group("more2") and _MONEY_CONTEXT.search(context)):
+                    continue
+            after = masked[m.end() : m.end() + 1]
+            if unit in ("k",) and after.isalpha() and after.isascii():
+                continue
+            if not cur and unit == "千" and after in "米克瓦卡":
+                continue
+            raw = m.group("n2").replace(",", "")
+            value = float(raw)
+            before = masked[max(0, m.start() - 1) : m.start()]
+            if before in ("-", ":", "/"):
+                continue
+        else:
+            token = m.group("cn")
+            cur = m.group("cur3")
+            if not any(u in token for u in "百千万亿") and not cur:
+                continue
+            if not cur and not any(u in token for u in "千万亿"):
+                continue
+            if not cur and len(token) == 1:
+                continue
+            parsed = _cn_to_int(token)
+            if parsed is None:
+                continue
+            # 三千米, 一万步: a bare numeral needs money words nearby
+            context = masked[max(0, m.start() - 8) : m.end() + 4]
+            if (
+                not cur
+                and not _MONEY_CONTEXT.search(context)
+                and masked[m.end() : m.end() + 1] not in _AMOUNT_END
+            ):
+                continue
+            out.append(parsed)
+            continue
+        factor = {"万": 10_000, "w": 10_000, "千": 1000, "k": 1000, "百": 100}.get(unit, 1)
+        out.append(round(value * factor))
+    return out
+
+
+def find_amount_yuan(text: str) -> int | None:
+    """The amount of the report in yuan: the largest amount named, or None."""
+    amounts = [a for a in find_amounts(text) if a > 0]
+    return max(amounts) if amounts else None
+
+
+def find_phones(text: str) -> list[str]:
+    """Phone numbers in a message, digits only (landlines keep their dash), in reading order.
+
+    Examples
+    --------
+    >>> find_phones("联系我13900001111或者0571-88880000")
+    ['13900001111', '0571-88880000']
+    """
+    norm = normalize(text)
+    out: list[str] = []
+    for m in _PHONE_RE.finditer(norm):
+        if m.group("mobile"):
+            phone = re.sub(r"[\s-]", "", m.group("mobile"))
+        else:
+            raw = m.group("landline")
+            phone = raw if "-" in raw else f"{raw[:-8]}-{raw[-8:]}" if len(raw) >= 11 else raw
+        if phone not in out:
+            out.append(phone)
+    return out

@@ -1,0 +1,176 @@
+"""``extract_report``: a message and its time in, a structured report out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pingan.algo.text.amounts import find_amount_yuan, find_phones
+from pingan.algo.text.classify import classify
+from pingan.algo.text.items import Item, find_items
+from pingan.algo.text.places import PlaceSpan, find_place
+from pingan.algo.text.times import TimeInterval, resolve_time
+from pingan.errors import InvalidInput
+
+#: Longest message accepted, in characters (a chat message's limit).
+MAX_TEXT_CHARS = 10_000
+
+#: Types whose items are property taken from the reporter.
+_PROPERTY_TYPES = frozenset(
+    {
+        "theft.ebike",
+        "theft.bicycle",
+        "theft.phone",
+        "theft.burglary",
+        "theft.vehicle",
+        "theft.other",
+        "robbery",
+    }
+)
+
+
+@dataclass(frozen=True)
+class GeoHit:
+    """A geocoded place: WGS84 degrees and a 0–1 confidence."""
+
+    lat: float
+    lon: float
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What a message says about an incident.
+
+    Attributes
+    ----------
+    type
+        Incident type (see :data:`pingan.algo.text.lexicon.INCIDENT_TYPES`); ``"other"`` for
+        chatter.
+    fraud_type
+        One of the ten fraud types when ``type == "fraud"``, else None.
+    is_report
+        False for chatter (thanks, greetings, questions, notices, adverts).
+    time
+        When it happened, or None when the words do not say.
+    place
+        Place text as written (锦绣花园3栋), or None.
+    location
+        (lat, lon) in degrees from the caller's geocoder, or None.
+    geocode_confidence
+        0–1 confidence of ``location`` (0 when there is none).
+    items
+        Property taken (only for theft and robbery).
+    amount_yuan
+        Money amount named (loss or value), in yuan, or None.
+    phones
+        Phone numbers named.
+    type_confidence
+        0–1 share of the winning type's score.
+    """
+
+    type: str
+    fraud_type: str | None
+    is_report: bool
+    time: TimeInterval | None
+    place: str | None
+    location: tuple[float, float] | None
+    geocode_confidence: float
+    items: tuple[Item, ...]
+    amount_yuan: int | None
+    phones: tuple[str, ...]
+    type_confidence: float
+    scores: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI/API JSON object (times in ISO 8601 with their offset)."""
+        return {
+            "type": self.type,
+            "fraud_type": self.fraud_type,
+            "is_report": self.is_report,
+            "time": None
+            if self.time is None
+            else {"start": self.time.start.isoformat(), "end": self.time.end.isoformat()},
+            "place": self.place,
+            "location": None
+            if self.location is None
+            else {"lat": self.location[0], "lon": self.location[1]},
+            "items": [
+                {"kind": i.kind, "brand": i.brand, "colour": i.colour, "count": i.count}
+                for i in self.items
+            ],
+            "amount_yuan": self.amount_yuan,
+            "phones": list(self.phones),
+        }
+
+
+def extract_report(
+    text: str,
+    sent_at: datetime,
+    *,
+    tz: str = "Asia/Shanghai",
+    geocode: Callable[[str], GeoHit | None] | None = None,
+    find_places: Callable[[str], list[PlaceSpan]] | None = None,
+) -> Extraction:
+    """Extract type, time, place, property, amount and phones from one message.
+
+    Parameters
+    ----------
+    text
+        The message (Chinese or English, up to :data:`MAX_TEXT_CHARS` characters).
+    sent_at
+        When it was sent (timezone-aware); relative words resolve against it, in ``tz``.
+    tz
+        IANA time zone of the district.
+    geocode
+        Optional: place text → :class:`GeoHit` (the city gazetteer); None leaves
+        ``location`` empty.
+    find_places
+        Optional: the spans of place names the gazetteer knows in a text.
+
+    Returns
+    -------
+    Extraction
+
+    Raises
+    ------
+    InvalidInput
+        Empty or over-long text, or a time without a UTC offset.
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> at = datetime(2026, 7, 10, 21, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
+    >>> r = extract_report("我放在锦绣花园3栋楼下的电瓶车昨天夜里被人偷了，绿色的雅迪", at)
+    >>> r.type, r.place, r.items[0].brand, r.items[0].colour
+    ('theft.ebike', '锦绣花园3栋', '雅迪', 'green')
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput("the text is empty", field="text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidInput(
+            f"the text has {len(text)} characters; at most {MAX_TEXT_CHARS} are accepted",
+            field="text",
+        )
+    verdict = classify(text)
+    when = resolve_time(text, sent_at, tz=tz)
+    place = find_place(text, find_places=find_places)
+    hit = geocode(place) if geocode is not None and place is not None else None
+    items = tuple(find_items(text)) if verdict.type in _PROPERTY_TYPES else ()
+    return Extraction(
+        type=verdict.type,
+        fraud_type=verdict.fraud_type,
+        is_report=verdict.is_report,
+        time=when,
+        place=place,
+        location=None if hit is None else (hit.lat, hit.lon),
+        geocode_confidence=0.0 if hit is None else hit.confidence,
+        items=items,
+        amount_yuan=find_amount_yuan(text),
+        phones=tuple(find_phones(text)),
+        type_confidence=verdict.confidence,
+        scores=verdict.scores,
+    )

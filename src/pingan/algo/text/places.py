@@ -1,0 +1,184 @@
+"""Place text: the name of the place a message talks about (锦绣花园3栋, 水产路12号).
+
+Model
+-----
+A place is a *name* followed by a *suffix* from :data:`lexicon.PLACE_SUFFIXES` (小区, 花园,
+路, 街, 市场 …), then any *units* (3栋, 2单元, 12号, 5号楼, A座) and gates (东门, 交叉口).
+The name is grown leftwards from the suffix over jieba tokens that look like parts of a name
+(no pronouns, verbs, particles or time words), at most eight characters. Words for "near"
+(门口, 楼下, 附近, 旁边) are not part of the place. ``XX路和YY路交叉口`` is kept whole.
+Generic places of three or more characters (菜市场, 地铁站, 停车场) count without a name.
+English: "at/on/near/outside Jinxiu Garden", "Shuichan Road", optionally "Building 3".
+
+A gazetteer hook may add known names: ``find_places(text)`` returns spans of names it knows;
+they win over the spans found here where they overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pingan.algo.text.lexicon import PLACE_GATES, PLACE_SUFFIXES, PLACE_UNITS
+from pingan.algo.text.numbers import normalize
+from pingan.algo.text.segment import token_spans
+
+
+@dataclass(frozen=True)
+class PlaceSpan:
+    """A place name found in a text: ``text[start:end] == name``."""
+
+    start: int
+    end: int
+    name: str
+
+
+_SUFFIX_RE = re.compile("|".join(sorted(PLACE_SUFFIXES, key=len, reverse=True)))
+_UNITS_RE = re.compile(
+    r"(?:\s*(?:\d{1,4}|[一二三四五六七八九十]{1,3}|[A-Za-z])\s*(?:"
+    + "|".join(PLACE_UNITS)
+    + r"|楼(?![下上道梯顶里前后边]))(?![线路车口])|"
+    + "|".join(PLACE_GATES)
+    + ")+"
+)
+_STOP_CHARS = set(
+    "在的了我你他她它们把被是有就都也还又说去到从回住停放骑偷丢买看发现刚今昨晚夜点个位呢吗啊吧呀哦嗯"
+    "很太要想让给对向往着会能没不这那哪谁啥什么怎刚才"
+    "，。！？、；：,.!?;: \t\n\"'“”‘’()（）【】[]《》~…"
+)
+_STRONG_STOP_CHARS = set(
+    "我你他她它们的了在被把吗呢吧啊呀哦嗯过到去从说刚昨今晚夜偷丢看"
+    "，。！？、；：,.!?;: \t\n\"'“”‘’()（）【】[]《》~…"
+)
+_STOP_TOKENS = {"和", "与", "跟", "及", "或", "门口", "楼下", "附近", "旁边", "对面", "小偷"}
+_SINGLE_CHAR_SUFFIX_MIN_NAME = 2
+_NOT_BEFORE_LI = set("道区家车店屋院楼房间心子面层场园城梯库箱包这那哪夜")
+_MAX_NAME = 8
+_CONNECTORS = {"和", "与", "跟", "、", "/"}
+_EN_PLACE_RE = re.compile(
+    r"\b(?P<name>(?:[A-Z][a-z]+\s){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Market|Gardens?"
+    r"|Plaza|Square|Park|Community|Estate|Mall|Station|Building|Tower|Residences?|Apartments?"
+    r"|Village|Bridge))\b(?P<unit>\s(?:Building|Block|No\.?)\s?\d+)?"
+)
+_EN_BUILDING_RE = re.compile(r"\b(?:Building|Block)\s(?P<n>\d+)\s(?:of|at|in)\s$")
+
+
+def _name_like(piece: str) -> bool:
+    if not piece or piece in _STOP_TOKENS or piece.isdigit():
+        return False
+    if len(piece) == 1:
+        return piece not in _STOP_CHARS
+    return not any(ch in _STRONG_STOP_CHARS for ch in piece)
+
+
+def _candidates(text: str) -> list[PlaceSpan]:
+    spans = token_spans(text)
+    starts = {s for s, _ in spans}
+    ends = {e for _, e in spans}
+    out: list[PlaceSpan] = []
+    for m in _SUFFIX_RE.finditer(text):
+        s, e = m.start(), m.end()
+        suffix = m.group(0)
+        after = text[e : e + 1]
+        if (
+            e not in starts
+            and e != len(text)
+            and after not in "上边里旁对门附内外前后东西南北楼"
+            and not _UNITS_RE.match(text, e)
+        ):
+            continue
+        if suffix in ("路", "街") and after in ("过", "面", "人", "灯", "费", "线"):
+            continue
+        if suffix == "里" and text[s - 1 : s] in _NOT_BEFORE_LI:
+            continue
+        start = s
+        for ts, te in reversed(spans):
+            if ts >= s:
+                continue
+            piece = text[ts : min(te, s)]
+            if te < start or not _name_like(piece) or s - ts > _MAX_NAME:
+                break
+            start = ts
+        name_len = s - start
+        if name_len == 0 and len(suffix) < 3:
+            continue
+        if len(suffix) == 1 and name_len < _SINGLE_CHAR_SUFFIX_MIN_NAME:
+            continue
+        if start not in starts and start not in ends and start != 0:
+            continue
+        unit = _UNITS_RE.match(text, e)
+        end = unit.end() if unit else e
+        out.append(PlaceSpan(start, end, text[start:end]))
+    # merge overlapping candidates (a longer one that contains another wins)
+    merged: list[PlaceSpan] = []
+    for cand in sorted(out, key=lambda c: (c.start, -c.end)):
+        if merged and cand.start < merged[-1].end:
+            last = merged[-1]
+            if cand.end > last.end:
+                merged[-1] = PlaceSpan(last.start, cand.end, text[last.start : cand.end])
+            continue
+        merged.append(cand)
+    # XX路和YY路交叉口
+    joined: list[PlaceSpan] = []
+    for cand in merged:
+        if joined:
+            last = joined[-1]
+            between = text[last.end : cand.start]
+            if between in _CONNECTORS and re.search(r"(?:交叉口|路口|交界处?|口)$", cand.name):
+                joined[-1] = PlaceSpan(last.start, cand.end, text[last.start : cand.end])
+                continue
+        joined.append(cand)
+    return joined
+
+
+def find_place_spans(
+    text: str, *, find_places: Callable[[str], list[PlaceSpan]] | None = None
+) -> list[PlaceSpan]:
+    """All place names in a message, in reading order.
+
+    Parameters
+    ----------
+    text
+        The message.
+    find_places
+        Optional gazetteer hook returning the spans of place names it knows in ``text``.
+
+    Returns
+    -------
+    list of PlaceSpan
+        Non-overlapping spans.
+    """
+    norm = normalize(text)
+    found = _candidates(norm)
+    for m in _EN_PLACE_RE.finditer(norm):
+        start = m.start()
+        pre = _EN_BUILDING_RE.search(norm[max(0, start - 20) : start])
+        if pre is not None:
+            start = start - (len(norm[max(0, start - 20) : start]) - pre.start())
+        found.append(PlaceSpan(start, m.end(), norm[start : m.end()]))
+    if find_places is not None:
+        known = list(find_places(norm))
+        kept = [f for f in found if not any(k.start < f.end and f.start < k.end for k in known)]
+        extended = []
+        for k in known:
+            unit = _UNITS_RE.match(norm, k.end)
+            end = unit.end() if unit else k.end
+            extended.append(PlaceSpan(k.start, end, norm[k.start : end]))
+        found = kept + extended
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+def find_place(
+    text: str, *, find_places: Callable[[str], list[PlaceSpan]] | None = None
+) -> str | None:
+    """The place text of a message: its first place name (see :func:`find_place_spans`).
+
+    Examples
+    --------
+    >>> find_place("我放在锦绣花园3栋楼下的电瓶车昨天夜里被人偷了")
+    '锦绣花园3栋'
+    """
+    spans = find_place_spans(text, find_places=find_places)
+    return spans[0].name if spans else None
