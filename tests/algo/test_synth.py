@@ -250,3 +250,32 @@ def test_bad_input_is_rejected() -> None:
         synthesize_history([60.0], [25.0], [1.0], None, PROFILE, start=START, branching_ratio=1.0)
     with pytest.raises(InvalidInput, match="not all zero"):
         synthesize_history([60.0], [25.0], [0.0], None, PROFILE, start=START)
+
+
+def test_profile_months_and_weekdays_by_name() -> None:
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    days = ["Monday    ", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    profile = IncidentProfile.from_mapping(
+        dict(
+            FIXTURE,
+            by_month={m: (2 if m == "July" else 1) for m in months},
+            by_weekday={d: (3 if d == "Friday" else 1) for d in days},
+        )
+    )
+    assert profile.month_share is not None
+    assert profile.month_share[6] == pytest.approx(2 / 13)
+    assert profile.weekday_share is not None
+    assert profile.weekday_share[4] == pytest.approx(3 / 9)

@@ -220,7 +220,9 @@ class IncidentProfile:
         ``by_hour`` (a list of 24, or a mapping ``"0"``..``"23"``), ``by_type`` (MCI type
         → share), optional ``by_month`` (12, or ``"1"``..``"12"``), ``by_weekday`` (7,
         Monday first, or weekday names), and ``source``. ``hour``/``type``/``mci``/
-        ``month``/``weekday`` with or without a ``by_``/``_share(s)`` affix are accepted.
+        ``month``/``weekday`` with or without a ``by_``/``_share(s)`` affix are accepted;
+        months may be keyed ``"1"``..``"12"`` or by English name, weekdays by English
+        name (Monday first) or ``"0"``..``"6"``; keys are trimmed and case-insensitive.
         """
         hours = _find(data, "hour")
         types = _find(data, "type", "mci")
@@ -230,14 +232,14 @@ class IncidentProfile:
         weekday = _find(data, "weekday", "dayofweek", "day_of_week")
         source = data.get("source", "")
         return cls(
-            hour_share=_normalised(_as_list(hours, [str(h) for h in range(24)], "hour")),
+            hour_share=_normalised(_as_list(hours, _HOUR_KEYS, "hour")),
             type_share=_normalised_map(types),
             month_share=None
             if month is None
-            else _normalised(_as_list(month, [str(m) for m in range(1, 13)], "month")),
+            else _normalised(_as_list(month, _MONTH_KEYS, "month")),
             weekday_share=None
             if weekday is None
-            else _normalised(_as_list(weekday, list(calendar.day_name), "weekday")),
+            else _normalised(_as_list(weekday, _WEEKDAY_KEYS, "weekday")),
             source=source if isinstance(source, str) else json.dumps(source),
         )
 
@@ -250,16 +252,44 @@ def _find(data: Mapping[str, Any], *names: str) -> Any:
     return None
 
 
-def _as_list(value: Any, keys: Sequence[str], what: str) -> list[float]:
+def _as_list(value: Any, key_sets: Sequence[Sequence[str]], what: str) -> list[float]:
+    """Shares as a list: from a list, or from a mapping keyed by any of ``key_sets``."""
     if isinstance(value, Mapping):
-        lowered = {str(k).lower(): v for k, v in value.items()}
-        try:
-            return [float(lowered[k.lower()]) for k in keys]
-        except KeyError as exc:
-            raise InvalidInput(f"the profile lacks {what} {exc.args[0]}", field=what) from exc
+        lowered = {str(k).strip().lower(): v for k, v in value.items()}
+        for keys in key_sets:
+            if all(k.lower() in lowered for k in keys):
+                return [float(lowered[k.lower()]) for k in keys]
+        raise InvalidInput(
+            f"the profile's {what} shares lack some of {', '.join(key_sets[0])}", field=what
+        )
     if isinstance(value, Sequence) and not isinstance(value, str):
         return [float(v) for v in value]
     raise InvalidInput(f"the profile's {what} shares must be a list or a mapping", field=what)
+
+
+_HOUR_KEYS = ([str(h) for h in range(24)], [f"{h:02d}" for h in range(24)])
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH_KEYS = (
+    [str(m) for m in range(1, 13)],
+    [f"{m:02d}" for m in range(1, 13)],
+    list(_MONTH_NAMES),
+    [m[:3] for m in _MONTH_NAMES],
+)
+_WEEKDAY_KEYS = (list(_WEEKDAY_NAMES), [d[:3] for d in _WEEKDAY_NAMES], [str(d) for d in range(7)])
 
 
 def _normalised(values: Sequence[float]) -> tuple[float, ...]:
