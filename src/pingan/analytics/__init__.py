@@ -1,0 +1,1 @@
+"""Analysis of incidents: hot-spot forecasts, near repeat, series, statistics."""
