@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from pingan.errors import ConfigError
@@ -24,19 +24,49 @@ DEMO_PASSWORD = "pingan-demo-2026"
 #: by GB 17761-2018, people walk at about 5 km/h.
 DEFAULT_SPEEDS_KMH: dict[str, dict[str, float]] = {
     "car": {
-        "motorway": 90, "trunk": 70, "primary": 50, "secondary": 45, "tertiary": 40,
-        "unclassified": 30, "residential": 30, "living_street": 10, "service": 15,
+        "motorway": 90,
+        "trunk": 70,
+        "primary": 50,
+        "secondary": 45,
+        "tertiary": 40,
+        "unclassified": 30,
+        "residential": 30,
+        "living_street": 10,
+        "service": 15,
         "road": 30,
     },
     "ebike": {
-        "trunk": 25, "primary": 25, "secondary": 25, "tertiary": 25, "unclassified": 22,
-        "residential": 22, "living_street": 12, "service": 15, "road": 20, "cycleway": 22,
-        "track": 12, "path": 12, "pedestrian": 8, "footway": 8,
+        "trunk": 25,
+        "primary": 25,
+        "secondary": 25,
+        "tertiary": 25,
+        "unclassified": 22,
+        "residential": 22,
+        "living_street": 12,
+        "service": 15,
+        "road": 20,
+        "cycleway": 22,
+        "track": 12,
+        "path": 12,
+        "pedestrian": 8,
+        "footway": 8,
     },
     "foot": {
-        "primary": 5, "secondary": 5, "tertiary": 5, "unclassified": 5, "residential": 5,
-        "living_street": 5, "service": 5, "road": 5, "cycleway": 5, "track": 4.5,
-        "path": 4.5, "pedestrian": 5, "footway": 5, "steps": 2, "trunk": 5,
+        "primary": 5,
+        "secondary": 5,
+        "tertiary": 5,
+        "unclassified": 5,
+        "residential": 5,
+        "living_street": 5,
+        "service": 5,
+        "road": 5,
+        "cycleway": 5,
+        "track": 4.5,
+        "path": 4.5,
+        "pedestrian": 5,
+        "footway": 5,
+        "steps": 2,
+        "trunk": 5,
     },
 }
 
@@ -63,6 +93,18 @@ class Settings(BaseSettings):
     #: Response tiers in seconds (1-3-5 minutes).
     tiers_s: Annotated[tuple[int, ...], NoDecode] = (60, 180, 300)
     speeds_kmh: dict[str, dict[str, float]] = Field(default_factory=lambda: DEFAULT_SPEEDS_KMH)
+
+    @field_validator("tiers_s", mode="before")
+    @classmethod
+    def _parse_tiers(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return tuple(int(part) for part in value.split(",") if part.strip())
+            except ValueError:
+                raise ValueError(
+                    "tiers must be seconds separated by commas, e.g. 60,180,300"
+                ) from None
+        return value
 
     @property
     def sqlite_path(self) -> Path:

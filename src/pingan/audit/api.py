@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, Query
+
+from pingan.audit import service
+from pingan.audit.schemas import AuditEventRead, ChainRead
+from pingan.web.deps import SessionDep, authorized
+
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+
+
+@router.get("", response_model=list[AuditEventRead])
+def list_events(
+    caller: authorized("audit", "read"),
+    db_session: SessionDep,
+    limit: int = Query(100, ge=1, le=1000),
+    before_seq: int | None = Query(None, ge=1),
+    action: str | None = Query(None, max_length=64),
+) -> list:
+    service.record(db_session, action="audit.read", object_type="audit", principal=caller)
+    return service.list_events(db_session, limit=limit, before_seq=before_seq, action=action)
+
+
+@router.get("/verify", response_model=ChainRead)
+def verify(caller: authorized("audit", "read"), db_session: SessionDep) -> ChainRead:
+    report = service.verify_chain(db_session)
+    return ChainRead(**asdict(report))

@@ -1,0 +1,1 @@
+"""Users, roles granted on jurisdiction subtrees, tokens and the authorisation policy."""

@@ -1,0 +1,95 @@
+"""Who is calling, and the one check every read and write goes through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_, select
+
+from pingan.auth.models import Role
+from pingan.auth.policy import Scope, find_rule
+from pingan.errors import Forbidden, NotFound
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    jurisdiction_id: int
+    jurisdiction_path: str
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller with the roles they hold and where."""
+
+    user_id: int
+    username: str
+    grants: tuple[Grant, ...]
+    client_addr: str | None = None
+    language: str | None = None
+    token_id: int | None = field(default=None, compare=False)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(g.role for g in self.grants)
+
+    def matching_grants(self, resource: str, action: str) -> list[tuple[Grant, Scope]]:
+        rule = find_rule(resource, action)
+        if rule is None:
+            return []
+        return [(g, rule.scope) for g in self.grants if g.role in rule.roles]
+
+    def require(self, resource: str, action: str) -> None:
+        """Deny unless some role of the caller may do ``action`` on ``resource`` somewhere."""
+        if not self.matching_grants(resource, action):
+            raise Forbidden(f"your roles do not allow {action} on {resource}")
+
+    def can(
+        self, resource: str, action: str, record_path: str, owner_id: int | None = None
+    ) -> bool:
+        for grant, scope in self.matching_grants(resource, action):
+            if not record_path.startswith(grant.jurisdiction_path):
+                continue
+            if scope is Scope.own and owner_id != self.user_id:
+                continue
+            return True
+        return False
+
+    def check(
+        self, resource: str, action: str, record_path: str, owner_id: int | None = None
+    ) -> None:
+        """Raise :class:`NotFound` (never 403) when the record is out of the caller's reach."""
+        if not self.can(resource, action, record_path, owner_id):
+            raise NotFound(f"no such {resource}")
+
+    def role_for(self, resource: str, action: str, record_path: str) -> Role | None:
+        for grant, _scope in self.matching_grants(resource, action):
+            if record_path.startswith(grant.jurisdiction_path):
+                return grant.role
+        return None
+
+    def primary_role(self) -> str:
+        return self.grants[0].role.value if self.grants else "none"
+
+    def visible_clause(
+        self,
+        resource: str,
+        action: str,
+        path_column: Any,
+        owner_column: Any | None = None,
+    ) -> ColumnElement[bool]:
+        """A WHERE clause that keeps only rows whose jurisdiction path the caller may reach."""
+        clauses: list[ColumnElement[bool]] = []
+        for grant, scope in self.matching_grants(resource, action):
+            in_tree = path_column.startswith(grant.jurisdiction_path, autoescape=True)
+            if scope is Scope.own:
+                if owner_column is None:
+                    continue
+                clauses.append(and_(in_tree, owner_column == self.user_id))
+            else:
+                clauses.append(in_tree)
+        return or_(*clauses) if clauses else false()
+
+
+__all__ = ["Grant", "Principal", "select"]

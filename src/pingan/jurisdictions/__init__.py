@@ -1,0 +1,1 @@
+"""Jurisdictions: bureau → sub-bureau → police station → community/grid (辖区)."""

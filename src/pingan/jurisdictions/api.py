@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from pingan.audit import service as audit
+from pingan.jurisdictions import service
+from pingan.jurisdictions.schemas import JurisdictionCreate, JurisdictionRead
+from pingan.web.deps import SessionDep, authorized
+
+router = APIRouter(prefix="/api/v1/jurisdictions", tags=["jurisdictions"])
+
+
+@router.get("", response_model=list[JurisdictionRead])
+def list_jurisdictions(caller: authorized("jurisdiction", "read"), db_session: SessionDep) -> list:
+    paths = [g.jurisdiction_path for g, _ in caller.matching_grants("jurisdiction", "read")]
+    return service.list_subtree(db_session, paths)
+
+
+@router.get("/{code}", response_model=JurisdictionRead)
+def get_jurisdiction(code: str, caller: authorized("jurisdiction", "read"), db_session: SessionDep):  # type: ignore[no-untyped-def]
+    node = service.get_by_code(db_session, code)
+    caller.check("jurisdiction", "read", node.path)
+    return node
+
+
+@router.post("", response_model=JurisdictionRead, status_code=201)
+def create_jurisdiction(
+    body: JurisdictionCreate, caller: authorized("jurisdiction", "write"), db_session: SessionDep
+):  # type: ignore[no-untyped-def]
+    if body.parent_code:
+        parent = service.get_by_code(db_session, body.parent_code)
+        caller.check("jurisdiction", "write", parent.path)
+    else:
+        caller.check("jurisdiction", "write", "/")
+    node = service.create(db_session, body)
+    audit.record(
+        db_session,
+        action="jurisdiction.create",
+        object_type="jurisdiction",
+        object_id=node.id,
+        principal=caller,
+        jurisdiction_id=node.id,
+    )
+    return node

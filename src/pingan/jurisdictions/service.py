@@ -1,0 +1,174 @@
+"""Use cases on the jurisdiction tree: create, look up, subtree checks, import."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from shapely.geometry import shape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pingan.errors import InvalidInput, NotFound
+from pingan.jurisdictions.models import LEVEL_ORDER, Jurisdiction, Level
+from pingan.jurisdictions.schemas import JurisdictionCreate
+
+
+def get_by_code(db_session: Session, code: str) -> Jurisdiction:
+    found = db_session.scalar(select(Jurisdiction).where(Jurisdiction.code == code))
+    if found is None:
+        raise NotFound(f"no jurisdiction with code {code!r}", field="jurisdiction")
+    return found
+
+
+def get(db_session: Session, jurisdiction_id: int) -> Jurisdiction:
+    found = db_session.get(Jurisdiction, jurisdiction_id)
+    if found is None:
+        raise NotFound(f"no jurisdiction {jurisdiction_id}")
+    return found
+
+
+def is_within(inner_path: str, outer_path: str) -> bool:
+    """True when the node with ``inner_path`` lies in the subtree rooted at ``outer_path``."""
+    return inner_path.startswith(outer_path)
+
+
+def _check_boundary(boundary: dict | None, field: str) -> str | None:
+    if boundary is None:
+        return None
+    try:
+        geometry = shape(boundary)
+    except Exception as exc:  # shapely raises several types for bad GeoJSON
+        raise InvalidInput(f"boundary is not valid GeoJSON: {exc}", field=field) from None
+    if geometry.geom_type not in ("Polygon", "MultiPolygon") or not geometry.is_valid:
+        raise InvalidInput("boundary must be a valid Polygon or MultiPolygon", field=field)
+    return json.dumps(boundary, ensure_ascii=False)
+
+
+def create(
+    db_session: Session, data: JurisdictionCreate, *, field_prefix: str = "body"
+) -> Jurisdiction:
+    """Add one node under its parent; the level must sit below the parent's level."""
+    if db_session.scalar(select(Jurisdiction.id).where(Jurisdiction.code == data.code)):
+        raise InvalidInput(f"code {data.code!r} is already used", field=f"{field_prefix}.code")
+    parent = None
+    if data.parent_code:
+        parent = db_session.scalar(
+            select(Jurisdiction).where(Jurisdiction.code == data.parent_code)
+        )
+        if parent is None:
+            raise InvalidInput(
+                f"parent {data.parent_code!r} does not exist", field=f"{field_prefix}.parent_code"
+            )
+        if LEVEL_ORDER.index(data.level) <= LEVEL_ORDER.index(parent.level):
+            raise InvalidInput(
+                f"a {data.level.value} cannot sit under a {parent.level.value}",
+                field=f"{field_prefix}.level",
+            )
+    node = Jurisdiction(
+        code=data.code,
+        parent_id=parent.id if parent else None,
+        level=data.level,
+        name_zh=data.name_zh,
+        name_en=data.name_en,
+        boundary=_check_boundary(data.boundary, f"{field_prefix}.boundary"),
+    )
+    db_session.add(node)
+    db_session.flush()
+    node.path = f"{parent.path if parent else '/'}{node.id}/"
+    db_session.flush()
+    return node
+
+
+def list_subtree(db_session: Session, root_paths: Sequence[str]) -> list[Jurisdiction]:
+    nodes = db_session.scalars(select(Jurisdiction).order_by(Jurisdiction.path)).all()
+    return [n for n in nodes if any(n.path.startswith(p) for p in root_paths)]
+
+
+def _rows_from_csv(text: str) -> list[tuple[str, dict]]:
+    reader = csv.DictReader(io.StringIO(text))
+    required = {"code", "level", "name_zh"}
+    missing = required - set(reader.fieldnames or [])
+    if missing:
+        raise InvalidInput(
+            f"CSV header lacks column(s): {', '.join(sorted(missing))}", field="line 1"
+        )
+    rows = []
+    for line_no, row in enumerate(reader, start=2):
+        boundary = row.get("boundary") or None
+        rows.append(
+            (
+                f"line {line_no}",
+                {
+                    "code": (row.get("code") or "").strip(),
+                    "parent_code": (row.get("parent_code") or "").strip() or None,
+                    "level": (row.get("level") or "").strip(),
+                    "name_zh": (row.get("name_zh") or "").strip(),
+                    "name_en": (row.get("name_en") or "").strip(),
+                    "boundary": json.loads(boundary) if boundary else None,
+                },
+            )
+        )
+    return rows
+
+
+def _rows_from_geojson(text: str) -> list[tuple[str, dict]]:
+    try:
+        collection = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"not JSON: {exc.msg} at line {exc.lineno}", field="file") from None
+    rows = []
+    for index, feature in enumerate(collection.get("features", []), start=1):
+        props = feature.get("properties") or {}
+        rows.append(
+            (
+                f"feature {index}",
+                {
+                    "code": str(props.get("code", "")),
+                    "parent_code": props.get("parent_code") or None,
+                    "level": props.get("level", ""),
+                    "name_zh": props.get("name_zh", ""),
+                    "name_en": props.get("name_en", ""),
+                    "boundary": feature.get("geometry"),
+                },
+            )
+        )
+    return rows
+
+
+def import_file(db_session: Session, path: Path) -> list[Jurisdiction]:
+    """Import a CSV (code, parent_code, level, name_zh, name_en[, boundary]) or GeoJSON file.
+
+    All-or-nothing: the caller's transaction is rolled back on the first bad row,
+    whose line (or feature number) the error names. Parents must come before children.
+    """
+    from pydantic import ValidationError
+
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such file", field="file")
+    text = path.read_text(encoding="utf-8-sig")
+    is_geojson = path.suffix.lower() in (".geojson", ".json")
+    rows = _rows_from_geojson(text) if is_geojson else _rows_from_csv(text)
+    created = []
+    for where, raw in rows:
+        try:
+            data = JurisdictionCreate.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            column = ".".join(str(p) for p in first["loc"])
+            raise InvalidInput(
+                f"{path.name}, {where}, column {column}: {first['msg']}", field=where
+            ) from None
+        try:
+            created.append(create(db_session, data, field_prefix=where))
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path.name}, {where}: {exc.message}", field=exc.field) from None
+    return created
+
+
+def ensure_level(node: Jurisdiction, *levels: Level) -> None:
+    if node.level not in levels:
+        raise InvalidInput(f"{node.code} is a {node.level.value}, expected {'/'.join(levels)}")

@@ -1,0 +1,52 @@
+"""The FastAPI application: ``create_app(settings)`` wires storage, routers, pages."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from pingan import __version__
+from pingan.config import Settings
+from pingan.db import make_engine, make_session_factory
+from pingan.web.errors import install_error_handlers
+
+#: Routers mounted on the app, as "module:attribute". Each capability adds its own.
+ROUTERS: tuple[str, ...] = (
+    "pingan.auth.api:router",
+    "pingan.auth.api:users_router",
+    "pingan.jurisdictions.api:router",
+    "pingan.audit.api:router",
+    "pingan.web.pages:router",
+)
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app for ``settings``; refuses unsafe settings outside demo mode."""
+    settings.check_safe()
+    engine = make_engine(settings.effective_database_url)
+    app = FastAPI(
+        title="pingan 平安",
+        version=__version__,
+        description="Public-safety operations for a police district and its community.",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    install_error_handlers(app)
+    for target in ROUTERS:
+        module_name, _, attribute = target.partition(":")
+        app.include_router(getattr(importlib.import_module(module_name), attribute))
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

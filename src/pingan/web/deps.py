@@ -1,0 +1,122 @@
+"""Dependencies shared by every router: the session, the caller, the policy check.
+
+``SessionDep`` gives one session per request, committed when the route returns
+and rolled back when it raises. ``Authorize("incident", "read")`` is the one
+deny-by-default gate: it authenticates the caller (bearer token, or cookie session
+with CSRF protection on unsafe methods) and refuses roles the policy does not name;
+record-level checks go through :meth:`Principal.check`, which answers 404.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from pingan.auth import service as auth
+from pingan.auth.principal import Principal
+from pingan.config import Settings
+from pingan.errors import Forbidden, PinganError, Unauthenticated
+
+SESSION_COOKIE = "pingan_session"
+CSRF_COOKIE = "pingan_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except PinganError:
+        # Failures that were recorded on purpose (failed logins, audit of denials)
+        # are committed by the route before it raises; everything else rolls back.
+        session.rollback()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def client_addr(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+async def _csrf_value(request: Request) -> str | None:
+    value = request.headers.get(CSRF_HEADER)
+    if value:
+        return value
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        field = form.get("csrf_token")
+        return field if isinstance(field, str) else None
+    return None
+
+
+async def optional_principal(request: Request, db_session: SessionDep) -> Principal | None:
+    token = _bearer(request)
+    from_cookie = False
+    if token is None:
+        token = request.cookies.get(SESSION_COOKIE)
+        from_cookie = token is not None
+    if not token:
+        return None
+    principal, row = auth.authenticate(db_session, token, client_addr=client_addr(request))
+    if from_cookie and request.method not in SAFE_METHODS:
+        sent = await _csrf_value(request)
+        if not sent or not row.csrf_token or not hmac.compare_digest(sent, row.csrf_token):
+            raise Forbidden("missing or wrong CSRF token")
+    return principal
+
+
+async def current_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    if principal is None:
+        raise Unauthenticated("log in first (bearer token or session cookie)")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+OptionalPrincipalDep = Annotated[Principal | None, Depends(optional_principal)]
+
+
+class Authorize:
+    """Deny unless the caller holds a role the policy allows for (resource, action)."""
+
+    def __init__(self, resource: str, action: str) -> None:
+        self.resource = resource
+        self.action = action
+
+    async def __call__(self, principal: PrincipalDep) -> Principal:
+        principal.require(self.resource, self.action)
+        return principal
+
+
+def authorized(resource: str, action: str) -> type[Principal]:
+    """``Annotated`` alias: ``caller: authorized("incident", "read")``."""
+    return Annotated[Principal, Depends(Authorize(resource, action))]  # type: ignore[return-value]

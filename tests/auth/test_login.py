@@ -1,0 +1,94 @@
+"""Logins, lock-out, tokens, cookie sessions with CSRF, and password changes."""
+
+from __future__ import annotations
+
+from pingan.config import Settings
+from support.app import seeded_client, token_for
+
+
+def _login(client, username: str, password: str):
+    return client.post("/api/v1/auth/token", json={"username": username, "password": password})
+
+
+def test_five_bad_logins_lock_the_account(settings: Settings) -> None:
+    client = seeded_client(settings)
+    for _ in range(4):
+        assert _login(client, "officer_a", "wrong-password").status_code == 401
+    fifth = _login(client, "officer_a", "wrong-password")
+    assert fifth.status_code == 401
+    # now even the right password is refused, with the reason
+    locked = _login(client, "officer_a", settings.demo_password)
+    assert locked.status_code == 423
+    assert "locked" in locked.json()["detail"]
+    # other accounts are unaffected
+    assert _login(client, "chief_a", settings.demo_password).status_code == 200
+
+
+def test_four_bad_logins_then_good_one_resets_the_count(settings: Settings) -> None:
+    client = seeded_client(settings)
+    for _ in range(4):
+        _login(client, "officer_a", "nope-nope-nope")
+    assert _login(client, "officer_a", settings.demo_password).status_code == 200
+    for _ in range(4):
+        _login(client, "officer_a", "nope-nope-nope")
+    assert _login(client, "officer_a", settings.demo_password).status_code == 200
+
+
+def test_logout_revokes_the_token(settings: Settings) -> None:
+    client = seeded_client(settings)
+    headers = token_for(client, settings, "chief_a")
+    assert client.get("/api/v1/auth/me", headers=headers).json()["username"] == "chief_a"
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+
+
+def test_password_change_revokes_every_token(settings: Settings) -> None:
+    client = seeded_client(settings)
+    first = token_for(client, settings, "analyst")
+    second = token_for(client, settings, "analyst")
+    change = client.post(
+        "/api/v1/auth/password",
+        headers=first,
+        json={"old_password": settings.demo_password, "new_password": "a-new-long-password"},
+    )
+    assert change.status_code == 204
+    assert client.get("/api/v1/auth/me", headers=second).status_code == 401
+    assert _login(client, "analyst", settings.demo_password).status_code == 401
+    assert _login(client, "analyst", "a-new-long-password").status_code == 200
+
+
+def test_cookie_session_needs_csrf_token_for_writes(settings: Settings) -> None:
+    client = seeded_client(settings)
+    page = client.post(
+        "/login",
+        data={"username": "admin", "password": settings.demo_password},
+        follow_redirects=False,
+    )
+    assert page.status_code == 303
+    assert client.cookies.get("pingan_session")
+    csrf = client.cookies.get("pingan_csrf")
+    body = {
+        "code": "grid-a3",
+        "parent_code": "station-a",
+        "level": "grid",
+        "name_zh": "东街第三网格",
+    }
+    refused = client.post("/api/v1/jurisdictions", json=body)
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["detail"]
+    accepted = client.post("/api/v1/jurisdictions", json=body, headers={"X-CSRF-Token": csrf})
+    assert accepted.status_code == 201, accepted.text
+
+
+def test_passwords_are_stored_as_argon2id(settings: Settings) -> None:
+    from sqlalchemy import select
+
+    from pingan.auth.models import User
+    from pingan.db import make_engine, make_session_factory
+
+    seeded_client(settings)
+    session = make_session_factory(make_engine(settings.effective_database_url))()
+    stored = session.scalar(select(User.password_hash).where(User.username == "admin"))
+    session.close()
+    assert stored.startswith("$argon2id$")
+    assert settings.demo_password not in stored
