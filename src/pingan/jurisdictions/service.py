@@ -172,3 +172,22 @@ def import_file(db_session: Session, path: Path) -> list[Jurisdiction]:
 def ensure_level(node: Jurisdiction, *levels: Level) -> None:
     if node.level not in levels:
         raise InvalidInput(f"{node.code} is a {node.level.value}, expected {'/'.join(levels)}")
+
+
+def jurisdiction_for_point(db_session: Session, lat: float, lon: float) -> Jurisdiction | None:
+    """The deepest jurisdiction whose boundary contains the point (lon/lat), if any."""
+    from shapely.geometry import Point
+
+    point = Point(lon, lat)
+    best: Jurisdiction | None = None
+    rows = db_session.scalars(select(Jurisdiction).where(Jurisdiction.boundary.is_not(None)))
+    for node in rows:
+        if node.boundary and shape(json.loads(node.boundary)).covers(point):
+            if best is None or node.path.count("/") > best.path.count("/"):
+                best = node
+    return best
+
+
+def set_boundary(db_session: Session, node: Jurisdiction, boundary: dict) -> None:
+    node.boundary = _check_boundary(boundary, "boundary")
+    db_session.flush()
