@@ -1,0 +1,1 @@
+"""City: road networks, places and the gazetteer of an imported OSM extract."""
