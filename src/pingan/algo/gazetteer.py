@@ -14,8 +14,8 @@ after normalisation (NFKC, accents removed, case folded, punctuation as spaces),
   0.6 when only a nearby number on the same street is, and 0.5 when the street has no
   numbers (the street's middle is returned, kind ``"street"``).
 
-Reverse geocoding answers ``"street, nearest place"`` from KD-trees over street
-vertices and places in a local metric projection.
+Reverse geocoding answers ``"street, nearest place"`` from KD-trees (in a local
+metric projection) over street vertices and address points, and over named places.
 """
 
 from __future__ import annotations
@@ -189,9 +189,13 @@ class Gazetteer:
         all_lon = np.concatenate([self._pt_lon, [p[5] for p in places]])
         self._lat0 = float(np.mean(all_lat)) if all_lat.size else 0.0
         self._lon0 = float(np.mean(all_lon)) if all_lon.size else 0.0
-        self._street_tree = (
-            cKDTree(self._xy(self._pt_lat, self._pt_lon)) if self._pt_lat.size else None
+        # Reverse geocoding looks at street vertices and address points alike.
+        self._rev_street = np.concatenate(
+            [self._pt_street, np.array([a[0] for a in addresses], dtype=np.int64)]
         )
+        rev_lat = np.concatenate([self._pt_lat, [a[2] for a in addresses]])
+        rev_lon = np.concatenate([self._pt_lon, [a[3] for a in addresses]])
+        self._street_tree = cKDTree(self._xy(rev_lat, rev_lon)) if rev_lat.size else None
         named = [i for i, p in enumerate(places) if p[0] or p[1] or p[2]]
         self._named_places = np.array(named, dtype=np.int64)
         self._place_tree = (
@@ -312,6 +316,7 @@ class Gazetteer:
         pt_lat = list(s_lat[keep])
         pt_lon = list(s_lon[keep])
 
+        n_road_streets = len(streets)
         a_lat = np.asarray(addr_lat, dtype=np.float64)
         a_lon = np.asarray(addr_lon, dtype=np.float64)
         if not (len(addr_street) == len(addr_housenumber) == a_lat.shape[0] == a_lon.shape[0]):
@@ -324,12 +329,13 @@ class Gazetteer:
             if not key or not _number_key(number):
                 continue
             if key not in index:
-                # A street known only from its addresses: its addresses are its points.
                 index[key] = len(streets)
                 streets.append((street, "", ""))
-            pt_street.append(index[key])
-            pt_lat.append(float(lat))
-            pt_lon.append(float(lon))
+            if index[key] >= n_road_streets:
+                # A street known only from its addresses: its addresses are its points.
+                pt_street.append(index[key])
+                pt_lat.append(float(lat))
+                pt_lon.append(float(lon))
             addresses.append((index[key], number, float(lat), float(lon)))
 
         p_lat = np.asarray(place_lat, dtype=np.float64)
@@ -610,7 +616,7 @@ class Gazetteer:
         query = self._xy([lat], [lon])
         if self._street_tree is not None:
             _, k = self._street_tree.query(query[0])
-            names = self._streets[int(self._pt_street[int(k)])]
+            names = self._streets[int(self._rev_street[int(k)])]
             parts.append(names[pick] or names[0])
         if self._place_tree is not None:
             _, k = self._place_tree.query(query[0])

@@ -226,6 +226,7 @@ def _read(path: Path, report: Callable[[str, float], None]) -> OsmExtract:
     report("reading relations", 0.0)
     # Multipolygon relations that are places or addresses, with their member ways.
     relations: list[tuple[int, list[int], dict[str, str]]] = []
+    rel: Any  # pyosmium's stubs type iterated objects as a union of all kinds
     for rel in osmium.FileProcessor(str(path), osmium.osm.RELATION).with_filter(
         osmium.filter.KeyFilter(*_WAY_KEYS[1:])
     ):
@@ -247,6 +248,7 @@ def _read(path: Path, report: Callable[[str, float], None]) -> OsmExtract:
     ways = osmium.FileProcessor(str(path), osmium.osm.WAY)
     if not member_ways:
         ways = ways.with_filter(osmium.filter.KeyFilter(*_WAY_KEYS))
+    way: Any
     for way in ways:
         tags = way.tags
         refs = [n.ref for n in way.nodes]
@@ -278,6 +280,7 @@ def _read(path: Path, report: Callable[[str, float], None]) -> OsmExtract:
     report("reading nodes", 0.0)
     step = max(len(needed) // 50, 1)
     seen = 0
+    node: Any
     for node in osmium.FileProcessor(str(path), osmium.osm.NODE):
         node_id = node.id
         if node_id in needed:
