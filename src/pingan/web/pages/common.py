@@ -1,0 +1,171 @@
+"""What every page shares: the template environment, the caller, the language, navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from pingan.auth.principal import Principal
+from pingan.config import Settings
+from pingan.errors import Unauthenticated
+from pingan.web import i18n
+from pingan.web.deps import CSRF_COOKIE, SessionDep, SettingsDep, optional_principal
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def _build_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=jinja2.select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    # Translations follow the request's language through a context variable, so one
+    # environment serves every language and every thread.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext_, i18n.ngettext_, newstyle=True
+    )
+    return env
+
+
+ENV = _build_environment()
+
+
+def _asset_version() -> str:
+    """A cache-busting suffix for our own scripts and styles (changes when they change)."""
+    stamps = [p.stat().st_mtime_ns for p in STATIC_DIR.glob("*.css")]
+    stamps += [p.stat().st_mtime_ns for p in (STATIC_DIR / "js").glob("*.js")]
+    return format(max(stamps, default=0) // 1_000_000_000, "x")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    href: str
+    label: str
+    key: str
+
+
+def role_label(role: str) -> str:
+    """A role's name in the current language."""
+    _ = i18n.gettext_
+    labels = {
+        "citizen": _("Citizen"),
+        "volunteer": _("Volunteer"),
+        "officer": _("Police officer"),
+        "dispatcher": _("Dispatcher"),
+        "station_chief": _("Station chief"),
+        "analyst": _("Analyst"),
+        "fire_officer": _("Fire-safety officer"),
+        "antifraud_officer": _("Anti-fraud officer"),
+        "admin": _("Administrator"),
+        "auditor": _("Auditor"),
+    }
+    return labels.get(role, role)
+
+
+def can(principal: Principal | None, resource: str, action: str) -> bool:
+    return principal is not None and bool(principal.matching_grants(resource, action))
+
+
+def may_see_board(principal: Principal | None) -> bool:
+    return can(principal, "incident", "read") and can(principal, "unit", "read")
+
+
+def may_see_dashboard(principal: Principal | None) -> bool:
+    return can(principal, "dispatch", "read") and can(principal, "analytics", "read")
+
+
+def navigation(principal: Principal | None) -> list[NavItem]:
+    """The pages the caller's roles open, in the order a duty room uses them."""
+    _ = i18n.gettext_
+    items: list[NavItem] = []
+    if may_see_board(principal):
+        items.append(NavItem("/board", _("Dispatch board"), "board"))
+    if may_see_dashboard(principal):
+        items.append(NavItem("/dashboard", _("Chief's dashboard"), "dashboard"))
+    items.append(NavItem("/report", _("Report an incident"), "report"))
+    if principal is not None and any(
+        can(principal, resource, "read") for resource in ("incident", "user", "audit")
+    ):
+        items.append(NavItem("/api/docs", _("API"), "api"))
+    return items
+
+
+async def page_principal(request: Request, db_session: SessionDep) -> Principal | None:
+    """The caller of a page; an expired or revoked session reads as "not logged in"."""
+    try:
+        return await optional_principal(request, db_session)
+    except Unauthenticated:
+        return None
+
+
+PagePrincipalDep = Annotated[Principal | None, Depends(page_principal)]
+
+
+def language_of(request: Request, principal: Principal | None, settings: Settings) -> str:
+    return i18n.pick_language(
+        principal.language if principal else None,
+        request.cookies.get(i18n.LANG_COOKIE),
+        settings.default_language,
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    principal: Principal | None,
+    settings: Settings,
+    status_code: int = 200,
+    page: str = "",
+) -> HTMLResponse:
+    """Render ``template`` in the caller's language with the shared page context."""
+    language = language_of(request, principal, settings)
+    i18n.set_current(language)
+    shared: dict[str, Any] = {
+        "request": request,
+        "principal": principal,
+        "lang": language,
+        "languages": i18n.LANGUAGES,
+        "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
+        "nav": navigation(principal),
+        "page": page,
+        "asset_version": _asset_version(),
+        "next_url": request.url.path,
+        "tiers_s": list(settings.tiers_s),
+        "role_label": role_label,
+    }
+    shared.update(context)
+    html = ENV.get_template(template).render(shared)
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Content-Language"] = language
+    return response
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+__all__ = [
+    "ENV",
+    "PagePrincipalDep",
+    "SessionDep",
+    "SettingsDep",
+    "can",
+    "language_of",
+    "login_redirect",
+    "may_see_board",
+    "may_see_dashboard",
+    "navigation",
+    "render",
+]

@@ -1,0 +1,187 @@
+"""Log in and out, the landing page, and the language switch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+
+from pingan.auth import service as auth
+from pingan.auth.models import Role, TokenKind
+from pingan.auth.principal import Principal
+from pingan.errors import Locked, PinganError
+from pingan.web import i18n
+from pingan.web.deps import CSRF_COOKIE, SESSION_COOKIE, client_addr
+from pingan.web.pages.common import (
+    PagePrincipalDep,
+    SessionDep,
+    SettingsDep,
+    language_of,
+    may_see_board,
+    may_see_dashboard,
+    render,
+)
+
+router = APIRouter(include_in_schema=False)
+
+ONE_YEAR_S = 365 * 24 * 3600
+
+
+def safe_next(target: str | None, default: str = "/home") -> str:
+    """Only same-site paths: ``/board`` yes, ``//evil.example`` or ``https://…`` no."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def landing_for(principal: Principal | None) -> str:
+    """The page a role starts on."""
+    if principal is None:
+        return "/login"
+    roles = principal.roles
+    if Role.dispatcher in roles or Role.officer in roles:
+        return "/board" if may_see_board(principal) else "/home"
+    if Role.station_chief in roles and may_see_dashboard(principal):
+        return "/dashboard"
+    if roles <= {Role.citizen, Role.volunteer}:
+        return "/report"
+    return "/home"
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(principal: PagePrincipalDep) -> RedirectResponse:
+    return RedirectResponse("/login" if principal is None else landing_for(principal), 303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(
+    request: Request,
+    settings: SettingsDep,
+    principal: PagePrincipalDep,
+    next_url: Annotated[str | None, Query(alias="next", max_length=200)] = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "login.html",
+        {"error": None, "username": "", "next": safe_next(next_url, "")},
+        principal=principal,
+        settings=settings,
+        page="login",
+    )
+
+
+def _login_error(exc: PinganError) -> str:
+    _ = i18n.gettext_
+    if isinstance(exc, Locked):
+        return _("This account is locked after too many failed logins. Try again in 10 minutes.")
+    return _("Wrong username or password.")
+
+
+@router.post("/login", response_class=HTMLResponse, response_model=None)
+def login_submit(
+    request: Request,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=256)] = "",
+    next_url: Annotated[str, Form(alias="next", max_length=200)] = "",
+) -> HTMLResponse | RedirectResponse:
+    try:
+        token, row, user = auth.login(
+            db_session,
+            settings,
+            username,
+            password,
+            kind=TokenKind.session,
+            client_addr=client_addr(request),
+        )
+    except PinganError as exc:
+        db_session.commit()  # keep the failure count and the audit row
+        language = language_of(request, None, settings)
+        i18n.set_current(language)
+        return render(
+            request,
+            "login.html",
+            {"error": _login_error(exc), "username": username, "next": safe_next(next_url, "")},
+            principal=None,
+            settings=settings,
+            status_code=exc.status,
+            page="login",
+        )
+    principal = auth.principal_for(db_session, user)
+    cookie_language = i18n.normalise(request.cookies.get(i18n.LANG_COOKIE))
+    if user.language is None and cookie_language is not None:
+        # a choice made before logging in carries over to the account
+        auth.set_language(db_session, principal, cookie_language)
+    response = RedirectResponse(safe_next(next_url, landing_for(principal)), status_code=303)
+    max_age = settings.token_ttl_hours * 3600
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=max_age,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="lax",
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        row.csrf_token or "",
+        max_age=max_age,
+        httponly=False,
+        secure=settings.secure_cookies,
+        samesite="strict",
+    )
+    return response
+
+
+@router.get("/home", response_class=HTMLResponse, response_model=None)
+def home(
+    request: Request, principal: PagePrincipalDep, settings: SettingsDep
+) -> HTMLResponse | RedirectResponse:
+    if principal is None:
+        return RedirectResponse("/login?next=/home", status_code=303)
+    return render(request, "home.html", {}, principal=principal, settings=settings, page="home")
+
+
+@router.post("/logout", response_model=None)
+def logout_submit(db_session: SessionDep, principal: PagePrincipalDep) -> RedirectResponse:
+    if principal is not None:
+        auth.logout(db_session, principal)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)
+    return response
+
+
+@router.post("/language", response_model=None)
+def switch_language(
+    request: Request,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    principal: PagePrincipalDep,
+    language: Annotated[str, Form(max_length=8)],
+    next_url: Annotated[str, Form(alias="next", max_length=200)] = "/",
+) -> RedirectResponse:
+    """Remember the language: on the account when logged in, in a cookie always."""
+    chosen = i18n.normalise(language) or settings.default_language
+    if principal is not None:
+        auth.set_language(db_session, principal, chosen)
+    response = RedirectResponse(safe_next(next_url, "/"), status_code=303)
+    response.set_cookie(
+        i18n.LANG_COOKIE,
+        chosen,
+        max_age=ONE_YEAR_S,
+        httponly=False,
+        secure=settings.secure_cookies,
+        samesite="lax",
+    )
+    return response
+
+
+@router.get("/i18n/{language}.json")
+def js_catalogue(language: str) -> JSONResponse:
+    """The messages the page scripts use, translated into ``language``."""
+    chosen = i18n.normalise(language) or "zh-CN"
+    body = {"language": chosen, "messages": i18n.catalogue(chosen).js_messages}
+    return JSONResponse(body, headers={"Cache-Control": "public, max-age=300"})

@@ -1,0 +1,102 @@
+/* pingan page helpers: translations for scripts, CSRF-aware API calls, small formatters. */
+(function () {
+  "use strict";
+  const lang = document.documentElement.lang || "zh-CN";
+  let messages = {};
+
+  const ready = fetch("/i18n/" + encodeURIComponent(lang) + ".json", { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : { messages: {} }; })
+    .then(function (body) { messages = body.messages || {}; })
+    .catch(function () { messages = {}; });
+
+  /** Translate ``msg`` and fill ``%(name)s`` placeholders from ``params``. */
+  function t(msg, params) {
+    let text = Object.prototype.hasOwnProperty.call(messages, msg) && messages[msg] ? messages[msg] : msg;
+    if (params) {
+      text = text.replace(/%\((\w+)\)s/g, function (whole, key) {
+        return Object.prototype.hasOwnProperty.call(params, key) ? String(params[key]) : whole;
+      });
+    }
+    return text;
+  }
+
+  function cookie(name) {
+    const found = document.cookie.split("; ").find(function (c) { return c.indexOf(name + "=") === 0; });
+    return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
+  }
+
+  /** Call pingan's JSON API with the session cookie and its CSRF token; throws the problem. */
+  async function api(method, url, body) {
+    const headers = { "Accept": "application/json" };
+    if (method !== "GET") {
+      headers["X-CSRF-Token"] = cookie("pingan_csrf");
+      if (body !== undefined) headers["Content-Type"] = "application/json";
+    }
+    const response = await fetch(url, {
+      method: method,
+      headers: headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const type = response.headers.get("content-type") || "";
+    const data = type.indexOf("json") >= 0 ? await response.json() : null;
+    if (!response.ok) {
+      const error = new Error((data && data.detail) || response.statusText);
+      error.status = response.status;
+      error.problem = data;
+      throw error;
+    }
+    return data;
+  }
+
+  /** "1 min 05 s" / "45 s" for a duration in seconds. */
+  function duration(seconds) {
+    if (seconds === null || seconds === undefined || isNaN(seconds)) return "–";
+    const s = Math.round(seconds);
+    if (s < 60) return t("%(s)s s", { s: s });
+    const m = Math.floor(s / 60);
+    const rest = String(s % 60).padStart(2, "0");
+    return t("%(m)s min %(s)s s", { m: m, s: rest });
+  }
+
+  /** Local clock time "23:41" of an ISO timestamp. */
+  function clock(iso) {
+    if (!iso) return "";
+    const d = new Date(iso);
+    if (isNaN(d.getTime())) return "";
+    return d.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", hour12: false });
+  }
+
+  /** "3 min ago" for an ISO timestamp. */
+  function ago(iso) {
+    if (!iso) return "";
+    const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+    if (seconds < 60) return t("just now");
+    if (seconds < 3600) return t("%(n)s min ago", { n: Math.floor(seconds / 60) });
+    return t("%(n)s h ago", { n: Math.floor(seconds / 3600) });
+  }
+
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (key) {
+        const value = attrs[key];
+        if (value === null || value === undefined || value === false) return;
+        if (key === "text") node.textContent = value;
+        else if (key === "class") node.className = value;
+        else if (key.indexOf("on") === 0) node.addEventListener(key.slice(2), value);
+        else node.setAttribute(key, value === true ? "" : value);
+      });
+    }
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  window.pingan = Object.assign(window.pingan || {}, {
+    lang: lang, t: t, i18nReady: ready, api: api, cookie: cookie,
+    duration: duration, clock: clock, ago: ago, el: el,
+  });
+})();
