@@ -32,8 +32,9 @@ Models (``model=`` name and its ``params``):
     count in the window.
 ``best``
     pingan's blend: per crime type, an exponentially decayed rate with a type-specific half-life
-    (``half_life_days``, a mapping type → days; long memory for robbery, auto theft and theft
-    over, shorter for assault and break and enter), each turned into events per day, summed over
+    (``half_life_days``, a mapping type → days; on Toronto: half a year for assault, one year
+    for auto theft, two for break and enter, four for robbery and theft over — the rarer or the
+    more place-bound the crime, the longer the memory), each turned into events per day, summed over
     types, plus a short-term boost: each event of the last ``short_days`` days adds
     ``short_weight / 365.25`` per day (it counts ``short_weight`` times extra, as one more event
     of a year's history would). Its settings are tuned on a validation period only.
@@ -78,15 +79,15 @@ MODELS: tuple[str, ...] = ("naive", "decay", "kde", "prospective", "sepp", "best
 #: Settings of the ``best`` model chosen on Toronto, second half of 2020 (bench/hotspots.py).
 BEST_DEFAULTS: dict[str, object] = {
     "half_life_days": {
-        "Assault": 364.0,
-        "Auto Theft": 728.0,
-        "Break and Enter": 364.0,
+        "Assault": 182.0,
+        "Auto Theft": 364.0,
+        "Break and Enter": 728.0,
         "Robbery": 1456.0,
         "Theft Over": 1456.0,
     },
     "default_half_life_days": 364.0,
     "short_days": 7.0,
-    "short_weight": 0.5,
+    "short_weight": 1.0,
     "max_days": 2922.0,
 }
 
