@@ -25,7 +25,10 @@ app = typer.Typer(
 
 #: (module in pingan.cli, command name). Modules with a ``register(app)`` function add
 #: top-level commands; others export ``app`` as a sub-command group.
-SUBCOMMANDS: tuple[tuple[str, str], ...] = (("core", ""),)
+SUBCOMMANDS: tuple[tuple[str, str], ...] = (
+    ("core", ""),
+    ("analytics", "analytics"),
+)
 
 for _module_name, _command in SUBCOMMANDS:
     _module = importlib.import_module(f"pingan.cli.{_module_name}")
