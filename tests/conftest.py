@@ -35,20 +35,42 @@ _counter = itertools.count()
 TEST_DEMO_PASSWORD = "test-demo-password-xyz"
 
 
-def _seed(url: str) -> None:
-    """Migrate and add the demo tree and one account per role (argon2 hashing is slow,
-    so it happens once per backend, not once per test)."""
+def _seed(url: str, data_dir: Path) -> None:
+    """Migrate; add the demo tree, one account per role, and the Helsinki city with the two
+    demo stations' areas. Argon2 hashing and the OSM import are slow, so this happens once per
+    backend (the city's arrays go to a session-wide data folder shared read-only by tests)."""
+    from pingan.city import service as cities
+    from pingan.city.demo import station_halves
+    from pingan.jurisdictions import service as jurisdictions
+
     upgrade(url)
     engine = make_engine(url)
+    settings = Settings(demo_password=TEST_DEMO_PASSWORD, data_dir=data_dir)
     with session_scope(make_session_factory(engine)) as session:
-        seed_accounts(session, Settings(demo_password=TEST_DEMO_PASSWORD), lambda *_: None)
+        seed_accounts(session, settings, lambda *_: None)
+        city = cities.import_city(
+            session,
+            settings,
+            DATA / "osm" / "Helsinki.osm.pbf",
+            "helsinki",
+            jurisdiction_code="demo-sub",
+        ).city
+        east, west = station_halves(city)
+        jurisdictions.set_boundary(session, jurisdictions.get_by_code(session, "station-a"), east)
+        jurisdictions.set_boundary(session, jurisdictions.get_by_code(session, "station-b"), west)
     engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Data folder holding the template cities' arrays (read-only for tests)."""
+    return tmp_path_factory.mktemp("shared-data")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory, shared_data_dir: Path) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
-    _seed(f"sqlite:///{path}")
+    _seed(f"sqlite:///{path}", shared_data_dir)
     return path
 
 
@@ -72,14 +94,14 @@ def postgres_admin_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_template(postgres_admin_url: str) -> str:
+def postgres_template(postgres_admin_url: str, shared_data_dir: Path) -> str:
     engine = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text("DROP DATABASE IF EXISTS pingan_template"))
         conn.execute(text("CREATE DATABASE pingan_template"))
     engine.dispose()
     template_url = postgres_admin_url.rsplit("/", 1)[0] + "/pingan_template"
-    _seed(template_url)
+    _seed(template_url, shared_data_dir)
     return "pingan_template"
 
 
@@ -105,10 +127,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
 
 
 @pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Settings:
+def settings(db_url: str, tmp_path: Path, shared_data_dir: Path) -> Settings:
+    """Settings for one test: its own database and data folder, whose ``cities`` folder
+    links to the shared, already imported template cities."""
+    data_dir = tmp_path / "var"
+    data_dir.mkdir()
+    (data_dir / "cities").symlink_to(shared_data_dir / "cities", target_is_directory=True)
     return Settings(
         database_url=db_url,
-        data_dir=tmp_path / "var",
+        data_dir=data_dir,
         secret_key="test-secret-key-0123456789",
         demo_password=TEST_DEMO_PASSWORD,
         secure_cookies=False,

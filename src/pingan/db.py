@@ -24,6 +24,8 @@ MODEL_MODULES: tuple[str, ...] = (
     "pingan.jurisdictions.models",
     "pingan.auth.models",
     "pingan.audit.models",
+    "pingan.city.models",
+    "pingan.incidents.models",
 )
 
 NAMING = {

@@ -50,7 +50,10 @@ DEMO_ACCOUNTS: tuple[tuple[str, Role, str, str], ...] = (
     ("citizen", Role.citizen, "demo-bureau", "市民"),
 )
 
-DEMO_STEPS: tuple[str, ...] = ("pingan.demo:seed_accounts",)
+DEMO_STEPS: tuple[str, ...] = (
+    "pingan.demo:seed_accounts",
+    "pingan.city.demo:import_cities",
+)
 
 
 @dataclass(frozen=True)

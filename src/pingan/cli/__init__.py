@@ -27,6 +27,8 @@ app = typer.Typer(
 #: top-level commands; others export ``app`` as a sub-command group.
 SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("core", ""),
+    ("city", "city"),
+    ("route", "route"),
     ("analytics", "analytics"),
 )
 
@@ -41,7 +43,7 @@ for _module_name, _command in SUBCOMMANDS:
 def main() -> None:
     """Entry point that prints pingan errors as one clear line."""
     try:
-        app(standalone_mode=False)
+        app()
     except PinganError as exc:
         where = f" ({exc.field})" if exc.field else ""
         print(f"error: {exc.message}{where}", file=sys.stderr)

@@ -19,7 +19,10 @@ ROUTERS: tuple[str, ...] = (
     "pingan.auth.api:users_router",
     "pingan.jurisdictions.api:router",
     "pingan.audit.api:router",
+    "pingan.city.api:router",
     "pingan.web.pages:router",
+    "pingan.incidents.api:router",
+    "pingan.incidents.api:open311_router",
 )
 
 STATIC_DIR = Path(__file__).parent / "static"

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from pingan.city import service
+from pingan.city.schemas import CityRead, EtaRead, GeocodeRead, ReverseRead
+from pingan.errors import InvalidInput, NotFound
+from pingan.web.deps import SessionDep, SettingsDep, authorized
+
+router = APIRouter(prefix="/api/v1/cities", tags=["cities"])
+Reader = authorized("city", "read")
+GEOJSON = "application/geo+json"
+
+
+def parse_latlon(text: str, field: str) -> tuple[float, float]:
+    """``"LAT,LON"`` in degrees."""
+    parts = text.split(",")
+    try:
+        lat, lon = (float(p) for p in parts)
+    except ValueError:
+        raise InvalidInput("give a point as LAT,LON in degrees", field=field) from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidInput("latitude must be within ±90 and longitude within ±180", field=field)
+    return lat, lon
+
+
+def parse_cutoffs(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(p) for p in text.split(",") if p.strip())
+    except ValueError:
+        raise InvalidInput("cut-offs are seconds separated by commas", field="cutoffs") from None
+    if not values or any(v <= 0 or v > 7200 for v in values):
+        raise InvalidInput("cut-offs must be between 0 and 7200 s", field="cutoffs")
+    return values
+
+
+@router.get("", response_model=list[CityRead])
+def list_cities(caller: Reader, db_session: SessionDep) -> list[dict[str, Any]]:
+    return [service.city_read(db_session, c) for c in service.list_cities(db_session)]
+
+
+@router.get("/{name}", response_model=CityRead)
+def get_city(name: str, caller: Reader, db_session: SessionDep) -> dict[str, Any]:
+    return service.city_read(db_session, service.get_city(db_session, name))
+
+
+@router.get("/{name}/roads.geojson")
+def roads(
+    name: str,
+    caller: Reader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    zoom: Annotated[int, Query(ge=0, le=20)] = 15,
+) -> Response:
+    body = service.roads_layer(db_session, settings, name, zoom)
+    return Response(body, media_type=GEOJSON, headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get("/{name}/places.geojson")
+def places(
+    name: str,
+    caller: Reader,
+    db_session: SessionDep,
+    kinds: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    import json
+
+    kind_list = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
+    body = json.dumps(service.places_layer(db_session, name, kind_list), ensure_ascii=False)
+    return Response(body, media_type=GEOJSON)
+
+
+@router.get("/{name}/geocode", response_model=GeocodeRead)
+def geocode(
+    name: str,
+    caller: Reader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+) -> GeocodeRead:
+    hit = service.geocode(db_session, settings, name, q)
+    if hit is None:
+        raise NotFound(f"nothing in {name} matches {q!r}")
+    return GeocodeRead(
+        query=q,
+        lat=hit.lat,
+        lon=hit.lon,
+        confidence=hit.confidence,
+        matched=hit.matched,
+        kind=hit.kind,
+    )
+
+
+@router.get("/{name}/reverse", response_model=ReverseRead)
+def reverse(
+    name: str,
+    caller: Reader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lon: Annotated[float, Query(ge=-180, le=180)],
+) -> ReverseRead:
+    return ReverseRead(
+        lat=lat, lon=lon, label=service.reverse(db_session, settings, name, lat, lon)
+    )
+
+
+@router.get("/{name}/eta", response_model=EtaRead)
+def eta(
+    name: str,
+    caller: Reader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    from_: Annotated[str, Query(alias="from")],
+    to: str,
+    mode: Annotated[str, Query(pattern="^(car|ebike|foot)$")] = "car",
+) -> dict[str, Any]:
+    return service.eta(
+        db_session, settings, name, parse_latlon(from_, "from"), parse_latlon(to, "to"), mode
+    )
+
+
+@router.get("/{name}/reach")
+def reach(
+    name: str,
+    caller: Reader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    at: str,
+    cutoffs: str = "60,180,300",
+    mode: Annotated[str, Query(pattern="^(car|ebike|foot)$")] = "car",
+) -> dict[str, Any]:
+    return service.reach(
+        db_session, settings, name, parse_latlon(at, "at"), parse_cutoffs(cutoffs), mode
+    )

@@ -1,0 +1,52 @@
+"""``pingan city import`` and ``pingan route …`` end to end on a real extract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pingan.cli import app
+from pingan.config import get_settings
+
+DATA_OSM = Path(__file__).resolve().parents[2] / "data" / "osm"
+
+
+def test_import_eta_reach_and_bad_file(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PINGAN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PINGAN_DEMO_MODE", "1")
+    get_settings.cache_clear()
+    runner = CliRunner()
+    try:
+        assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+        tree = tmp_path / "tree.csv"
+        tree.write_text(
+            "code,parent_code,level,name_zh,name_en\nhq,,bureau,总局,HQ\n", encoding="utf-8"
+        )
+        assert runner.invoke(app, ["jurisdictions", "import", str(tree)]).exit_code == 0
+        result = runner.invoke(
+            app, ["city", "import", str(DATA_OSM / "test.osm.pbf"), "--name", "t"]
+        )
+        assert result.exit_code == 0, result.output
+        assert "car" in result.output
+        assert "dropped" in result.output
+        eta = runner.invoke(
+            app,
+            ["route", "eta", "--city", "t", "--from", "60.5300,26.9450", "--to", "60.5250,26.9550"],
+        )
+        assert eta.exit_code == 0, eta.output
+        assert " s (" in eta.output
+        reach = runner.invoke(
+            app, ["route", "reach", "--city", "t", "--at", "60.5300,26.9450", "--cutoffs", "60,120"]
+        )
+        assert reach.exit_code == 0, reach.output
+        collection = json.loads(reach.output)
+        assert [f["properties"]["cutoff_s"] for f in collection["features"]] == [60, 120]
+        empty = tmp_path / "empty.osm.pbf"
+        empty.write_bytes(b"")
+        bad = runner.invoke(app, ["city", "import", str(empty), "--name", "t"])
+        assert bad.exit_code != 0
+        assert "empty.osm.pbf" in str(bad.exception) + bad.output
+    finally:
+        get_settings.cache_clear()
