@@ -15,6 +15,7 @@ from pingan.algo.synth import (
     INCIDENT_TYPES,
     SIMULATED_MARK_ZH,
     TORONTO_COVERED_SHARE,
+    TORONTO_TYPE_MAP,
     IncidentProfile,
     load_profile,
     pingan_type_shares,
@@ -119,17 +120,33 @@ def test_load_profile_from_a_file(tmp_path) -> None:
         load_profile(tmp_path / "missing.json")
 
 
-def test_hour_profile_follows_the_profile_by_chi_square() -> None:
+def test_shipped_toronto_profile_loads() -> None:
+    toronto = load_profile()
+    assert "Toronto" in toronto.source
+    assert "Licence" in toronto.source
+    assert len(toronto.hour_share) == 24
+    assert set(toronto.type_share) == set(TORONTO_TYPE_MAP)
+    assert toronto.month_share is not None
+    assert toronto.weekday_share is not None
+    # Toronto's quietest hour is early morning, its busiest midnight (occurrencehour 0).
+    assert int(np.argmin(toronto.hour_share)) in (5, 6)
+    assert int(np.argmax(toronto.hour_share)) == 0
+
+
+def test_hour_profile_follows_the_toronto_profile_by_chi_square() -> None:
+    toronto = load_profile()
     lat, lon = grid_points(2000.0, 50.0)
     h = synthesize_history(
-        lat, lon, np.ones(lat.size), None, PROFILE, start=START, incidents_per_year=20_000, seed=42
+        lat, lon, np.ones(lat.size), None, toronto, start=START, incidents_per_year=20_000, seed=42
     )
     counts = np.bincount(h.hour, minlength=24)
-    expected = np.asarray(PROFILE.hour_share) * len(h)
-    result = chisquare(counts, expected)
-    assert result.pvalue > 0.001
-    # And a clearly different profile (flat hours) is rejected by the same test.
+    expected = np.asarray(toronto.hour_share) * len(h)
+    assert chisquare(counts, expected).pvalue > 0.001
+    # A clearly different profile (flat hours) is rejected by the same test.
     assert chisquare(counts, np.full(24, len(h) / 24)).pvalue < 1e-6
+    # And so is the test fixture's hand-made hour profile.
+    fixture_expected = np.asarray(PROFILE.hour_share) * len(h)
+    assert chisquare(counts, fixture_expected).pvalue < 1e-6
 
 
 def test_type_shares_follow_the_mapping() -> None:
