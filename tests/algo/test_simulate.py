@@ -173,3 +173,33 @@ def test_bad_input_is_rejected() -> None:
         simulate_response([0.0], [A], [], t, 60.0)
     with pytest.raises(InvalidInput, match="service times must be finite"):
         simulate_response([0.0], [A], [A], t, -5.0)
+
+
+def test_on_the_tiny_road_network_with_routing_callables(tiny_graphs, tiny_node) -> None:
+    # The tiny car network of tests/algo/conftest.py: residential step 13.343410 s,
+    # B -> D one-way primary 11.119508 s. Units at A and C, 100 s on scene.
+    #  I0 t=0  at D: A -> B -> D and C -> B -> D both take 24.46 s; the tie goes to the
+    #              lower unit index: unit 0 arrives 24.46, clears 124.46, drives
+    #              D -> E -> C -> B -> A (4 steps, 53.37 s): back at 177.84.
+    #  I1 t=10 at B: unit 1, C -> B 13.34 s: response 13.34; back at C at 10 + 126.69.
+    #  I2 t=20 at D: nobody free; unit 1 is back first (136.69) and drives 24.46 s:
+    #              response 136.69 + 24.46 - 20 = 141.15 s.
+    from pingan.algo.routing import shortest_times, times_to
+
+    step, bd = 13.343410, 11.119508
+    car = tiny_graphs["car"]
+    a, b, c, d = (tiny_node(car, n) for n in "ABCD")
+    r = simulate_response(
+        [0.0, 10.0, 20.0],
+        [d, b, d],
+        [a, c],
+        lambda node: times_to(car, node),
+        100.0,
+        return_time_s=lambda node: shortest_times(car, node)[0],
+    )
+    assert r.unit.tolist() == [0, 1, 1]
+    assert r.response_s.tolist() == pytest.approx(
+        [step + bd, step, (10.0 + step + 100.0 + step) + (step + bd) - 20.0], abs=1e-4
+    )
+    assert r.back_at_post_s[0] == pytest.approx(step + bd + 100.0 + 4 * step, abs=1e-4)
+    assert r.queued == 1

@@ -202,3 +202,24 @@ def test_response_figures_grouped_by_station_and_shift() -> None:
     by_both = response_figures_by(times, list(zip(stations, shifts, strict=True)))
     assert by_both[("north", "night")].count == 2
     assert by_both[("north", "night")].share_within == (0.5, 0.5, 0.5)
+
+
+def test_ranking_on_the_tiny_road_network(tiny_graphs, tiny_node) -> None:
+    # Road times to an incident at A on the tiny car network (see tests/algo/conftest.py),
+    # whose car graph has the nodes A, B, C, D and 30 km/h residential steps of 13.34 s:
+    # B -> A one step; C -> B -> A two steps (26.69 s); D -> E -> C -> B -> A four steps
+    # (53.37 s: the B -> D primary is one-way and A -> D is a footway).
+    from pingan.algo.routing import times_to
+
+    step = 13.343410
+    car = tiny_graphs["car"]
+    a, b, c, d = (tiny_node(car, n) for n in "ABCD")
+    to_a = times_to(car, a)
+    r = rank_units(to_a[[d, c, b]], ["at D", "at C", "at B"], tiers_s=(15.0, 30.0, 60.0))
+    assert [u.unit_id for u in r.ranked] == ["at B", "at C", "at D"]
+    assert [u.tier for u in r.ranked] == [1, 2, 3]
+    assert [u.travel_time_s for u in r.ranked] == pytest.approx(
+        [step, 2 * step, 4 * step], abs=1e-5
+    )
+    r = rank_units(to_a[[d, c, b]], ["at D", "at C", "at B"])  # default 60/180/300 s
+    assert [u.tier for u in r.ranked] == [1, 1, 1]
