@@ -44,8 +44,27 @@ _PHONE_RE = re.compile(
     r"|(?<!\d)(?P<landline>0\d{2,3}-?\d{7,8})(?!\d)"
 )
 _MONEY_CONTEXT = re.compile(
-    r"(?:骗|转|付|赔|损失|价值|花了|买的|借|贷|充|押金|工资|交了|打了|给了|lost|paid)"
+    r"(?:骗|转|付|赔|损失|价值|花了|买的|借|贷|充|押金|定金|工资|交了|打了|给了|亏|投了|收了|欠|一共"
+    r"|lost|paid)"
 )
+_PAY_BEFORE_RE = re.compile(
+    r"(?:转了|付了|交了|充了|骗了|被骗|骗走|转账|付款|花了|收了|扣了|赔了|充值|损失|一共|共计|总共"
+    r"|paid|lost|transferred|moved|sent|spent|an?)\s*$",
+    re.IGNORECASE,
+)
+_MONEY_AFTER_RE = re.compile(
+    r"\s*(?:押金|定金|的(?:裤子|衣服|东西|鞋|包)|解冻|手续费|保证金|cash|gone|\W?unfreeze|to them"
+    r"|to a |yuan|rmb)",
+    re.IGNORECASE,
+)
+#: Words right before an amount that make it the loss (被骗了5万, 转了3000).
+_LOSS_BEFORE_RE = re.compile(
+    r"(?:骗|骗了|被骗|骗走|损失|转了|转走|亏了|lost|transferred|moved)\s*$", re.IGNORECASE
+)
+_PLATE_RE = re.compile(
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·\s-]?[A-Z0-9]{5,6}"
+)
+_MEASURE_NOUN_RE = re.compile(r"(?:电瓶|电池|手表|表|砖|玻璃|石头|牌|地|屏|肉|蛋糕|钢筋)")
 _AMOUNT_END = ("", "，", ",", "。", " ", "的", "啊", "呢")
 
 
@@ -102,9 +121,15 @@ def find_amounts(text: str) -> list[int]:
     >>> find_amounts("被骗了1.5万，之前还转了两千多")
     [15000, 2000]
     """
+    return [value for value, _ in _amounts(text)]
+
+
+def _amounts(text: str) -> list[tuple[int, bool]]:
+    """(amount in yuan, whether words mark it as the loss) in reading order."""
     norm = normalize(text)
     masked = _PHONE_RE.sub(lambda m: "#" * len(m.group(0)), norm)
-    out: list[int] = []
+    masked = _PLATE_RE.sub(lambda m: "#" * len(m.group(0)), masked)
+    out: list[tuple[int, bool]] = []
     for m in _AMOUNT_RE.finditer(masked):
         if m.group("n1"):
             value = float(m.group("n1").replace(",", ""))
@@ -114,13 +139,21 @@ def find_amounts(text: str) -> list[int]:
             cur = m.group("cur2")
             if not cur and unit not in ("万", "k", "w", "千"):
                 context = masked[max(0, m.start() - 8) : m.end() + 4]
-                if not (m.group("more2") and _MONEY_CONTEXT.search(context)):
+                verb_before = _PAY_BEFORE_RE.search(masked[max(0, m.start() - 14) : m.start()])
+                money_after = _MONEY_AFTER_RE.match(masked, m.end())
+                if not (
+                    (m.group("more2") and _MONEY_CONTEXT.search(context))
+                    or verb_before
+                    or money_after
+                ):
                     continue
             after = masked[m.end() : m.end() + 1]
             if unit in ("k",) and after.isalpha() and after.isascii():
                 continue
             if not cur and unit == "千" and after in "米克瓦卡":
                 continue
+            if cur == "块" and _MEASURE_NOUN_RE.match(masked, m.end()):
+                continue  # 两块电瓶: 块 counts things here
             raw = m.group("n2").replace(",", "")
             value = float(raw)
             before = masked[max(0, m.start() - 1) : m.start()]
@@ -129,11 +162,15 @@ def find_amounts(text: str) -> list[int]:
         else:
             token = m.group("cn")
             cur = m.group("cur3")
+            if masked.startswith(("保障", "医疗"), m.end()):
+                continue
             if not any(u in token for u in "百千万亿") and not cur:
                 continue
             if not cur and not any(u in token for u in "千万亿"):
                 continue
             if not cur and len(token) == 1:
+                continue
+            if cur == "块" and _MEASURE_NOUN_RE.match(masked, m.end()):
                 continue
             parsed = _cn_to_int(token)
             if parsed is None:
@@ -146,17 +183,27 @@ def find_amounts(text: str) -> list[int]:
                 and masked[m.end() : m.end() + 1] not in _AMOUNT_END
             ):
                 continue
-            out.append(parsed)
+            out.append((parsed, _is_loss(masked, m.start())))
             continue
         factor = {"万": 10_000, "w": 10_000, "千": 1000, "k": 1000, "百": 100}.get(unit, 1)
-        out.append(round(value * factor))
+        out.append((round(value * factor), _is_loss(masked, m.start())))
     return out
 
 
+def _is_loss(masked: str, start: int) -> bool:
+    return _LOSS_BEFORE_RE.search(masked[max(0, start - 14) : start]) is not None
+
+
 def find_amount_yuan(text: str) -> int | None:
-    """The amount of the report in yuan: the largest amount named, or None."""
-    amounts = [a for a in find_amounts(text) if a > 0]
-    return max(amounts) if amounts else None
+    """The amount of the report in yuan, or None.
+
+    The largest amount that words mark as the loss (被骗了, 转了, 损失), else the largest amount.
+    """
+    found = [(a, loss) for a, loss in _amounts(text) if a > 0]
+    losses = [a for a, loss in found if loss]
+    if losses:
+        return max(losses)
+    return max(a for a, _ in found) if found else None
 
 
 def find_phones(text: str) -> list[str]:

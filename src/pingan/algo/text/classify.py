@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from pingan.algo.text.lexicon import (
     BICYCLE_WORDS,
+    BRANDS,
     BURGLARY_WORDS,
     CAR_WORDS,
     CHATTER_WORDS,
@@ -36,12 +37,30 @@ from pingan.algo.text.numbers import normalize
 REPORT_THRESHOLD = 2.0
 
 _THEFT_WEIGHTS: dict[str, float] = dict.fromkeys(THEFT_WORDS, 3.0)
-_THEFT_WEIGHTS.update({"偷": 2.5, "没了": 1.5, "丢了": 2.0, "不见了": 2.5, "gone": 1.5, "贼": 2.0})
+_THEFT_WEIGHTS.update(
+    {
+        "偷": 2.5,
+        "没了": 1.5,
+        "丢了": 2.0,
+        "不见了": 2.5,
+        "gone": 1.5,
+        "贼": 2.0,
+        "被偷": 4.0,
+        "被盗": 4.0,
+        "偷了": 3.5,
+    }
+)
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
+    """Longest-first alternation; Latin words match whole words only ("bike" not in "ebike")."""
     ordered = sorted(set(words), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in ordered), re.IGNORECASE)
+    return re.compile(
+        "|".join(
+            rf"(?<![a-z-]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w) for w in ordered
+        ),
+        re.IGNORECASE,
+    )
 
 
 _THEFT_RE = _alternation(list(_THEFT_WEIGHTS))
@@ -51,7 +70,10 @@ _FRAUD_TYPE_RE = _alternation(list(FRAUD_TYPE_KEYWORDS))
 _CHATTER_RE = _alternation(list(CHATTER_WORDS))
 _BURGLARY_RE = _alternation(list(BURGLARY_WORDS))
 _OBJECT_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("theft.ebike", _alternation([*EBIKE_WORDS, "雅迪", "爱玛", "台铃", "新日", "小牛", "九号"])),
+    (
+        "theft.ebike",
+        _alternation([*EBIKE_WORDS, *(k for k, (_, kind) in BRANDS.items() if kind == "ebike")]),
+    ),
     ("theft.bicycle", _alternation(list(BICYCLE_WORDS))),
     ("theft.phone", _alternation([*PHONE_WORDS, "华为", "小米", "oppo", "vivo", "荣耀"])),
     ("theft.vehicle", _alternation(list(CAR_WORDS))),
@@ -119,16 +141,18 @@ def score_types(text: str) -> dict[str, float]:
         theft += 3.0
     if theft:
         subtype = _theft_subtype(norm, [m.start() for m in theft_matches] or [0])
-        scores[subtype] = theft
+        # a named object makes a theft word count more (车没了, 台铃不见了)
+        scores[subtype] = theft + (2.0 if subtype not in ("theft.other", "theft.burglary") else 0)
     for m in _TYPE_RE.finditer(norm):
         kind, weight = TYPE_KEYWORDS[m.group(0)]
         scores[kind] = scores.get(kind, 0.0) + weight
     if _PERSON_LOST_RE.search(norm):
         scores["missing_person"] = scores.get("missing_person", 0.0) + 6.0
     fraud = _score(_FRAUD_RE, FRAUD_WORDS, norm)
-    if fraud:
-        fraud_types = fraud_type_scores(norm)
-        scores["fraud"] = fraud + 0.5 * max(fraud_types.values(), default=0.0)
+    best_fraud_type = max(fraud_type_scores(norm).values(), default=0.0)
+    if fraud or best_fraud_type >= 6.0:
+        # the scheme's own words (刷单, 荐股, 杀猪盘) say fraud even without 被骗
+        scores["fraud"] = fraud + 0.5 * best_fraud_type
     if "robbery" in scores:
         for key in list(scores):
             if key.startswith("theft.") and key != "theft.burglary":
@@ -149,8 +173,10 @@ def fraud_type_scores(text: str) -> dict[str, float]:
 def chatter_score(text: str) -> float:
     """How much a message reads as thanks, greetings, questions, notices or adverts."""
     norm = normalize(text).lower()
-    score = 2.0 * len(_CHATTER_RE.findall(norm))
+    score = sum(CHATTER_WORDS[w] for w in _CHATTER_RE.findall(norm))
     score += 3.0 * len(_NOT_REPORT_RE.findall(norm.strip()))
+    if norm.strip().endswith(("?", "？")):
+        score -= 1.5
     if len(norm.strip()) <= 4:
         score += 2.0
     return score

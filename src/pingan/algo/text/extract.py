@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,9 +11,12 @@ from typing import Any
 from pingan.algo.text.amounts import find_amount_yuan, find_phones
 from pingan.algo.text.classify import classify
 from pingan.algo.text.items import Item, find_items
+from pingan.algo.text.numbers import parse_small_int
 from pingan.algo.text.places import PlaceSpan, find_place
 from pingan.algo.text.times import TimeInterval, resolve_time
 from pingan.errors import InvalidInput
+
+_CARS_RE = re.compile(r"(?:([0-9一二两三四五六七八九十]{1,2})\s*辆)?车")
 
 #: Longest message accepted, in characters (a chat message's limit).
 MAX_TEXT_CHARS = 10_000
@@ -160,6 +164,11 @@ def extract_report(
     place = find_place(text, find_places=find_places)
     hit = geocode(place) if geocode is not None and place is not None else None
     items = tuple(find_items(text)) if verdict.type in _PROPERTY_TYPES else ()
+    if verdict.type == "theft.vehicle" and not any(i.kind == "car" for i in items):
+        # 车窗被砸、车里的东西被偷: the car is the property concerned
+        cars = _CARS_RE.search(text)
+        count = (parse_small_int(cars.group(1)) or 1) if cars and cars.group(1) else 1
+        items = (Item(kind="car", count=count, name="车"), *(i for i in items if i.kind != "car"))
     return Extraction(
         type=verdict.type,
         fraud_type=verdict.fraud_type,

@@ -68,6 +68,11 @@ _EN_COUNT_RE = re.compile(r"\b(?P<n>two|three|four|five|\d)\s+(?:\w+\s+){0,2}$",
 _PLATE_RE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·\s-]?[A-Z0-9]{5,6}"
 )
+#: 手机店, 手机号: the word names something else; 骑电动车跑了: the offender's vehicle.
+_NOT_ITEM_AFTER_RE = re.compile(r"店|号|壳|铺|行|卡|支架|充电|上楼|进电梯|进楼道")
+_RIDER_BEFORE_RE = re.compile(r"(?:骑|骑着|开着|坐着|开)$")
+_BAG_RE = re.compile(r"抢包|偷包|(?:我的|她的|他的|的)包(?!子)|包被|挎包|手提包")
+_BATTERY_WORDS = ("电瓶", "电池", "battery")
 _EN_NUM = {"two": 2, "three": 3, "four": 4, "five": 5}
 # a bare 车 after a brand of e-bike/car (雅迪车) or a kind-less brand needs nothing more
 _PLURAL_EN = re.compile(r"(?:bikes|phones|cars|scooters)$", re.IGNORECASE)
@@ -107,6 +112,10 @@ def find_items(text: str) -> list[Item]:
     for m in _ITEM_RE.finditer(norm):
         word = m.group(0)
         kind = ITEM_WORDS[word.lower()]
+        if _NOT_ITEM_AFTER_RE.match(norm, m.end()) or _RIDER_BEFORE_RE.search(
+            norm[max(0, m.start() - 3) : m.start()]
+        ):
+            continue
         count = 1
         before = norm[max(0, m.start() - 12) : m.start()]
         cm = _COUNT_RE.search(before)
@@ -120,6 +129,13 @@ def find_items(text: str) -> list[Item]:
         if same and count == 1:
             continue
         drafts.append(_Draft(kind=kind, pos=m.start(), count=count, name=word))
+    if not any(d.kind == "other" for d in drafts):
+        bag = _BAG_RE.search(norm)
+        if bag is not None:
+            drafts.append(_Draft(kind="other", pos=bag.start(), name="包"))
+    if any(d.name in _BATTERY_WORDS for d in drafts):
+        # 电动车的电瓶被偷: the battery is what was taken
+        drafts = [d for d in drafts if d.kind != "ebike" or d.count > 1]
     for m in _BRAND_RE.finditer(norm):
         brand, kind = BRANDS[m.group(0).lower()]
         same = [d for d in drafts if d.kind == kind]

@@ -38,22 +38,46 @@ _SUFFIX_RE = re.compile("|".join(sorted(PLACE_SUFFIXES, key=len, reverse=True)))
 _UNITS_RE = re.compile(
     r"(?:\s*(?:\d{1,4}|[一二三四五六七八九十]{1,3}|[A-Za-z])\s*(?:"
     + "|".join(PLACE_UNITS)
-    + r"|楼(?![下上道梯顶里前后边]))(?![线路车口])|"
+    + r")(?![线路车口])|"
     + "|".join(PLACE_GATES)
     + ")+"
 )
 _STOP_CHARS = set(
-    "在的了我你他她它们把被是有就都也还又说去到从回住停放骑偷丢买看发现刚今昨晚夜点个位呢吗啊吧呀哦嗯"
+    "在的了我你他她它们把被是有就都也还又说去到从回住停放骑走偷丢买看发现刚今昨晚夜点个位呢吗啊吧呀哦嗯"
     "很太要想让给对向往着会能没不这那哪谁啥什么怎刚才"
     "，。！？、；：,.!?;: \t\n\"'“”‘’()（）【】[]《》~…"
 )
 _STRONG_STOP_CHARS = set(
-    "我你他她它们的了在被把吗呢吧啊呀哦嗯过到去从说刚昨今晚夜偷丢看"
+    "我你他她它们的了在被把吗呢啊呀哦嗯过到去从说刚昨今晚夜偷丢看这那哪个有"
     "，。！？、；：,.!?;: \t\n\"'“”‘’()（）【】[]《》~…"
 )
-_STOP_TOKENS = {"和", "与", "跟", "及", "或", "门口", "楼下", "附近", "旁边", "对面", "小偷"}
+_TIME_PREFIX_RE = re.compile(
+    r"(?:[上这本]?(?:周|星期|礼拜)[一二三四五六日天]|[这前]?[两几一]天|[昨今前]天|[早晚]上|昨晚|今早)+"
+)
+#: Generic places that, after a named one, do not make it more precise (万达广场停车场).
+_GENERIC_TAILS = ("地下停车场", "停车场", "地下车库", "车库", "图书馆", "体育馆", "驿站", "地铁站")
+_STOP_TOKENS = {
+    "下班",
+    "上班",
+    "放学",
+    "回家",
+    "出门",
+    "路过",
+    "经过",
+    "和",
+    "与",
+    "跟",
+    "及",
+    "或",
+    "门口",
+    "楼下",
+    "附近",
+    "旁边",
+    "对面",
+    "小偷",
+}
 _SINGLE_CHAR_SUFFIX_MIN_NAME = 2
-_NOT_BEFORE_LI = set("道区家车店屋院楼房间心子面层场园城梯库箱包这那哪夜")
+_NOT_BEFORE_LI = set("道区家车店屋院楼房间心子面层场园城梯库箱包这那哪夜戏信群机网司")
 _MAX_NAME = 8
 _CONNECTORS = {"和", "与", "跟", "、", "/"}
 _EN_PLACE_RE = re.compile(
@@ -81,15 +105,10 @@ def _candidates(text: str) -> list[PlaceSpan]:
         s, e = m.start(), m.end()
         suffix = m.group(0)
         after = text[e : e + 1]
-        if (
-            e not in starts
-            and e != len(text)
-            and after not in "上边里旁对门附内外前后东西南北楼"
-            and not _UNITS_RE.match(text, e)
-        ):
+        if suffix in ("路", "街") and after in ("过", "面", "人", "灯", "费", "线", "坊", "头"):
             continue
-        if suffix in ("路", "街") and after in ("过", "面", "人", "灯", "费", "线"):
-            continue
+        if suffix == "路" and after in ("边", "旁") and text[s - 1 : s] in "街路道巷":
+            continue  # 新华街路边
         if suffix == "里" and text[s - 1 : s] in _NOT_BEFORE_LI:
             continue
         start = s
@@ -107,14 +126,31 @@ def _candidates(text: str) -> list[PlaceSpan]:
             continue
         if start not in starts and start not in ends and start != 0:
             continue
+        prefix = _TIME_PREFIX_RE.match(text, start, s)
+        if prefix is not None:
+            start = prefix.end()
+            if s - start < (_SINGLE_CHAR_SUFFIX_MIN_NAME if len(suffix) == 1 else 1):
+                continue
         unit = _UNITS_RE.match(text, e)
         end = unit.end() if unit else e
         out.append(PlaceSpan(start, end, text[start:end]))
+    # 万达广场地下停车场 → 万达广场: a generic tail does not make a named place more precise
+    out = [
+        c
+        for c in out
+        if not (
+            c.name.endswith(_GENERIC_TAILS)
+            and any(o.start >= c.start and o.end < c.end for o in out if o is not c)
+        )
+    ]
     # merge overlapping candidates (a longer one that contains another wins)
     merged: list[PlaceSpan] = []
     for cand in sorted(out, key=lambda c: (c.start, -c.end)):
         if merged and cand.start < merged[-1].end:
             last = merged[-1]
+            tail = text[last.end : cand.end].lstrip("地下")
+            if tail in _GENERIC_TAILS or text[last.end : cand.end] in _GENERIC_TAILS:
+                continue
             if cand.end > last.end:
                 merged[-1] = PlaceSpan(last.start, cand.end, text[last.start : cand.end])
             continue

@@ -65,8 +65,8 @@ _PARTS: dict[str, tuple[float, float]] = {
     "大清早": (5, 8),
     "一大早": (5, 9),
     "大早上": (5, 9),
-    "早上": (5, 10),
-    "早晨": (5, 10),
+    "早上": (5, 11),
+    "早晨": (5, 11),
     "一早": (5, 9),
     "早": (5, 10),
     "晨": (5, 9),
@@ -81,8 +81,8 @@ _PARTS: dict[str, tuple[float, float]] = {
     "夜间": (20, 30),
     "夜晚": (20, 30),
     "晚间": (18, 24),
-    "半夜": (22, 29),
-    "深夜": (22, 29),
+    "半夜": (22, 30),
+    "深夜": (22, 30),
     "后半夜": (24, 30),
     "夜": (20, 30),
     "白天": (7, 19),
@@ -124,7 +124,9 @@ _DAY_WORDS = {
 
 _ATOM_RE = re.compile(
     r"(?P<rel>刚才|刚刚|方才|(?P<reln>\d{1,3}|" + _CN_NUM + r"|半|几|一两|两三)\s*(?:个)?"
-    r"(?P<relu>分钟|小时|钟头)(?:之前|以前|前))"
+    r"(?P<relu>分钟|小时|钟头)(?:之前|以前|前)|刚(?=[接看发被在到才出进下回去跟]))"
+    r"|(?P<within>(?P<wn>\d{1,3}|" + _CN_NUM + r"|半|一两)\s*个?\s*(?P<wmore>多)?\s*个?"
+    r"(?P<wu>分钟|小时|钟头)(?P<wmore2>多)?(?:之内|以内|内|了|左右了))"
     r"|(?P<span>这两天|这几天|前两天|前几天|这些天|最近几天|最近|近期|这阵子|这段时间|(?:上周|上个?星期|上个?礼拜"
     r"|这周|本周|这个?星期)(?![一二三四五六日天])|上个月|这个月|本月)"
     r"|(?P<ndays>\d{1,2}|" + _CN_NUM + r")天前"
@@ -154,6 +156,10 @@ _EN_ATOM_RE = re.compile(
     r"|(?P<span>the (?:past|last) (?:two|couple of|few|2|3) days|these (?:few|past) days|this week"
     r"|last week|recently|lately)"
     r"|(?P<ndays>\d|two|three|four|five) days ago"
+    r"|(?P<within>(?:for|in|within) the (?:last|past) (?P<wn>\d{1,3}|an?|half an?|one|two|three"
+    r"|twenty|thirty|forty)?\s*(?P<wu>hours?|minutes?|mins?))"
+    r"|(?P<weekend>over the weekend|at the weekend|last weekend|this weekend"
+    r"|上个?周末|这个?周末|周末)"
     r"|(?P<overnight>overnight|woke up|when i got up)"
     r"|(?P<day>the day before yesterday|yesterday|today|tonight|last night|this morning"
     r"|this afternoon|this evening|earlier today|(?:(?P<wkprefix>last|on|this) )?"
@@ -170,7 +176,25 @@ _FILLER_RE = re.compile(
     re.IGNORECASE,
 )
 _APPROX_BEFORE_RE = re.compile(r"(?:大概|大约|差不多|约|估计|around|about|approx\w*|roughly)\W*$")
-_PURCHASE_AFTER_RE = re.compile(r"^.{0,4}(?:买|购|入手|提的|提车|办的|装的|bought)")
+_PURCHASE_AFTER_RE = re.compile(r"^.{0,3}?(?:买的|购买的|入手的|提的|办的|装的|bought)")
+_ONGOING_RE = re.compile(
+    r"到现在|至今|现在还|还在|就现在|正在|一直没|还没回|没回来|没回家|未归|没回|到目前"
+    r"|right now|so far|since|still|has not come|hasn't come|ongoing|现在|开始|回来发现|回来才发现"
+    r"|才发现",
+    re.IGNORECASE,
+)
+_NOW_RE = re.compile(
+    r"现在还|还在|就现在|正在|快来|快点来|赶紧来|right now|still|ongoing", re.IGNORECASE
+)
+#: After a time, the start of a span that runs on (停的: parked then, gone when found).
+_START_AFTER_RE = re.compile(
+    r"^\s*(?:就|左右|多)?\s*(?:停|放|锁|出门|出去|离开|开始|起|parked|left)"
+)
+_ATOM_KINDS = ("rel", "span", "ndays", "within", "weekend", "overnight", "day", "part", "clock")
+_AFTER_CN_DATE_RE = re.compile(
+    r"\s*(?:晚|早|上午|下午|中午|凌晨|夜|半夜|深夜|那天|当天|的时候|白天|傍晚|\d|[一二三四五六七八九十两]+点)"
+)
+_HABITUAL_RE = re.compile(r"每天|天天|经常|老是|总是|每晚|老有|每次|every (?:day|evening|night)")
 
 
 @dataclass(frozen=True)
@@ -278,6 +302,9 @@ def _day_atom(m: re.Match[str], today: date) -> tuple[date | None, str | None]:
             found = found.replace(year=year - 1)
         return found, None
     if m.group("dnum"):
+        following = m.string[m.end() : m.end() + 6]
+        if not m.group("dnum").isdigit() and not _AFTER_CN_DATE_RE.match(following):
+            return None, None  # 九号 is also a brand of e-bike
         mday = parse_small_int(m.group("dnum"))
         if mday is None or not 1 <= mday <= 31:
             return None, None
@@ -294,8 +321,31 @@ def _day_atom(m: re.Match[str], today: date) -> tuple[date | None, str | None]:
 
 
 def _relative(m: re.Match[str], now: datetime, today: date) -> tuple[datetime, datetime] | None:
-    if m.group("rel"):
+    groups = m.groupdict()
+    if groups.get("within"):
+        raw = (groups.get("wn") or "1").lower()
+        num = _en_num(raw) if raw.isascii() else parse_small_int(raw)
+        if raw in ("半", "half a", "half an"):
+            minutes = 30.0
+        elif raw == "一两":
+            minutes = 120.0
+        elif num is None:
+            return None
+        else:
+            minutes = float(num) * (60 if groups["wu"].lower().startswith(("小", "钟", "h")) else 1)
+        if groups.get("wmore") or groups.get("wmore2"):
+            minutes += 60 if minutes >= 60 else 10
+        return now - timedelta(minutes=minutes * 1.25), now
+    if groups.get("weekend"):
+        monday = today - timedelta(days=today.weekday())
+        saturday = monday + timedelta(days=5)
+        if saturday > today or "上" in groups["weekend"] or "last" in groups["weekend"].lower():
+            saturday -= timedelta(days=7)
+        return _hm(saturday, 0), min(_hm(saturday, 48), now)
+    if groups.get("rel"):
         text = m.group("rel").lower()
+        if text == "刚":
+            return now - timedelta(hours=1), now
         if text in ("刚才", "方才", "just now"):
             return now - timedelta(hours=1), now
         if text == "刚刚":
@@ -315,6 +365,9 @@ def _relative(m: re.Match[str], now: datetime, today: date) -> tuple[datetime, d
             if num is None:
                 return None
             minutes = float(num) * (1 if unit.startswith(("分", "min")) else 60)
+        # "半小时前" is said of anything from a few minutes to about 45 minutes ago
+        if minutes <= 60:
+            return now - timedelta(minutes=minutes * 1.5), now
         slack = max(10.0, minutes * 0.5)
         return now - timedelta(minutes=minutes + slack), now - timedelta(minutes=minutes - slack)
     if m.group("ndays"):
@@ -363,11 +416,17 @@ def _clock_atom(m: re.Match[str]) -> tuple[int, int, str, bool] | None:
     groups = m.groupdict()
     if groups.get("h2"):
         return int(groups["h2"]), int(groups["m2"]), "", False
-    hour = parse_small_int(m.group("h"))
+    raw_hour = m.group("h")
+    qual = m.group("qual") or "" if "qual" in groups else ""
+    if len(raw_hour) == 2 and all(c in "一二两三四五六七八九" for c in raw_hour):
+        # 两三点, 七八点: a range of hours
+        first, last = parse_small_int(raw_hour[0]), parse_small_int(raw_hour[1])
+        if first is not None and last is not None and last == first + 1:
+            return first, 0, "range", False
+    hour = parse_small_int(raw_hour)
     if hour is None or hour > 24:
         return None
     minute = 0
-    qual = m.group("qual") or "" if "qual" in groups else ""
     if groups.get("half"):
         minute, qual = 30, qual or "半"
     elif groups.get("quarter"):
@@ -403,6 +462,7 @@ def _clock_window(qual: str) -> tuple[float, float] | None:
         "左右": (-30.0, 30.0),
         "前后": (-30.0, 30.0),
         "approx": (-30.0, 30.0),
+        "range": (-15.0, 120.0),
     }.get(qual)
 
 
@@ -497,12 +557,9 @@ def _scan(text: str, now: datetime, today: date) -> list[tuple[re.Match[str], st
     atoms: list[tuple[re.Match[str], str]] = []
     for regex in (_ATOM_RE, _EN_ATOM_RE):
         for m in regex.finditer(text):
-            kind = next(
-                k
-                for k in ("rel", "span", "ndays", "overnight", "day", "part", "clock")
-                if m.group(k)
-            )
-            kind = "rel" if kind in ("span", "ndays") else kind
+            found = m.groupdict()
+            kind = next(k for k in _ATOM_KINDS if found.get(k))
+            kind = "rel" if kind in ("span", "ndays", "within", "weekend") else kind
             atoms.append((m, kind))
     atoms.sort(key=lambda a: a[0].start())
     return atoms
@@ -586,12 +643,17 @@ def resolve_time(text: str, sent_at: datetime, *, tz: str = "Asia/Shanghai") -> 
     if current is not None:
         mentions.append(current)
 
+    habitual = _HABITUAL_RE.search(norm) is not None
     spans: list[tuple[datetime, datetime, float]] = []
     prev_day: date | None = None
     prev_part: str | None = None
     prev_start: datetime | None = None
     for mention in mentions:
-        if not mention.overnight and _PURCHASE_AFTER_RE.match(norm[mention.end_pos :]):
+        if (
+            len(mentions) > 1
+            and not mention.overnight
+            and _PURCHASE_AFTER_RE.match(norm[mention.end_pos :])
+        ):
             continue
         if mention.fixed is None and mention.day is None and prev_day is not None:
             mention.day = prev_day
@@ -599,6 +661,8 @@ def resolve_time(text: str, sent_at: datetime, *, tz: str = "Asia/Shanghai") -> 
             mention.inherited_day = True
             if mention.part is None and mention.clock is not None:
                 mention.part = prev_part
+        if habitual and mention.day is None and mention.clock is None and mention.fixed is None:
+            continue  # 每天晚上: no one event
         resolved = _resolve(mention, now, today, prev_start)
         if resolved is None:
             continue
@@ -620,9 +684,17 @@ def resolve_time(text: str, sent_at: datetime, *, tz: str = "Asia/Shanghai") -> 
         prev_start = start
         spans.append((start, min(end, now), conf))
     if not spans:
+        if _NOW_RE.search(norm):
+            return TimeInterval(
+                (now - timedelta(minutes=30)).replace(tzinfo=zone), now.replace(tzinfo=zone), 0.5
+            )
         return None
     start = min(s for s, _, _ in spans)
     end = max(e for _, e, _ in spans)
+    if _ONGOING_RE.search(norm) or (
+        mentions and _START_AFTER_RE.match(norm[mentions[-1].end_pos :])
+    ):
+        end = now
     confidence = min(c for _, _, c in spans) if len(spans) > 1 else spans[0][2]
     return TimeInterval(
         start=start.replace(tzinfo=zone),
