@@ -9,9 +9,10 @@ Contenders on the same graph, in the same process:
 * igraph (same edges, ``distances`` with weights; it has no cut-off, so in (a) it
   computes full one-to-all rows).
 
-Tasks: (a) one-to-all with a 300 s cut-off from 200 random nodes; (b) nearest of
+Times are CPU seconds of this process (``time.process_time``; all contenders are
+single-threaded). Tasks: (a) one-to-all with a 300 s cut-off from 200 random nodes; (b) nearest of
 200 units for 1,000 random incident points; (c) a 200 × all-nodes matrix. Times are
-the best of ``REPEATS`` runs for pingan and igraph, one run for networkx. Every
+the best of ``REPEATS`` runs (one run for networkx in (c), which takes ~10 s). Every
 pingan travel time is checked against networkx's within 1e-6 s.
 """
 
@@ -39,15 +40,18 @@ N_INCIDENTS = 1000
 CUTOFF_S = 300.0
 REPEATS = 3
 TOL_S = 1e-6
+#: CPU time of this process: the 2-core machine is shared with other jobs, and every
+#: contender here runs on one thread, so CPU time is the fair and stable measure.
+CLOCK = time.process_time
 
 
 def best_of(fn, repeats=REPEATS):
     best = float("inf")
     result = None
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         result = fn()
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, CLOCK() - t0)
     return best, result
 
 
@@ -65,12 +69,12 @@ def check_rows(ours: np.ndarray, theirs: list[dict[int, float]]) -> float:
 
 
 def main() -> None:
-    t0 = time.perf_counter()
+    t0 = CLOCK()
     extract = read_extract(PBF)
-    t_read = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t_read = CLOCK() - t0
+    t0 = CLOCK()
     graph = build_graphs(extract, DEFAULT_SPEEDS_KMH, ("car",))["car"].graph
-    t_build = time.perf_counter() - t0
+    t_build = CLOCK() - t0
     n = graph.n_nodes
     tail = graph.tail
     print(
@@ -95,12 +99,12 @@ def main() -> None:
 
     # (a) one-to-all with a 300 s cut-off.
     t_ours, ours = best_of(lambda: shortest_times(graph, sources, CUTOFF_S))
-    t0 = time.perf_counter()
-    ref = [
-        nx.single_source_dijkstra_path_length(G, int(s), cutoff=CUTOFF_S, weight="time_s")
-        for s in sources
-    ]
-    t_nx = time.perf_counter() - t0
+    t_nx, ref = best_of(
+        lambda: [
+            nx.single_source_dijkstra_path_length(G, int(s), cutoff=CUTOFF_S, weight="time_s")
+            for s in sources
+        ]
+    )
     err_a = check_rows(ours, ref)
     t_ig, _ = best_of(lambda: H.distances(source=sources.tolist(), weights="time_s", mode="out"), 1)
     reached = float(np.isfinite(ours).sum(axis=1).mean())
@@ -121,15 +125,15 @@ def main() -> None:
     per_incident = []
     answers = []
     for i in range(N_INCIDENTS):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         node = int(snap(graph, lat[i], lon[i]).node[0])
         answers.append((node, int(nearest.source_index[node]), float(nearest.time_s[node])))
-        per_incident.append(time.perf_counter() - t0)
+        per_incident.append(CLOCK() - t0)
     t_batch, _ = best_of(lambda: snap(graph, lat, lon))
     median_ms = statistics.median(per_incident) * 1e3
-    t0 = time.perf_counter()
-    nx_dist = nx.multi_source_dijkstra_path_length(G, set(units.tolist()), weight="time_s")
-    t_nx_multi = time.perf_counter() - t0
+    t_nx_multi, nx_dist = best_of(
+        lambda: nx.multi_source_dijkstra_path_length(G, set(units.tolist()), weight="time_s")
+    )
     t_ig_multi, ig_dist = best_of(
         lambda: np.asarray(H.distances(source=units.tolist(), weights="time_s", mode="out")), 1
     )
@@ -158,9 +162,9 @@ def main() -> None:
 
     # (c) 200 × all-nodes matrix.
     t_ours_c, matrix = best_of(lambda: shortest_times(graph, sources))
-    t0 = time.perf_counter()
+    t0 = CLOCK()
     ref_c = [nx.single_source_dijkstra_path_length(G, int(s), weight="time_s") for s in sources]
-    t_nx_c = time.perf_counter() - t0
+    t_nx_c = CLOCK() - t0
     err_c = check_rows(matrix, ref_c)
     t_ig_c, ig_matrix = best_of(
         lambda: np.asarray(H.distances(source=sources.tolist(), weights="time_s", mode="out"))

@@ -347,6 +347,25 @@ def _tag(way_tags: Mapping[str, npt.ArrayLike], key: str, n_ways: int) -> StrArr
     return np.char.lower(np.char.strip(arr))
 
 
+def _morton_code(x: FloatArray, y: FloatArray, bits: int = 16) -> npt.NDArray[np.uint64]:
+    """Z-order (Morton) code of points: interleaved bits of their grid cells."""
+
+    def cells(v: FloatArray) -> npt.NDArray[np.uint64]:
+        span = float(np.ptp(v)) if v.size else 0.0
+        scaled = (v - (v.min() if v.size else 0.0)) / (span or 1.0) * (2**bits - 1)
+        cell: npt.NDArray[np.uint64] = scaled.astype(np.uint64)
+        return cell
+
+    xi, yi = cells(x), cells(y)
+    code = np.zeros(x.shape[0], dtype=np.uint64)
+    one = np.uint64(1)
+    for bit in range(bits):
+        b = np.uint64(bit)
+        code |= ((xi >> b) & one) << np.uint64(2 * bit)
+        code |= ((yi >> b) & one) << np.uint64(2 * bit + 1)
+    return code
+
+
 def _class_speed(table: Mapping[str, float], highway: str) -> float:
     """Table speed of a class; ``*_link`` ramps fall back to their road's class."""
     if highway in table:
@@ -552,7 +571,25 @@ def build_graph(
     n = int(kept_nodes.shape[0])
     report(f"{mode}: components", 0.7)
 
-    # CSR (edges already sorted by tail then head).
+    # Projected coordinates, and nodes numbered along a Z-order curve so that nodes
+    # near each other on the map are near each other in memory (faster searches).
+    kept_lat = lat[kept_nodes]
+    kept_lon = lon[kept_nodes]
+    epsg = utm_epsg(float(np.mean(kept_lat)), float(np.mean(kept_lon)))
+    transformer = pyproj.Transformer.from_crs(4326, epsg, always_xy=True)
+    xs, ys = (np.asarray(v, dtype=np.float64) for v in transformer.transform(kept_lon, kept_lat))
+    order = np.argsort(_morton_code(xs, ys), kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    kept_nodes, kept_lat, kept_lon, xs, ys = (
+        arr[order] for arr in (kept_nodes, kept_lat, kept_lon, xs, ys)
+    )
+    t_new = rank[t_new]
+    h_new = rank[h_new]
+    by_tail = np.lexsort((h_new, t_new))
+    t_new, h_new, sel = t_new[by_tail], h_new[by_tail], sel[by_tail]
+
+    # CSR (edges sorted by tail, then head).
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(t_new, minlength=n), out=indptr[1:])
     e_time_k = e_time[sel]
@@ -579,18 +616,12 @@ def build_graph(
         edge_name -= 1
     hw_table, hw_inv = np.unique(tags["highway"][e_way_k], return_inverse=True)
 
-    kept_lat = lat[kept_nodes]
-    kept_lon = lon[kept_nodes]
-    epsg = utm_epsg(float(np.mean(kept_lat)), float(np.mean(kept_lon)))
-    transformer = pyproj.Transformer.from_crs(4326, epsg, always_xy=True)
-    xs, ys = transformer.transform(kept_lon, kept_lat)
-
     graph = RoadGraph(
         mode=mode,
         lat=kept_lat,
         lon=kept_lon,
-        x=np.asarray(xs, dtype=np.float64),
-        y=np.asarray(ys, dtype=np.float64),
+        x=xs,
+        y=ys,
         epsg=epsg,
         indptr=indptr,
         head=h_new.astype(np.int32),
