@@ -319,81 +319,94 @@ def simulate_response(
     rng = np.random.default_rng(seed)
     service = _service_times(service_time_s, rng, order)
 
-    dispatched = np.full(n, np.nan)
-    arrived = np.full(n, np.nan)
-    cleared = np.full(n, np.nan)
-    back = np.full(n, np.nan)
-    travel = np.full(n, np.nan)
-    served_by = np.full(n, -1, dtype=np.int64)
-    free = np.ones(n_units, dtype=bool)
-    busy_intervals: list[tuple[int, float, float]] = []
+    # Per-incident state in plain lists (input order): scalar numpy writes are slow.
+    nan = math.nan
+    node_of = nodes.tolist()
+    received_of = received.tolist()
+    service_of = service.tolist()
+    priority_of = priority.tolist()
+    dispatched_l = [nan] * n
+    arrived_l = [nan] * n
+    back_l = [nan] * n
+    travel_l = [nan] * n
+    unit_l = [-1] * n
+    penalty = np.zeros(n_units)  # 0 while a unit is at its post, inf while busy
     returns: list[tuple[float, int]] = []  # (back at post, unit): a heap
     queue: list[tuple[float, float, int, int]] = []  # (priority, received, seq, incident)
     unserved = 0
-    inf_row = np.full(n_units, np.inf)
+    scene_times = to_scene.of
+    post_times = to_post.of
 
     def dispatch(i: int, u: int, now: float, travel_u: float) -> None:
-        node = int(nodes[i])
-        dispatched[i] = now
-        travel[i] = turnout_s + travel_u
-        arrived[i] = now + travel[i]
-        cleared[i] = arrived[i] + service[i]
-        back_time = float(cleared[i] + to_post.of(node)[u])
+        node = node_of[i]
+        travel_i = turnout_s + travel_u
+        arrived_i = now + travel_i
+        back_time = arrived_i + service_of[i] + float(post_times(node)[u])
         if not math.isfinite(back_time):
             raise InvalidInput(
                 f"unit {u} can reach node {node} but not get back to its post",
                 field="return_time_s",
             )
-        back[i] = back_time
-        served_by[i] = u
-        free[u] = False
-        busy_intervals.append((u, now, back_time))
+        dispatched_l[i] = now
+        travel_l[i] = travel_i
+        arrived_l[i] = arrived_i
+        back_l[i] = back_time
+        unit_l[i] = u
+        penalty[u] = math.inf
         heapq.heappush(returns, (back_time, u))
 
     def unit_back(now: float, u: int) -> None:
-        free[u] = True
+        penalty[u] = 0.0
         for k, (_, _, _, i) in enumerate(queue):
-            t = float(to_scene.of(int(nodes[i]))[u])
+            t = float(scene_times(node_of[i])[u])
             if math.isfinite(t):
                 del queue[k]
                 dispatch(i, u, now, t)
                 return
 
     for seq, i in enumerate(order.tolist()):
-        now = float(received[i])
+        now = received_of[i]
         while returns and returns[0][0] <= now:
             t_back, u = heapq.heappop(returns)
             unit_back(t_back, u)
-        times = to_scene.of(int(nodes[i]))
-        masked = np.where(free, times, inf_row)
-        u = int(np.argmin(masked))
-        if math.isfinite(masked[u]):
-            dispatch(i, u, now, float(masked[u]))
+        times = scene_times(node_of[i])
+        masked = times + penalty
+        u = int(masked.argmin())
+        best = float(masked[u])
+        if best < math.inf:
+            dispatch(i, u, now, best)
         elif np.all(np.isinf(times)):
             unserved += 1
         else:
-            bisect.insort(queue, (float(priority[i]), now, seq, i))
+            bisect.insort(queue, (priority_of[i], now, seq, i))
     while returns:
         t_back, u = heapq.heappop(returns)
         unit_back(t_back, u)
 
-    service[served_by < 0] = np.nan
+    dispatched = np.array(dispatched_l, dtype=np.float64)
+    arrived = np.array(arrived_l, dtype=np.float64)
+    back = np.array(back_l, dtype=np.float64)
+    travel = np.array(travel_l, dtype=np.float64)
+    served_by = np.array(unit_l, dtype=np.int64)
+    served = served_by >= 0
+    service[~served] = np.nan
+    cleared = arrived + service
     response = arrived - received
     wait = dispatched - received
     if period_s is None:
         start = float(received.min()) if n else 0.0
-        end = float(np.nanmax(back)) if np.any(served_by >= 0) else start
+        end = float(back[served].max()) if np.any(served) else start
         end = max(end, float(received.max()) if n else start)
     else:
         start, end = float(period_s[0]), float(period_s[1])
         if not end >= start:
             raise InvalidInput("the period must end after it starts", field="period_s")
-    busy = np.zeros(n_units)
-    for u, a, b in busy_intervals:
-        busy[u] += max(0.0, min(b, end) - max(a, start))
+    # Each served incident keeps its unit busy from dispatch until back at post.
+    busy_part = np.clip(back[served], start, end) - np.clip(dispatched[served], start, end)
+    busy = np.bincount(served_by[served], weights=busy_part, minlength=n_units).astype(np.float64)
     length = end - start
     utilisation = busy / length if length > 0 else np.zeros(n_units)
-    counts = np.bincount(served_by[served_by >= 0], minlength=n_units).astype(np.int64)
+    counts = np.bincount(served_by[served], minlength=n_units).astype(np.int64)
 
     arrays = (received, dispatched, arrived, cleared, back, travel, service, response, wait)
     for array in (*arrays, busy, utilisation, counts, served_by):
