@@ -44,7 +44,7 @@ _PHONE_RE = re.compile(
     r"|(?<!\d)(?P<landline>0\d{2,3}-?\d{7,8})(?!\d)"
 )
 _MONEY_CONTEXT = re.compile(
-    r"(?:骗|转|付|赔|损失|价值|花了|买的|借|贷|充|押金|定金|工资|交了|打了|给了|亏|投了|收了|欠|一共"
+    r"(?:骗|转|付|赔|损失|价值|花了|买的|借|贷|充|押金|定金|工资|交|打了|给了|亏|投了|收了|欠|一共|解冻"
     r"|lost|paid)"
 )
 _PAY_BEFORE_RE = re.compile(
@@ -59,7 +59,8 @@ _MONEY_AFTER_RE = re.compile(
 )
 #: Words right before an amount that make it the loss (被骗了5万, 转了3000).
 _LOSS_BEFORE_RE = re.compile(
-    r"(?:骗|骗了|被骗|骗走|损失|转了|转走|亏了|lost|transferred|moved)\s*$", re.IGNORECASE
+    r"(?:骗|骗了|被骗|骗走|损失|转了|转走|亏了|交了?|付了?|lost|transferred|moved)\s*$",
+    re.IGNORECASE,
 )
 _PLATE_RE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·\s-]?[A-Z0-9]{5,6}"

@@ -69,14 +69,17 @@ _FRAUD_RE = _alternation(list(FRAUD_WORDS))
 _FRAUD_TYPE_RE = _alternation(list(FRAUD_TYPE_KEYWORDS))
 _CHATTER_RE = _alternation(list(CHATTER_WORDS))
 _BURGLARY_RE = _alternation(list(BURGLARY_WORDS))
+
+
+def _brands_of(kind: str) -> list[str]:
+    return [alias for alias, (_, brand_kind) in BRANDS.items() if brand_kind == kind]
+
+
 _OBJECT_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "theft.ebike",
-        _alternation([*EBIKE_WORDS, *(k for k, (_, kind) in BRANDS.items() if kind == "ebike")]),
-    ),
-    ("theft.bicycle", _alternation(list(BICYCLE_WORDS))),
-    ("theft.phone", _alternation([*PHONE_WORDS, "华为", "小米", "oppo", "vivo", "荣耀"])),
-    ("theft.vehicle", _alternation(list(CAR_WORDS))),
+    ("theft.ebike", _alternation([*EBIKE_WORDS, *_brands_of("ebike")])),
+    ("theft.bicycle", _alternation([*BICYCLE_WORDS, *_brands_of("bicycle")])),
+    ("theft.phone", _alternation([*PHONE_WORDS, *_brands_of("phone")])),
+    ("theft.vehicle", _alternation([*CAR_WORDS, *_brands_of("car")])),
 )
 _NOT_REPORT_RE = re.compile(
     r"(?:找回来了|找到了|已经找到|追回|破案了|抓到了|已经报警了吗|有没有人|有人知道|谁知道|怎么办|"

@@ -55,7 +55,11 @@ def _alternation(words: list[str]) -> str:
 
 _ITEM_RE = re.compile(_alternation(list(ITEM_WORDS)), re.IGNORECASE)
 _BRAND_RE = re.compile(
-    r"(?<![A-Za-z])(?:" + _alternation(list(BRANDS)) + r")(?![a-z])", re.IGNORECASE
+    "|".join(
+        rf"(?<![A-Za-z]){re.escape(alias)}(?![a-z])" if alias.isascii() else re.escape(alias)
+        for alias in sorted(BRANDS, key=len, reverse=True)
+    ),
+    re.IGNORECASE,
 )
 _COLOUR_RE = re.compile(
     r"(?<![A-Za-z])(?:" + _alternation(list(COLOURS)) + r")(?![a-z])", re.IGNORECASE
@@ -69,7 +73,7 @@ _PLATE_RE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·\s-]?[A-Z0-9]{5,6}"
 )
 #: 手机店, 手机号: the word names something else; 骑电动车跑了: the offender's vehicle.
-_NOT_ITEM_AFTER_RE = re.compile(r"店|号|壳|铺|行|卡|支架|充电|上楼|进电梯|进楼道")
+_NOT_ITEM_AFTER_RE = re.compile(r"店|号|壳|铺|行|卡|支架|充电|上楼|进电梯|进楼道|站|员|柜|点|小哥")
 _RIDER_BEFORE_RE = re.compile(r"(?:骑|骑着|开着|坐着|开)$")
 _BAG_RE = re.compile(r"抢包|偷包|(?:我的|她的|他的|的)包(?!子)|包被|挎包|手提包")
 _BATTERY_WORDS = ("电瓶", "电池", "battery")

@@ -57,6 +57,10 @@ _TIME_PREFIX_RE = re.compile(
 #: Generic places that, after a named one, do not make it more precise (万达广场停车场).
 _GENERIC_TAILS = ("地下停车场", "停车场", "地下车库", "车库", "图书馆", "体育馆", "驿站", "地铁站")
 _STOP_TOKENS = {
+    "一家",
+    "那家",
+    "这家",
+    "有家",
     "下班",
     "上班",
     "放学",
@@ -106,6 +110,8 @@ def _candidates(text: str) -> list[PlaceSpan]:
         suffix = m.group(0)
         after = text[e : e + 1]
         if suffix in ("路", "街") and after in ("过", "面", "人", "灯", "费", "线", "坊", "头"):
+            continue
+        if suffix == "城" and after in ("管", "市", "里"):
             continue
         if suffix == "路" and after in ("边", "旁") and text[s - 1 : s] in "街路道巷":
             continue  # 新华街路边
