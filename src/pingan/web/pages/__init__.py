@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from pingan.web.pages import session
+from pingan.web.pages import citizen, session
 
 router = APIRouter(include_in_schema=False)
 router.include_router(session.router)
+router.include_router(citizen.router)
 
 __all__ = ["router"]
