@@ -22,7 +22,7 @@ def _r(rid: str, kind: str, text: str, x: float | None, y: float | None, when=NI
 def test_three_neighbours_report_one_ebike_theft() -> None:
     reports = [
         _r("a", "theft.ebike", "我放在锦绣花园3栋楼下的电瓶车昨天夜里被人偷了，绿色的雅迪", 0, 0),
-        _r("b", "theft.noise", "锦绣花园5栋楼上吵死了", 10, 0),
+        _r("b", "noise", "锦绣花园5栋楼上吵死了", 10, 0),
         _r("c", "theft.ebike", "锦绣花园3栋楼下一辆绿色雅迪电动车昨晚被偷 是我邻居的", 40, 30),
         _r("d", "theft.ebike", "东湖新村电动车被偷了", 5000, 0),
         _r("e", "theft.ebike", "锦绣花园楼下电瓶车被偷", 90, 0),
