@@ -30,6 +30,7 @@ SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("city", "city"),
     ("route", "route"),
     ("analytics", "analytics"),
+    ("text", "text"),
 )
 
 for _module_name, _command in SUBCOMMANDS:
