@@ -32,7 +32,7 @@ def random_instance(rng: np.random.Generator, backup_weight: float) -> tuple[Cov
 @pytest.mark.parametrize("backup_weight", [0.0, 0.5])
 def test_optimum_matches_enumeration_on_random_instances(backup_weight: float) -> None:
     rng = np.random.default_rng(42)
-    for _ in range(25):
+    for _ in range(15):
         inst, k = random_instance(rng, backup_weight)
         best = brute_force(inst, k)
         exact = solve_coverage(inst, None, k, method="exact")

@@ -71,7 +71,7 @@ Method = Literal["auto", "exact", "heuristic"]
 DEFAULT_RADII_S: tuple[float, ...] = (60.0, 180.0, 300.0)
 DEFAULT_TIER_WEIGHTS: tuple[float, ...] = (1.0, 1.0, 1.0)
 #: Instances with at most this many (demand, candidate) pairs go to the MILP in ``"auto"``.
-SMALL_INSTANCE_PAIRS = 300_000
+SMALL_INSTANCE_PAIRS = 1_000_000
 
 
 # --------------------------------------------------------------------------- pairs
@@ -890,7 +890,15 @@ def solve_coverage(
     details["swaps"] = float(swaps)
     objective = inst.evaluate(posts)
     t0 = time.perf_counter()
-    bound, iterations = _lagrangian_bound(inst, k, fixed, objective, deadline, gap_target)
+    small = inst.n_pairs * inst.n_tiers <= SMALL_INSTANCE_PAIRS
+    if method == "auto" and small:
+        # The MILP follows and its bound is exact: no Lagrangian bound needed.
+        bound, iterations = (
+            float(inst.weight.sum()) * (sum(inst.tier_weights) + inst.backup_weight),
+            0,
+        )
+    else:
+        bound, iterations = _lagrangian_bound(inst, k, fixed, objective, deadline, gap_target)
     details["bound_seconds"] = time.perf_counter() - t0
     details["bound_iterations"] = float(iterations)
     details["lagrangian_bound"] = bound
@@ -899,7 +907,6 @@ def solve_coverage(
         status = "optimal" if gap <= 1e-9 else "gap_target" if gap <= gap_target else "heuristic"
         return _result(inst, posts, bound, "heuristic", started, status, details)
 
-    small = inst.n_pairs * inst.n_tiers <= SMALL_INSTANCE_PAIRS
     remaining = deadline - time.perf_counter()
     if gap > 1e-9 and (small or gap > gap_target) and remaining > 0.05:
         t0 = time.perf_counter()
