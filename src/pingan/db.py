@@ -26,6 +26,8 @@ MODEL_MODULES: tuple[str, ...] = (
     "pingan.audit.models",
     "pingan.city.models",
     "pingan.incidents.models",
+    "pingan.units.models",
+    "pingan.dispatch.models",
 )
 
 NAMING = {

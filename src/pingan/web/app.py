@@ -23,6 +23,8 @@ ROUTERS: tuple[str, ...] = (
     "pingan.web.pages:router",
     "pingan.incidents.api:router",
     "pingan.incidents.api:open311_router",
+    "pingan.units.api:router",
+    "pingan.dispatch.api:router",
 )
 
 STATIC_DIR = Path(__file__).parent / "static"

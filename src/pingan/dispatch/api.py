@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from pingan.dispatch import service
+from pingan.dispatch.schemas import AssignmentRead, DispatchIn, FiguresRead, Recommendation
+from pingan.web.deps import PrincipalDep, SessionDep, SettingsDep
+
+router = APIRouter(prefix="/api/v1", tags=["dispatch"])
+
+
+@router.get("/incidents/{incident_id}/recommendation", response_model=Recommendation)
+def recommend(
+    incident_id: int, caller: PrincipalDep, db_session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Available units ranked by road travel time, grouped into the 1-3-5 minute tiers."""
+    return service.recommend(db_session, settings, caller, incident_id)
+
+
+@router.post(
+    "/incidents/{incident_id}/dispatch", response_model=list[AssignmentRead], status_code=201
+)
+def dispatch(
+    incident_id: int,
+    body: DispatchIn,
+    caller: PrincipalDep,
+    db_session: SessionDep,
+    settings: SettingsDep,
+) -> list[dict[str, Any]]:
+    return service.dispatch(db_session, settings, caller, incident_id, body.unit_ids)
+
+
+@router.get("/incidents/{incident_id}/assignments", response_model=list[AssignmentRead])
+def assignments(
+    incident_id: int, caller: PrincipalDep, db_session: SessionDep
+) -> list[dict[str, Any]]:
+    return service.assignments_of(db_session, caller, incident_id)
+
+
+@router.post("/assignments/{assignment_id}/arrived", response_model=AssignmentRead)
+def arrived(assignment_id: int, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
+    return service.arrived(db_session, caller, assignment_id)
+
+
+@router.post("/assignments/{assignment_id}/cleared", response_model=AssignmentRead)
+def cleared(assignment_id: int, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
+    return service.cleared(db_session, caller, assignment_id)
+
+
+@router.get("/dispatch/figures", response_model=FiguresRead)
+def figures(
+    caller: PrincipalDep,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    group_by: Annotated[str, Query(pattern="^(station|shift|type)$")] = "station",
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+) -> dict[str, Any]:
+    return service.figures(db_session, settings, caller, group_by=group_by, start=start, end=end)
+
+
+@router.get("/reach/live")
+def live_reach(
+    caller: PrincipalDep,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    city: Annotated[str, Query(min_length=1, max_length=64)],
+    layer: bool = True,
+) -> dict[str, Any]:
+    """Share of demand within 60/180/300 s of available units now, with the reach polygons."""
+    return service.live_reach(db_session, settings, caller, city, with_layer=layer)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from pingan.dispatch.models import AssignmentStatus
+
+
+class RecommendedUnit(BaseModel):
+    unit_id: int
+    callsign: str
+    kind: str
+    mode: str
+    station_code: str
+    travel_time_s: float | None
+    tier: int
+    rank: int
+
+
+class IneligibleUnitRead(BaseModel):
+    unit_id: int
+    callsign: str
+    reason: str
+    travel_time_s: float | None
+
+
+class Recommendation(BaseModel):
+    incident_id: int
+    tiers_s: list[float]
+    units: list[RecommendedUnit]
+    by_tier: dict[str, list[int]]
+    met: dict[str, bool]
+    ineligible: list[IneligibleUnitRead]
+
+
+class DispatchIn(BaseModel):
+    unit_ids: list[int] = Field(min_length=1, max_length=20)
+
+
+class AssignmentRead(BaseModel):
+    id: int
+    incident_id: int
+    unit_id: int
+    callsign: str
+    status: AssignmentStatus
+    assigned_at: datetime
+    arrived_at: datetime | None
+    cleared_at: datetime | None
+    predicted_travel_s: float | None
+    predicted_tier: int | None
+    response_s: float | None
+
+
+class FigureRow(BaseModel):
+    group: str
+    count: int
+    missing: int
+    share_within: dict[str, float | None]
+    median_s: float | None
+    p90_s: float | None
+
+
+class FiguresRead(BaseModel):
+    group_by: str
+    tiers_s: list[float]
+    overall: FigureRow
+    groups: list[FigureRow]

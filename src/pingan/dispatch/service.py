@@ -1,0 +1,506 @@
+"""Rapid response use cases: recommend by tier, dispatch, arrival, clearing, figures, reach.
+
+Travel times are road times on each unit's own travel-mode network: one reverse
+search from the incident per mode (``routing.times_to``) gives every unit's time
+at once. The legs off the network (unit to its nearest node, incident's nearest
+node to the incident) are walked at :data:`ACCESS_SPEED_MS`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping, shape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pingan.algo import isochrones, routing, tiers
+from pingan.audit import service as audit
+from pingan.auth.principal import Principal
+from pingan.city import service as cities
+from pingan.config import Settings
+from pingan.db import utcnow
+from pingan.dispatch.models import Assignment, AssignmentStatus
+from pingan.errors import Conflict, InvalidInput, NotFound
+from pingan.incidents import service as incidents
+from pingan.incidents.models import Incident, Status
+from pingan.jurisdictions.models import Jurisdiction
+from pingan.units import service as units
+from pingan.units.models import Unit, UnitStatus
+
+#: Walking pace for the short legs between a point and its nearest network node (m/s).
+ACCESS_SPEED_MS = 1.4
+#: Units further than this by road are listed as out of reach (s).
+SEARCH_LIMIT_S = 1800.0
+#: Who makes each tier count as met: tier 1 by posts and volunteers already on the spot,
+#: tiers 2 and 3 by anyone (the 1-3-5 promise).
+TIER_KINDS: tuple[frozenset[str] | None, ...] = (
+    frozenset({"key_unit_post", "volunteer_team", "foot_patrol", "ebike_patrol"}),
+    None,
+    None,
+)
+KEY_VENUE_KINDS = ("bar", "pub", "nightclub", "karaoke", "marketplace", "internet_cafe")
+
+
+def _incident_point(incident: Incident) -> tuple[str, float, float]:
+    if incident.lat is None or incident.lon is None or not incident.city:
+        raise Conflict(
+            "the incident has no location on a city map yet; locate it first", field="location"
+        )
+    return incident.city, incident.lat, incident.lon
+
+
+def unit_travel_times(
+    db_session: Session,
+    settings: Settings,
+    city_name: str,
+    lat: float,
+    lon: float,
+    rows: Sequence[units.UnitRow],
+) -> np.ndarray:
+    """Road travel time (s) of each unit to the point, on its own mode's network."""
+    city = cities.get_city(db_session, city_name)
+    result = np.full(len(rows), np.inf)
+    by_mode: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        if row.unit.lat is not None and row.unit.lon is not None:
+            by_mode.setdefault(row.unit.mode.value, []).append(index)
+    for mode, indices in by_mode.items():
+        graph = cities.load_graph(settings, city, mode)
+        target = routing.snap(graph, [lat], [lon])
+        times = routing.times_to(graph, int(target.node[0]), cutoff_s=SEARCH_LIMIT_S)
+        unit_lat = [rows[i].unit.lat for i in indices]
+        unit_lon = [rows[i].unit.lon for i in indices]
+        snapped = routing.snap(graph, unit_lat, unit_lon)
+        access = (snapped.distance_m + float(target.distance_m[0])) / ACCESS_SPEED_MS
+        result[indices] = times[snapped.node] + access
+    return result
+
+
+def recommend(
+    db_session: Session, settings: Settings, principal: Principal, incident_id: int
+) -> dict[str, Any]:
+    """Every unit of the incident's city ranked by road time, grouped into the tiers."""
+    principal.require("dispatch", "read")
+    incident = incidents.load_incident(db_session, principal, incident_id, "read")
+    city_name, lat, lon = _incident_point(incident)
+    rows = units.units_in_city(db_session, city_name)
+    now = utcnow()
+    ages = [
+        (now - r.unit.last_seen_at).total_seconds()
+        if r.unit.last_seen_at and r.unit.lat is not None
+        else math.nan
+        for r in rows
+    ]
+    eligible, reasons = tiers.unit_eligibility(
+        [r.unit.status.value for r in rows], ages, settings.position_stale_s
+    )
+    times = unit_travel_times(db_session, settings, city_name, lat, lon, rows)
+    ranking = tiers.rank_units(
+        times,
+        [r.unit.id for r in rows],
+        [r.unit.kind.value for r in rows],
+        tiers_s=settings.tiers_s,
+        eligible=eligible,
+        reasons=reasons,
+        tier_kinds=TIER_KINDS if len(settings.tiers_s) == 3 else None,
+    )
+    by_id = {r.unit.id: r for r in rows}
+
+    def finite(value: float) -> float | None:
+        return round(float(value), 1) if math.isfinite(value) else None
+
+    return {
+        "incident_id": incident.id,
+        "tiers_s": list(ranking.tiers_s),
+        "units": [
+            {
+                "unit_id": u.unit_id,
+                "callsign": by_id[u.unit_id].unit.callsign,
+                "kind": u.kind,
+                "mode": by_id[u.unit_id].unit.mode.value,
+                "station_code": by_id[u.unit_id].station_code,
+                "travel_time_s": finite(u.travel_time_s),
+                "tier": u.tier,
+                "rank": u.rank,
+            }
+            for u in ranking.ranked
+        ],
+        "by_tier": {
+            str(int(t)): [u.unit_id for u in group]
+            for t, group in zip(ranking.tiers_s, ranking.by_tier, strict=False)
+        },
+        "met": {str(int(t)): met for t, met in zip(ranking.tiers_s, ranking.met, strict=True)},
+        "ineligible": [
+            {
+                "unit_id": u.unit_id,
+                "callsign": by_id[u.unit_id].unit.callsign,
+                "reason": u.reason,
+                "travel_time_s": finite(u.travel_time_s),
+            }
+            for u in ranking.ineligible
+        ],
+    }
+
+
+def _assignment_json(assignment: Assignment, callsign: str) -> dict[str, Any]:
+    return {
+        "id": assignment.id,
+        "incident_id": assignment.incident_id,
+        "unit_id": assignment.unit_id,
+        "callsign": callsign,
+        "status": assignment.status,
+        "assigned_at": assignment.assigned_at,
+        "arrived_at": assignment.arrived_at,
+        "cleared_at": assignment.cleared_at,
+        "predicted_travel_s": assignment.predicted_travel_s,
+        "predicted_tier": assignment.predicted_tier,
+        "response_s": assignment.response_s,
+    }
+
+
+def dispatch(
+    db_session: Session,
+    settings: Settings,
+    principal: Principal,
+    incident_id: int,
+    unit_ids: list[int],
+) -> list[dict[str, Any]]:
+    """Send units to an incident: the units go en route, the incident becomes dispatched."""
+    principal.require("dispatch", "write")
+    incident = incidents.load_incident(db_session, principal, incident_id, "write")
+    city_name, lat, lon = _incident_point(incident)
+    if len(set(unit_ids)) != len(unit_ids):
+        raise InvalidInput("a unit is listed twice", field="body.unit_ids")
+    rows = []
+    for index, unit_id in enumerate(unit_ids):
+        found = [r for r in units.units_in_city(db_session, city_name) if r.unit.id == unit_id]
+        if not found:
+            raise InvalidInput(
+                f"unit {unit_id} does not serve {city_name}", field=f"body.unit_ids.{index}"
+            )
+        if found[0].unit.status is not UnitStatus.available:
+            raise Conflict(
+                f"unit {found[0].unit.callsign} is {found[0].unit.status.value}",
+                field=f"body.unit_ids.{index}",
+            )
+        rows.append(found[0])
+    if incident.status is Status.received:
+        incidents.transition(
+            db_session, principal, incident.id, Status.confirmed, "confirmed at dispatch"
+        )
+    if incident.status is Status.confirmed:
+        incidents.transition(
+            db_session,
+            principal,
+            incident.id,
+            Status.dispatched,
+            "dispatched " + ", ".join(r.unit.callsign for r in rows),
+        )
+    elif incident.status not in (Status.dispatched, Status.on_scene):
+        raise Conflict(
+            f"an incident that is {incident.status.value} cannot take units", field="status"
+        )
+    times = unit_travel_times(db_session, settings, city_name, lat, lon, rows)
+    now = utcnow()
+    made = []
+    for row, time_s in zip(rows, times, strict=True):
+        units.move_status(row.unit, UnitStatus.en_route)
+        assignment = Assignment(
+            incident_id=incident.id,
+            unit_id=row.unit.id,
+            jurisdiction_id=incident.jurisdiction_id,
+            status=AssignmentStatus.en_route,
+            assigned_at=now,
+            en_route_at=now,
+            predicted_travel_s=float(time_s) if math.isfinite(time_s) else None,
+            predicted_tier=tiers.tier_of(float(time_s), settings.tiers_s),
+            updated_at=now,
+        )
+        db_session.add(assignment)
+        db_session.flush()
+        audit.record(
+            db_session,
+            action="dispatch.assign",
+            object_type="assignment",
+            object_id=assignment.id,
+            principal=principal,
+            jurisdiction_id=incident.jurisdiction_id,
+        )
+        made.append(_assignment_json(assignment, row.unit.callsign))
+    return made
+
+
+def _load_assignment(
+    db_session: Session, principal: Principal, assignment_id: int
+) -> tuple[Assignment, Unit]:
+    principal.require("dispatch", "write")
+    row = db_session.execute(
+        select(Assignment, Unit, Jurisdiction.path)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .join(Jurisdiction, Jurisdiction.id == Assignment.jurisdiction_id)
+        .where(Assignment.id == assignment_id)
+    ).first()
+    if row is None:
+        raise NotFound("no such assignment")
+    principal.check("dispatch", "write", row[2])
+    return row[0], row[1]
+
+
+def arrived(db_session: Session, principal: Principal, assignment_id: int) -> dict[str, Any]:
+    assignment, unit = _load_assignment(db_session, principal, assignment_id)
+    if assignment.status is not AssignmentStatus.en_route:
+        raise Conflict(f"the assignment is {assignment.status.value}, not en route", field="status")
+    incident = incidents.load_incident(db_session, principal, assignment.incident_id, "write")
+    now = utcnow()
+    assignment.status = AssignmentStatus.on_scene
+    assignment.arrived_at = now
+    assignment.response_s = round((now - incident.received_at).total_seconds(), 3)
+    assignment.updated_at = now
+    units.move_status(unit, UnitStatus.on_scene)
+    if incident.status is Status.dispatched:
+        incidents.transition(
+            db_session, principal, incident.id, Status.on_scene, f"{unit.callsign} arrived"
+        )
+    db_session.flush()
+    audit.record(
+        db_session,
+        action="dispatch.arrived",
+        object_type="assignment",
+        object_id=assignment.id,
+        principal=principal,
+        jurisdiction_id=assignment.jurisdiction_id,
+    )
+    return _assignment_json(assignment, unit.callsign)
+
+
+def cleared(db_session: Session, principal: Principal, assignment_id: int) -> dict[str, Any]:
+    """The unit leaves the scene and is available again; the last one out resolves the incident."""
+    assignment, unit = _load_assignment(db_session, principal, assignment_id)
+    if assignment.status not in (AssignmentStatus.en_route, AssignmentStatus.on_scene):
+        raise Conflict(f"the assignment is already {assignment.status.value}", field="status")
+    now = utcnow()
+    assignment.status = (
+        AssignmentStatus.cleared if assignment.arrived_at else AssignmentStatus.cancelled
+    )
+    assignment.cleared_at = now
+    assignment.updated_at = now
+    units.move_status(unit, UnitStatus.available)
+    db_session.flush()
+    active = db_session.scalar(
+        select(Assignment.id).where(
+            Assignment.incident_id == assignment.incident_id,
+            Assignment.status.in_([AssignmentStatus.en_route, AssignmentStatus.on_scene]),
+        )
+    )
+    incident = incidents.load_incident(db_session, principal, assignment.incident_id, "write")
+    if active is None and incident.status is Status.on_scene:
+        incidents.transition(
+            db_session, principal, incident.id, Status.resolved, f"cleared by {unit.callsign}"
+        )
+    audit.record(
+        db_session,
+        action="dispatch.cleared",
+        object_type="assignment",
+        object_id=assignment.id,
+        principal=principal,
+        jurisdiction_id=assignment.jurisdiction_id,
+    )
+    return _assignment_json(assignment, unit.callsign)
+
+
+def assignments_of(
+    db_session: Session, principal: Principal, incident_id: int
+) -> list[dict[str, Any]]:
+    principal.require("dispatch", "read")
+    incidents.load_incident(db_session, principal, incident_id, "read")
+    rows = db_session.execute(
+        select(Assignment, Unit.callsign)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .where(Assignment.incident_id == incident_id)
+        .order_by(Assignment.id)
+    ).all()
+    return [_assignment_json(a, callsign) for a, callsign in rows]
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _shift_of(at: datetime, zone: ZoneInfo) -> str:
+    """Day shift 08:00–20:00, night shift 20:00–08:00, in the district's time zone."""
+    hour = at.astimezone(zone).hour
+    return "day" if 8 <= hour < 20 else "night"
+
+
+def figures(
+    db_session: Session,
+    settings: Settings,
+    principal: Principal,
+    *,
+    group_by: str = "station",
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> dict[str, Any]:
+    """Response-time figures per incident (first arrival − received), CAD style.
+
+    Share within each tier, median and 90th percentile (nearest rank), overall and per
+    station, shift or incident type. Incidents dispatched but not yet reached count
+    as missing.
+    """
+    principal.require("dispatch", "read")
+    if group_by not in ("station", "shift", "type"):
+        raise InvalidInput("group_by is station, shift or type", field="group_by")
+    query = (
+        select(
+            Incident.id,
+            Incident.type,
+            Incident.received_at,
+            Jurisdiction.code,
+            Assignment.arrived_at,
+        )
+        .join(Assignment, Assignment.incident_id == Incident.id)
+        .join(Jurisdiction, Jurisdiction.id == Incident.jurisdiction_id)
+        .where(principal.visible_clause("dispatch", "read", Jurisdiction.path))
+        .where(Assignment.status != AssignmentStatus.cancelled)
+    )
+    if start is not None:
+        query = query.where(Incident.received_at >= start)
+    if end is not None:
+        query = query.where(Incident.received_at < end)
+    first: dict[int, tuple[str, datetime, str, datetime | None]] = {}
+    for incident_id, kind, received, station, arrived_at in db_session.execute(query):
+        known = first.get(incident_id)
+        if known is None or (
+            arrived_at is not None and (known[3] is None or arrived_at < known[3])
+        ):
+            first[incident_id] = (kind, received, station, arrived_at)
+    zone = ZoneInfo(settings.time_zone)
+    response = np.array(
+        [(a - r).total_seconds() if a is not None else math.nan for _, r, _, a in first.values()],
+        dtype=np.float64,
+    )
+    if group_by == "station":
+        keys = [s for _, _, s, _ in first.values()]
+    elif group_by == "shift":
+        keys = [_shift_of(r, zone) for _, r, _, _ in first.values()]
+    else:
+        keys = [k for k, _, _, _ in first.values()]
+    overall = tiers.response_figures(response, settings.tiers_s)
+    groups = tiers.response_figures_by(response, keys, settings.tiers_s) if keys else {}
+
+    def row(name: str, fig: tiers.ResponseFigures) -> dict[str, Any]:
+        return {
+            "group": name,
+            "count": fig.count,
+            "missing": fig.missing,
+            "share_within": {
+                str(int(t)): (None if math.isnan(s) else round(s, 4))
+                for t, s in zip(fig.tiers_s, fig.share_within, strict=True)
+            },
+            "median_s": fig.median_s,
+            "p90_s": fig.p90_s,
+        }
+
+    return {
+        "group_by": group_by,
+        "tiers_s": list(settings.tiers_s),
+        "overall": row("all", overall),
+        "groups": [row(str(k), f) for k, f in sorted(groups.items(), key=lambda kv: str(kv[0]))],
+    }
+
+
+# ---------------------------------------------------------------- live reach
+
+
+def live_reach(
+    db_session: Session,
+    settings: Settings,
+    principal: Principal,
+    city_name: str,
+    *,
+    days: int = 30,
+    venue_weight: float = 2.0,
+    with_layer: bool = True,
+) -> dict[str, Any]:
+    """Share of demand that available units reach within each tier from where they are now.
+
+    Demand: the city's incidents of the last ``days`` days (weight 1 each) and its key
+    venues (bars, pubs, nightclubs, karaoke, markets, internet cafés; ``venue_weight``
+    each). Returns the shares and, per tier, the reach as GeoJSON polygons (the union
+    over travel modes of what the units of that mode reach).
+    """
+    principal.require("unit", "read")
+    city = cities.get_city(db_session, city_name)
+    now = utcnow()
+    visible = {r.unit.id for r in units.list_units(db_session, principal, city=city.name)}
+    ready = [
+        r
+        for r in units.units_in_city(db_session, city.name)
+        if r.unit.id in visible
+        and r.unit.status is UnitStatus.available
+        and not units.is_stale(r.unit, settings, now)
+    ]
+    since = now - timedelta(days=days)
+    points = db_session.execute(
+        select(Incident.lat, Incident.lon).where(
+            Incident.city == city.name,
+            Incident.received_at >= since,
+            Incident.lat.is_not(None),
+            Incident.lon.is_not(None),
+        )
+    ).all()
+    venues = cities.places(db_session, city, list(KEY_VENUE_KINDS))
+    lat = np.array([p[0] for p in points] + [v.lat for v in venues], dtype=np.float64)
+    lon = np.array([p[1] for p in points] + [v.lon for v in venues], dtype=np.float64)
+    weight = np.array([1.0] * len(points) + [venue_weight] * len(venues))
+    best = np.full(lat.size, np.inf)
+    features: dict[float, list[Any]] = {float(t): [] for t in settings.tiers_s}
+    by_mode: dict[str, list[units.UnitRow]] = {}
+    for row in ready:
+        by_mode.setdefault(row.unit.mode.value, []).append(row)
+    for mode, rows in by_mode.items():
+        graph = cities.load_graph(settings, city, mode)
+        sources = routing.snap(graph, [r.unit.lat for r in rows], [r.unit.lon for r in rows]).node
+        nearest = routing.nearest_source(graph, sources, cutoff_s=max(settings.tiers_s))
+        if lat.size:
+            demand = routing.snap(graph, lat, lon)
+            best = np.minimum(
+                best, nearest.time_s[demand.node] + demand.distance_m / ACCESS_SPEED_MS
+            )
+        if with_layer:
+            layer = isochrones.reach_polygons(graph, sources, settings.tiers_s)
+            for feature in layer["features"]:
+                features[float(feature["properties"]["cutoff_s"])].append(
+                    shape(feature["geometry"])
+                )
+    total = float(weight.sum())
+    shares = {
+        str(int(t)): (round(float(weight[best <= t].sum()) / total, 4) if total else None)
+        for t in settings.tiers_s
+    }
+    layer_features = []
+    for cutoff, geometries in features.items():
+        if geometries:
+            union = shapely.union_all(geometries)
+            layer_features.append(
+                {"type": "Feature", "geometry": mapping(union), "properties": {"cutoff_s": cutoff}}
+            )
+    return {
+        "type": "FeatureCollection",
+        "features": layer_features,
+        "properties": {
+            "city": city.name,
+            "units": len(ready),
+            "demand_points": int(lat.size),
+            "demand_weight": total,
+            "share_within": shares,
+            "computed_at": now.astimezone(UTC).isoformat(),
+            "attribution": "© OpenStreetMap contributors (ODbL)",
+        },
+    }
