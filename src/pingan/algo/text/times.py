@@ -15,9 +15,18 @@ span from the earliest start to the latest end, never later than the message tim
 Widths (minutes) follow the words: ``N点`` → [−15, +30]; ``N点M分`` → [−5, +10];
 ``N点半`` → [−10, +20]; ``N点多`` → [0, +60]; ``N点左右`` → [−30, +30];
 ``N点前`` → [start of the part of day, t]; ``N点后`` → [t, end of the part of day].
-刚才 → the last hour, 刚刚 → the last 30 minutes; 这两天 → since yesterday 00:00;
-这几天 → since 00:00 four days ago; 最近 → the last seven days; 昨晚 → 18:00 to 06:00;
-夜里 → 20:00 to 06:00; overnight → 18:00 the day before to 10:00.
+两三点 → [−15 min, +2 h]. 刚才 → the last hour, 刚刚 → the last 30 minutes; ``N分钟前`` /
+``N小时前`` → [now − 1.5·N, now] up to an hour, [N ± N/2] beyond; ``N分钟了`` / ``N小时内`` /
+"for the last hour" → [now − 1.25·N, now]; 这两天 → since yesterday 00:00; 这几天 → since
+00:00 four days ago; 最近 → the last seven days; 周末 → Saturday and Sunday; 早上 → 05:00
+to 11:00; 昨晚 → 18:00 to 06:00; 夜里 → 20:00 to 06:00; 半夜 → 22:00 to 06:00; overnight
+→ 18:00 the day before to 10:00.
+
+Events that run on end at the message time: 到现在, 还在, 开始, 一直没回来, "since", and a
+last time followed by 停/放/锁/出门 (parked then, found gone later). Words alone such as
+现在还在/快来 give the last 30 minutes. Habitual words (每天, 天天, 经常) drop bare parts of
+the day, which name no one event. A time right before 买的/入手的 (when it was bought) is
+ignored when the message names another time.
 """
 
 from __future__ import annotations
