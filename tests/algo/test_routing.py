@@ -5,6 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
+from scipy.sparse.csgraph import dijkstra
 
 from pingan.algo.graph import RoadGraph
 from pingan.algo.routing import (
@@ -154,3 +155,35 @@ def test_eta(tiny_graphs, tiny_node, step_m) -> None:
     assert coords[-1] == (0.0, 0.0)
     assert (0.002, 0.001) in coords  # E, the interior vertex of D-E-C
     assert len(coords) == 5
+
+
+@pytest.mark.parametrize("mode", ["car", "ebike", "foot"])
+def test_batches_on_the_contracted_graph_are_exact(helsinki_graphs, mode: str) -> None:
+    # Sixteen or more sources without a cut-off search the graph with its chain nodes
+    # (exactly two neighbours) contracted; the answer must not change.
+    graph = helsinki_graphs[mode]
+    sources = np.random.default_rng(3).choice(graph.n_nodes, 40, replace=False)
+    forward = shortest_times(graph, sources)
+    backward = times_to(graph, sources)
+    np.testing.assert_allclose(forward, dijkstra(graph.csr, indices=sources), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        backward, dijkstra(graph.csr_reverse, indices=sources), rtol=0, atol=1e-9
+    )
+
+
+def test_contracted_loop_with_a_oneway(tiny_graphs, tiny_node) -> None:
+    # In the tiny car graph C and D are chain nodes on the loop B -> D -> C -> B, whose
+    # first edge is one-way.
+    car = tiny_graphs["car"]
+    a, b, c, d = (tiny_node(car, n) for n in "ABCD")
+    sources = np.array([a, b, c, d] * 4)
+    times = shortest_times(car, sources)
+    step = RESIDENTIAL_STEP_S
+    assert times[3, a] == pytest.approx(4 * step, abs=1e-5)  # D-E-C-B-A
+    assert times[2, d] == pytest.approx(step + BD_S, abs=1e-5)  # C-B-D beats C-E-D
+    assert times[1, d] == pytest.approx(BD_S, abs=1e-5)
+    assert times[3, b] == pytest.approx(3 * step, abs=1e-5)  # D cannot go back to B
+    np.testing.assert_allclose(times, dijkstra(car.csr, indices=sources), atol=1e-9)
+    np.testing.assert_allclose(
+        times_to(car, sources), dijkstra(car.csr_reverse, indices=sources), atol=1e-9
+    )
