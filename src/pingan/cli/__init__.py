@@ -30,6 +30,8 @@ SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("city", "city"),
     ("route", "route"),
     ("analytics", "analytics"),
+    ("open311", "open311"),
+    ("incidents", "incidents"),
     ("text", "text"),
 )
 

@@ -1,0 +1,1 @@
+"""Incidents: intake from every channel, de-duplication, lifecycle, stolen property."""

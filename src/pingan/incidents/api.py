@@ -1,0 +1,318 @@
+"""Routes of the incidents API (``/api/v1``) and of Open311 GeoReport v2 (``/open311/v2``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.responses import Response
+
+from pingan.errors import InvalidInput, PinganError
+from pingan.incidents import imports, open311, service
+from pingan.incidents.models import Status
+from pingan.incidents.schemas import (
+    ChangesRead,
+    ChatMessageIn,
+    ChatMessageRead,
+    ImportResult,
+    IncidentPage,
+    IncidentRead,
+    MergeIn,
+    NoteIn,
+    NoteRead,
+    ReportCreate,
+    ReportRead,
+    ReportStatus,
+    SplitIn,
+    TransitionIn,
+)
+from pingan.web.deps import PrincipalDep, SessionDep, SettingsDep, authorized
+
+router = APIRouter(prefix="/api/v1", tags=["incidents"])
+
+IncidentReader = authorized("incident", "read")
+IncidentWriter = authorized("incident", "write")
+ChatWriter = authorized("chat", "write")
+
+
+@router.post("/reports", status_code=201, response_model=IncidentRead)
+def create_report(
+    body: ReportCreate,
+    caller: PrincipalDep,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> dict[str, Any]:
+    """File a report. With an ``Idempotency-Key``, a retry returns the first answer."""
+    result = service.create_report(
+        db_session, settings, caller, body, idempotency_key=idempotency_key
+    )
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return result.body
+
+
+@router.get("/reports", response_model=list[IncidentRead])
+def list_own_reports(
+    caller: authorized("report", "read"), db_session: SessionDep
+) -> list[dict[str, Any]]:
+    """The caller's own reports."""
+    return service.list_own_reports(db_session, caller)
+
+
+@router.get("/reports/{public_token}", response_model=ReportStatus)
+def report_status(public_token: str, db_session: SessionDep) -> dict[str, Any]:
+    """The citizen status page of a report (the token is its capability)."""
+    return service.report_status(db_session, public_token)
+
+
+@router.get("/incidents", response_model=IncidentPage)
+def list_incidents(
+    caller: IncidentReader,
+    db_session: SessionDep,
+    status: Annotated[list[Status] | None, Query()] = None,
+    type: Annotated[str | None, Query(max_length=32)] = None,
+    since: str | None = None,
+    jurisdiction: Annotated[str | None, Query(max_length=64)] = None,
+    draft: bool | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    return service.list_incidents(
+        db_session,
+        caller,
+        status=status or (),
+        incident_type=type,
+        since=since,
+        jurisdiction_code=jurisdiction,
+        is_draft=draft,
+        offset=offset,
+        limit=limit,
+    )
+
+
+@router.get("/incidents/changes", response_model=ChangesRead)
+def incident_changes(
+    caller: IncidentReader, db_session: SessionDep, cursor: str | None = None
+) -> dict[str, Any]:
+    """Incidents changed after ``cursor`` (start without one to get the current cursor)."""
+    items, next_cursor = service.changes_since(db_session, caller, cursor)
+    return {"items": items, "cursor": next_cursor}
+
+
+@router.get("/incidents/{incident_id}", response_model=IncidentRead)
+def get_incident(incident_id: int, caller: IncidentReader, db_session: SessionDep) -> Any:
+    return service.get_incident(db_session, caller, incident_id)
+
+
+@router.get("/incidents/{incident_id}/reports", response_model=list[ReportRead])
+def list_reports(incident_id: int, caller: IncidentReader, db_session: SessionDep) -> Any:
+    return [
+        ReportRead(
+            id=r.id,
+            incident_id=r.incident_id,
+            channel=r.channel,
+            received_at=r.received_at,
+            text=r.text,
+            type=r.type,
+            place_text=r.place_text,
+            source_ref=r.source_ref,
+        )
+        for r in service.list_reports_of(db_session, caller, incident_id)
+    ]
+
+
+def _note_read(note: Any) -> NoteRead:
+    return NoteRead(
+        id=note.id,
+        kind=note.kind,
+        from_status=note.from_status,
+        to_status=note.to_status,
+        text=note.text,
+        author=note.author,
+        at=note.at,
+    )
+
+
+@router.get("/incidents/{incident_id}/notes", response_model=list[NoteRead])
+def list_notes(incident_id: int, caller: IncidentReader, db_session: SessionDep) -> Any:
+    return [_note_read(n) for n in service.list_notes(db_session, caller, incident_id)]
+
+
+@router.post("/incidents/{incident_id}/transition", response_model=IncidentRead)
+def transition(
+    incident_id: int, body: TransitionIn, caller: IncidentWriter, db_session: SessionDep
+) -> Any:
+    service.transition(db_session, caller, incident_id, body.status, body.note)
+    return service.get_incident(db_session, caller, incident_id)
+
+
+@router.post("/incidents/{incident_id}/notes", status_code=201, response_model=NoteRead)
+def add_note(incident_id: int, body: NoteIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
+    return _note_read(service.add_note(db_session, caller, incident_id, body.text))
+
+
+@router.post("/incidents/{incident_id}/merge", response_model=IncidentRead)
+def merge(incident_id: int, body: MergeIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
+    target = service.merge(db_session, caller, incident_id, body.other_ids, body.note)
+    return service.get_incident(db_session, caller, target.id)
+
+
+@router.post("/incidents/{incident_id}/split", status_code=201, response_model=IncidentRead)
+def split(incident_id: int, body: SplitIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
+    new = service.split(db_session, caller, incident_id, body.report_ids, body.note)
+    return service.get_incident(db_session, caller, new.id)
+
+
+@router.post("/chat/messages", status_code=201, response_model=ChatMessageRead)
+def post_chat_message(
+    body: ChatMessageIn, caller: ChatWriter, db_session: SessionDep, settings: SettingsDep
+) -> Any:
+    outcome = service.post_chat_message(
+        db_session,
+        settings,
+        caller,
+        group=body.group,
+        sender=body.sender,
+        sent_at=body.sent_at,
+        text=body.text,
+        jurisdiction_code=body.jurisdiction_code,
+    )
+    return service.chat_message_json(outcome)
+
+
+@router.post("/chat/import", status_code=201, response_model=ImportResult)
+async def import_chat(
+    caller: ChatWriter,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
+    group: Annotated[str, Form(max_length=200)] = "",
+    jurisdiction_code: Annotated[str | None, Form(max_length=64)] = None,
+) -> Any:
+    """Upload a chat export (``2026-07-03 21:14 张三: 我的电动车被偷了`` lines)."""
+    raw = await file.read()
+    return imports.import_chat(
+        db_session, settings, caller, raw, group=group, jurisdiction_code=jurisdiction_code
+    )
+
+
+@router.post("/incidents/import", status_code=201, response_model=ImportResult)
+async def import_csv(
+    caller: IncidentWriter,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
+    mapping: Annotated[str, Form(max_length=4000)],
+    partial: Annotated[bool, Form()] = False,
+) -> Any:
+    """Import hotline (110) records from CSV with a column mapping (field=column,...)."""
+    raw = await file.read()
+    return imports.import_csv(
+        db_session, settings, caller, raw, imports.parse_mapping(mapping), partial=partial
+    )
+
+
+# --------------------------------------------------------------------------- Open311
+
+_OPEN311_STATUS = {401: 403, 422: 400}
+
+
+def open311_error(status: int, description: str) -> JSONResponse:
+    """An Open311 error body: a JSON array of ``{"code", "description"}``."""
+    return JSONResponse([{"code": status, "description": description}], status_code=status)
+
+
+class Open311Route(APIRoute):
+    """Answers every error of an Open311 route in the GeoReport v2 error format."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except PinganError as exc:
+                status = _OPEN311_STATUS.get(exc.status, exc.status)
+                where = f"{exc.field}: " if exc.field and exc.field not in exc.message else ""
+                return open311_error(status, f"{where}{exc.message}")
+            except RequestValidationError as exc:
+                first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
+                field = ".".join(str(p) for p in first.get("loc", ()))
+                return open311_error(400, f"{field}: {first.get('msg', 'invalid')}")
+
+        return route
+
+
+open311_router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=Open311Route)
+
+
+@open311_router.get("/discovery.json")
+def discovery(request: Request) -> Any:
+    return open311.discovery(str(request.base_url))
+
+
+@open311_router.get("/services.json")
+def services() -> Any:
+    return open311.services()
+
+
+@open311_router.get("/services/{service_code}.json")
+def service_definition(service_code: str) -> Any:
+    return open311.service_definition(service_code)
+
+
+@open311_router.post("/requests.json", status_code=201)
+async def post_request(request: Request, db_session: SessionDep, settings: SettingsDep) -> Any:
+    """Create a service request (form-encoded body with ``api_key``)."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("application/x-www-form-urlencoded"):
+        raise InvalidInput(
+            "send the request form-encoded (application/x-www-form-urlencoded)", field="body"
+        )
+    form = open311.parse_form(await request.body())
+    incident = open311.create_request(db_session, settings, form)
+    return [
+        {
+            "service_request_id": str(incident.id),
+            "token": incident.public_token,
+            "service_notice": "",
+            "account_id": None,
+        }
+    ]
+
+
+@open311_router.get("/requests.json")
+def get_requests(
+    db_session: SessionDep,
+    api_key: str | None = None,
+    service_request_id: str | None = None,
+    service_code: str | None = None,
+    start_date: str | None = None,
+    end_date: str | None = None,
+    status: str | None = None,
+) -> Any:
+    return open311.list_requests(
+        db_session,
+        api_key,
+        service_request_id=service_request_id,
+        service_code=service_code,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+    )
+
+
+@open311_router.get("/requests/{request_id}.json")
+def get_request(request_id: str, db_session: SessionDep, api_key: str | None = None) -> Any:
+    return [open311.get_request(db_session, api_key, request_id)]
+
+
+@open311_router.get("/tokens/{token}.json")
+def get_token(token: str, db_session: SessionDep) -> Any:
+    return [open311.resolve_token(db_session, token)]

@@ -1,0 +1,184 @@
+"""Request and response bodies of the incidents API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field, field_validator
+
+from pingan.algo.text.lexicon import FRAUD_TYPES, INCIDENT_TYPES
+from pingan.incidents.models import Channel, Status
+
+#: Longest description accepted through the form/JSON API and Open311 (characters).
+MAX_DESCRIPTION_CHARS = 4_000
+#: Longest chat message accepted (characters).
+MAX_CHAT_CHARS = 10_000
+
+
+class ItemIn(BaseModel):
+    kind: str = Field(default="other", pattern=r"^(ebike|bicycle|phone|car|other)$")
+    brand: str | None = Field(default=None, max_length=64)
+    colour: str | None = Field(default=None, max_length=32)
+    plate: str | None = Field(default=None, max_length=32)
+    frame_number: str | None = Field(default=None, max_length=64)
+    count: int = Field(default=1, ge=1, le=1000)
+    value_yuan: int | None = Field(default=None, ge=0)
+
+
+class ItemRead(ItemIn):
+    pass
+
+
+def _check_type(value: str | None) -> str | None:
+    if value is not None and value not in INCIDENT_TYPES:
+        raise ValueError(f"unknown incident type {value!r}; one of {', '.join(INCIDENT_TYPES)}")
+    return value
+
+
+def _check_fraud_type(value: str | None) -> str | None:
+    if value is not None and value not in FRAUD_TYPES:
+        raise ValueError(f"unknown fraud type {value!r}; one of {', '.join(FRAUD_TYPES)}")
+    return value
+
+
+class ReportCreate(BaseModel):
+    """A citizen's report (web form or JSON API). Type, time, place and items are
+    extracted from the description when not given."""
+
+    description: str = Field(max_length=MAX_DESCRIPTION_CHARS)
+    type: str | None = None
+    fraud_type: str | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    place_text: str | None = Field(default=None, max_length=300)
+    occurred_start: datetime | None = None
+    occurred_end: datetime | None = None
+    reporter_name: str | None = Field(default=None, max_length=100)
+    reporter_phone: str | None = Field(default=None, max_length=32)
+    items: list[ItemIn] | None = None
+    simulated: bool = False
+
+    _type = field_validator("type")(_check_type)
+    _fraud = field_validator("fraud_type")(_check_fraud_type)
+
+
+class IncidentRead(BaseModel):
+    id: int
+    type: str
+    fraud_type: str | None
+    status: Status
+    is_draft: bool
+    priority: int
+    occurred_start: datetime | None
+    occurred_end: datetime | None
+    received_at: datetime
+    place_text: str | None
+    lat: float | None
+    lon: float | None
+    geocode_confidence: float
+    description: str
+    channel: Channel
+    simulated: bool
+    reporter_name: str | None
+    reporter_phone: str | None
+    items: list[ItemRead]
+    amount_yuan: int | None
+    property_returned: bool
+    duplicate_of_id: int | None
+    report_count: int
+    jurisdiction_code: str
+    city: str | None
+    public_token: str | None = None
+    updated_at: datetime
+
+
+class IncidentPage(BaseModel):
+    items: list[IncidentRead]
+    total: int
+    offset: int
+    limit: int
+
+
+class ReportStatus(BaseModel):
+    """The citizen's status page: no personal data, no internal notes."""
+
+    public_token: str
+    type: str
+    status: Status
+    received_at: datetime
+    updated_at: datetime
+    history: list[dict[str, str | None]]
+
+
+class TransitionIn(BaseModel):
+    status: Status
+    note: str = Field(default="", max_length=4_000)
+
+
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4_000)
+
+
+class NoteRead(BaseModel):
+    id: int
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    text: str
+    author: str
+    at: datetime
+
+
+class MergeIn(BaseModel):
+    other_ids: list[int] = Field(min_length=1, max_length=100)
+    note: str = Field(default="", max_length=4_000)
+
+
+class SplitIn(BaseModel):
+    report_ids: list[int] = Field(min_length=1, max_length=100)
+    note: str = Field(default="", max_length=4_000)
+
+
+class ReportRead(BaseModel):
+    id: int
+    incident_id: int
+    channel: Channel
+    received_at: datetime
+    text: str
+    type: str
+    place_text: str | None
+    source_ref: str | None
+
+
+class ChatMessageIn(BaseModel):
+    group: str = Field(default="", max_length=200)
+    sender: str = Field(default="", max_length=100)
+    sent_at: datetime
+    text: str = Field(max_length=MAX_CHAT_CHARS)
+    jurisdiction_code: str | None = None
+
+
+class ChatMessageRead(BaseModel):
+    id: int
+    group: str
+    sender: str
+    sent_at: datetime
+    is_report: bool
+    type: str
+    incident_id: int | None
+    joined_existing: bool
+    extraction: dict | None
+
+
+class ImportResult(BaseModel):
+    created_incidents: list[int]
+    messages: int = 0
+    reports: int = 0
+    chatter: int = 0
+    rows: int = 0
+    errors: list[dict[str, str | int]] = []
+
+
+class ChangesRead(BaseModel):
+    items: list[IncidentRead]
+    cursor: str
