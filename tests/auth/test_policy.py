@@ -49,12 +49,27 @@ def test_unknown_resource_or_action_is_denied() -> None:
     assert not principal.can("spaceship", "read", "/1/2/")
 
 
-# (resource, action) → (demo account on station A, method, URL on station A, URL on station B)
-PROBES: dict[tuple[str, str], tuple[str, str, str]] = {
+# (resource, action) → (method, URL on station A, URL on station B, JSON body). URLs name
+# records made by ``records`` below: {unit_a}, {unit_b}.
+PROBES: dict[tuple[str, str], tuple[str, str, str, dict | None]] = {
     ("jurisdiction", "read"): (
         "GET",
         "/api/v1/jurisdictions/station-a",
         "/api/v1/jurisdictions/station-b",
+        None,
+    ),
+    ("unit", "read"): ("GET", "/api/v1/units/{unit_a}", "/api/v1/units/{unit_b}", None),
+    ("unit", "write"): (
+        "POST",
+        "/api/v1/units/{unit_a}/status",
+        "/api/v1/units/{unit_b}/status",
+        {"status": "unavailable"},
+    ),
+    ("unit", "position"): (
+        "POST",
+        "/api/v1/units/{unit_a}/position",
+        "/api/v1/units/{unit_b}/position",
+        {"lat": 60.1675, "lon": 24.9420},
     ),
 }
 ACCOUNTS = {
@@ -67,16 +82,39 @@ ACCOUNTS = {
 HTTP_CASES = [(key, role) for key in PROBES for role in ACCOUNTS]
 
 
+def records(client, settings: Settings) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """One record of each probed kind on station A and on station B, made by the admin."""
+    admin = token_for(client, settings, "admin")
+    made: dict[str, object] = {}
+    for station, suffix in (("station-a", "a"), ("station-b", "b")):
+        unit = client.post(
+            "/api/v1/units",
+            headers=admin,
+            json={
+                "callsign": f"T-{suffix}",
+                "kind": "patrol_car",
+                "station_code": station,
+                "city": "helsinki",
+                "post_lat": 60.1675,
+                "post_lon": 24.9420,
+            },
+        )
+        assert unit.status_code == 201, unit.text
+        made[f"unit_{suffix}"] = unit.json()["id"]
+    return made
+
+
 @pytest.mark.parametrize(
     ("key", "role"), HTTP_CASES, ids=[f"{k[0]}.{k[1]}-{r.value}" for k, r in HTTP_CASES]
 )
 def test_policy_over_http_own_and_foreign_station(key, role, settings: Settings) -> None:
     client = seeded_client(settings)
+    made = records(client, settings)
     headers = token_for(client, settings, ACCOUNTS[role])
-    method, own_url, foreign_url = PROBES[key]
+    method, own_url, foreign_url, body = PROBES[key]
     rule = next(r for r in POLICY if (r.resource, r.action) == key)
-    own = client.request(method, own_url, headers=headers)
-    foreign = client.request(method, foreign_url, headers=headers)
+    own = client.request(method, own_url.format(**made), headers=headers, json=body)
+    foreign = client.request(method, foreign_url.format(**made), headers=headers, json=body)
     if role in rule.roles:
         assert own.status_code == 200, own.text
         assert foreign.status_code == 404  # another station's record looks missing
