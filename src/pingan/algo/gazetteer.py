@@ -21,6 +21,7 @@ metric projection) over street vertices and address points, and over named place
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 import unicodedata
@@ -100,6 +101,7 @@ def normalize(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
+@functools.lru_cache(maxsize=65536)
 def _norm(text: str) -> str:
     return normalize(text)[0]
 
