@@ -404,3 +404,25 @@ def place_counts(db_session: Session, city: City) -> dict[str, int]:
         .group_by(Place.kind)
     ).all()
     return {kind: int(n) for kind, n in rows}
+
+
+def text_helpers(
+    settings: Settings, city: City
+) -> tuple[Callable[[str], Any], Callable[[str], list[Any]]]:
+    """The ``geocode`` and ``find_places`` callables :func:`pingan.algo.text.extract_report`
+    takes, backed by the city's gazetteer."""
+    from pingan.algo.text import GeoHit
+    from pingan.algo.text.places import PlaceSpan
+
+    gazetteer = get_gazetteer(settings, city)
+
+    def geocode_text(text: str) -> GeoHit | None:
+        hit = gazetteer.geocode(text)
+        return None if hit is None else GeoHit(hit.lat, hit.lon, hit.confidence)
+
+    def find_places(text: str) -> list[PlaceSpan]:
+        return [
+            PlaceSpan(h.start, h.end, text[h.start : h.end]) for h in gazetteer.find_in_text(text)
+        ]
+
+    return geocode_text, find_places

@@ -33,6 +33,19 @@ def _parse_at(raw: Any, field: str) -> datetime:
     return at
 
 
+def _city_helpers(name: str) -> dict[str, Any]:
+    from pingan.city import service as cities
+    from pingan.cli.core import session_factory
+    from pingan.config import get_settings
+    from pingan.db import session_scope
+
+    settings = get_settings()
+    with session_scope(session_factory(settings)) as db_session:
+        city = cities.get_city(db_session, name)
+    geocode, find_places = cities.text_helpers(settings, city)
+    return {"geocode": geocode, "find_places": find_places}
+
+
 def _dump(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False)
 
@@ -51,13 +64,20 @@ def parse(
         ),
     ] = None,
     tz: Annotated[str, typer.Option("--tz", help="District time zone (IANA).")] = "Asia/Shanghai",
+    city: Annotated[
+        str | None,
+        typer.Option("--city", help="Geocode places through this imported city's gazetteer."),
+    ] = None,
 ) -> None:
     """Print one JSON object per message: type, fraud_type, time, place, items, amount, phones."""
+    helpers: dict[str, Any] = {}
+    if city is not None:
+        helpers = _city_helpers(city)
     if jsonl is None:
         if text is None:
             raise InvalidInput("give a TEXT or --jsonl FILE", field="text")
         when = _parse_at(at, "at")
-        typer.echo(_dump(extract_report(text, when, tz=tz).to_json()))
+        typer.echo(_dump(extract_report(text, when, tz=tz, **helpers).to_json()))
         return
     if text is not None:
         raise InvalidInput("give either a TEXT or --jsonl FILE, not both", field="text")
@@ -82,7 +102,7 @@ def parse(
             raise InvalidInput(f'line {number}: needs a "text" string', field=where)
         when = _parse_at(row.get("at", default_at), where)
         try:
-            result = extract_report(row["text"], when, tz=tz).to_json()
+            result = extract_report(row["text"], when, tz=tz, **helpers).to_json()
         except InvalidInput as exc:
             raise InvalidInput(f"line {number}: {exc.message}", field=where) from None
         typer.echo(_dump(result))
