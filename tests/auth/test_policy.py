@@ -50,7 +50,7 @@ def test_unknown_resource_or_action_is_denied() -> None:
 
 
 # (resource, action) → (method, URL on station A, URL on station B, JSON body). URLs name
-# records made by ``records`` below: {unit_a}, {unit_b}.
+# records made by ``records`` below: {unit_a}, {unit_b}, {incident_a}, {incident_b}.
 PROBES: dict[tuple[str, str], tuple[str, str, str, dict | None]] = {
     ("jurisdiction", "read"): (
         "GET",
@@ -70,6 +70,18 @@ PROBES: dict[tuple[str, str], tuple[str, str, str, dict | None]] = {
         "/api/v1/units/{unit_a}/position",
         "/api/v1/units/{unit_b}/position",
         {"lat": 60.1675, "lon": 24.9420},
+    ),
+    ("incident", "read"): (
+        "GET",
+        "/api/v1/incidents/{incident_a}",
+        "/api/v1/incidents/{incident_b}",
+        None,
+    ),
+    ("incident", "write"): (
+        "POST",
+        "/api/v1/incidents/{incident_a}/transition",
+        "/api/v1/incidents/{incident_b}/transition",
+        {"status": "confirmed"},
     ),
 }
 ACCOUNTS = {
@@ -101,6 +113,17 @@ def records(client, settings: Settings) -> dict[str, object]:  # type: ignore[no
         )
         assert unit.status_code == 201, unit.text
         made[f"unit_{suffix}"] = unit.json()["id"]
+        message = client.post(
+            "/api/v1/chat/messages",
+            headers=admin,
+            json={
+                "sent_at": "2026-07-03T21:14:00+08:00",
+                "text": "我的电动车在小区楼下被偷了",
+                "jurisdiction_code": station,
+            },
+        )
+        assert message.status_code == 201, message.text
+        made[f"incident_{suffix}"] = message.json()["incident_id"]
     return made
 
 
