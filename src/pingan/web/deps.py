@@ -15,6 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from pingan.auth import service as auth
 from pingan.auth.principal import Principal
@@ -85,7 +86,11 @@ async def optional_principal(request: Request, db_session: SessionDep) -> Princi
         from_cookie = token is not None
     if not token:
         return None
-    principal, row = auth.authenticate(db_session, token, client_addr=client_addr(request))
+    # The database call runs in the thread pool: a blocking wait for SQLite's write lock
+    # on the event loop would stall every other request, including the one holding it.
+    principal, row = await run_in_threadpool(
+        auth.authenticate, db_session, token, client_addr=client_addr(request)
+    )
     if from_cookie and request.method not in SAFE_METHODS:
         sent = await _csrf_value(request)
         if not sent or not row.csrf_token or not hmac.compare_digest(sent, row.csrf_token):
