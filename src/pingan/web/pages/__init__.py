@@ -1,16 +1,21 @@
 """Server-rendered pages (Jinja2), one module per page, in Chinese and English.
 
-``router`` gathers them; :data:`pingan.web.app.ROUTERS` mounts it.
+``router`` gathers them with the live-update stream (:mod:`pingan.web.stream`);
+:data:`pingan.web.app.ROUTERS` mounts it.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from pingan.web.pages import citizen, session
+from pingan.web import stream
+from pingan.web.pages import board, citizen, dashboard, session
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter()
 router.include_router(session.router)
 router.include_router(citizen.router)
+router.include_router(board.router)
+router.include_router(dashboard.router)
+router.include_router(stream.router)
 
 __all__ = ["router"]

@@ -26,6 +26,7 @@ from babel.dates import format_datetime
 from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from pingan.auth.principal import Principal
 from pingan.config import Settings
@@ -37,6 +38,7 @@ from pingan.web.pages.common import (
     SessionDep,
     SettingsDep,
     can,
+    city_choice,
     language_of,
     render,
 )
@@ -49,32 +51,6 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
 
 
 # ------------------------------------------------------------------ the city on the map
-
-
-def city_choice(db_session: Session, name: str | None = None) -> dict[str, Any] | None:
-    """The city a map opens on: the named one, else the one run by the deepest jurisdiction."""
-    from pingan.city import service as cities
-    from pingan.jurisdictions.models import Jurisdiction
-
-    rows = cities.list_cities(db_session)
-    if not rows:
-        return None
-    chosen = None
-    if name:
-        chosen = next((c for c in rows if c.name == name.lower()), None)
-    if chosen is None:
-        depth: dict[int, int] = {}
-        for c in rows:
-            owner = db_session.get(Jurisdiction, c.jurisdiction_id)
-            depth[c.id] = len(owner.path) if owner is not None else 0
-        chosen = max(rows, key=lambda c: (depth[c.id], -len(c.name)))
-    return {
-        "name": chosen.name,
-        "jurisdiction_id": chosen.jurisdiction_id,
-        "bbox": [chosen.min_lon, chosen.min_lat, chosen.max_lon, chosen.max_lat],
-        "center": [(chosen.min_lat + chosen.max_lat) / 2, (chosen.min_lon + chosen.max_lon) / 2],
-        "all": [c.name for c in rows],
-    }
 
 
 @router.get("/map/{name}/roads.geojson")
@@ -332,17 +308,32 @@ async def report_submit(
     form_token_value: Annotated[str, Form(alias="form_token", max_length=100)] = "",
     photo: UploadFile | None = None,
 ) -> Response:
+    """Read the upload here; the database work runs in the thread pool."""
+    form = ReportForm(type, description, lat, lon, address, name, phone, city, request_key)
+    photo_data = await _read_photo(photo)
+    return await run_in_threadpool(
+        _submit, request, db_session, settings, principal, form, form_token_value, photo_data
+    )
+
+
+def _submit(
+    request: Request,
+    db_session: Session,
+    settings: Settings,
+    principal: Principal | None,
+    form: ReportForm,
+    form_token_value: str,
+    photo_data: bytes | None,
+) -> Response:
     language = language_of(request, principal, settings)
     i18n.set_current(language)
     wants_json = "application/json" in request.headers.get("accept", "")
-    form = ReportForm(type, description, lat, lon, address, name, phone, city, request_key)
-    chosen = city_choice(db_session, city or None)
+    chosen = city_choice(db_session, form.city or None)
     if principal is None and not check_form_token(settings, form_token_value):
         form.errors["form"] = i18n.gettext_(
             "This form has expired. Reload the page and send it again."
         )
     _validate(form)
-    photo_data = await _read_photo(photo)
     if photo_data is not None:
         problem = _photo_error(photo_data)
         if problem:

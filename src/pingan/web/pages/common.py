@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import jinja2
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 
 from pingan.auth.principal import Principal
 from pingan.config import Settings
@@ -150,6 +151,46 @@ def render(
     response = HTMLResponse(html, status_code=status_code)
     response.headers["Content-Language"] = language
     return response
+
+
+def city_choice(
+    db_session: Session, name: str | None = None, principal: Principal | None = None
+) -> dict[str, Any] | None:
+    """The city a map opens on: the named one, else the one nearest the caller's grants
+    (a city run by the caller's station or one above it), else the one run by the deepest
+    jurisdiction."""
+    from pingan.city import service as cities
+    from pingan.jurisdictions.models import Jurisdiction
+
+    rows = cities.list_cities(db_session)
+    if not rows:
+        return None
+    chosen = None
+    if name:
+        chosen = next((c for c in rows if c.name == name.lower()), None)
+    if chosen is None:
+        depth: dict[int, int] = {}
+        for c in rows:
+            owner = db_session.get(Jurisdiction, c.jurisdiction_id)
+            depth[c.id] = len(owner.path) if owner is not None else 0
+        paths = {
+            c.id: (db_session.get(Jurisdiction, c.jurisdiction_id) or Jurisdiction()).path or ""
+            for c in rows
+        }
+        grant_paths = [g.jurisdiction_path for g in principal.grants] if principal else []
+        related = [
+            c
+            for c in rows
+            if any(gp.startswith(paths[c.id]) or paths[c.id].startswith(gp) for gp in grant_paths)
+        ]
+        chosen = max(related or rows, key=lambda c: (depth[c.id], -len(c.name)))
+    return {
+        "name": chosen.name,
+        "jurisdiction_id": chosen.jurisdiction_id,
+        "bbox": [chosen.min_lon, chosen.min_lat, chosen.max_lon, chosen.max_lat],
+        "center": [(chosen.min_lat + chosen.max_lat) / 2, (chosen.min_lon + chosen.max_lon) / 2],
+        "all": [c.name for c in rows],
+    }
 
 
 def login_redirect(request: Request) -> RedirectResponse:

@@ -1,0 +1,183 @@
+"""Live updates for the pages: ``GET /api/v1/stream`` (server-sent events).
+
+Each open stream polls the database once a second for incidents changed since its
+cursor (:func:`pingan.incidents.service.changes_since`) and units whose
+``(updated_at, id)`` passed its mark, so any number of workers can serve streams
+with no in-process bus. Every event carries the combined cursor as its ``id``; a
+browser that reconnects sends it back as ``Last-Event-ID`` and misses nothing.
+
+Events: ``hello`` (the starting cursor), ``incident`` (an IncidentRead body),
+``unit`` (a UnitRead body); a comment line every 15 s keeps proxies from closing
+the connection. A stream ends after ``max_s`` seconds (the browser reconnects and
+is authenticated again), or at once when the session behind it was revoked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from pingan.auth import service as auth
+from pingan.auth.principal import Principal
+from pingan.config import Settings
+from pingan.errors import InvalidInput, PinganError
+from pingan.web.deps import SESSION_COOKIE, authorized
+
+router = APIRouter(prefix="/api/v1", tags=["stream"])
+
+POLL_INTERVAL_S = 1.0
+HEARTBEAT_S = 15.0
+REAUTH_EVERY_S = 30.0
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a stream stands: the incidents' cursor and the units' ``(updated_at, id)``."""
+
+    incidents: str
+    unit_micros: int
+    unit_id: int
+
+    def encode(self) -> str:
+        return f"{self.incidents}~{self.unit_micros}.{self.unit_id}"
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        incidents, sep, units = text.partition("~")
+        micros, dot, unit_id = units.partition(".")
+        if not sep or not dot or not micros.isdigit() or not unit_id.isdigit():
+            raise InvalidInput("Last-Event-ID is not a stream cursor", field="Last-Event-ID")
+        return cls(incidents, int(micros), int(unit_id))
+
+
+def _micros(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1_000_000)
+
+
+@dataclass(frozen=True)
+class Batch:
+    incidents: list[dict[str, Any]]
+    units: list[dict[str, Any]]
+    cursor: Cursor
+
+
+def poll(
+    db_session: Session, settings: Settings, principal: Principal, cursor: Cursor | None
+) -> Batch:
+    """The changes the caller may see after ``cursor`` (without one: none, and "now")."""
+    from pingan.incidents import service as incidents
+
+    items, incident_cursor = incidents.changes_since(
+        db_session, principal, cursor.incidents if cursor else None
+    )
+    unit_items: list[dict[str, Any]] = []
+    mark = (cursor.unit_micros, cursor.unit_id) if cursor else (0, 0)
+    if principal.matching_grants("unit", "read"):
+        from pingan.units import service as units
+
+        rows = units.list_units(db_session, principal)
+        keyed = sorted(
+            ((_micros(r.unit.updated_at), r.unit.id), r) for r in rows if r.unit.updated_at
+        )
+        if cursor is None:
+            mark = keyed[-1][0] if keyed else (_micros(datetime.now(UTC)), 0)
+        else:
+            changed = [(key, r) for key, r in keyed if key > mark]
+            unit_items = [units.unit_json(r, settings) for _key, r in changed]
+            if changed:
+                mark = changed[-1][0]
+    return Batch(items, unit_items, Cursor(incident_cursor, mark[0], mark[1]))
+
+
+def _event(name: str, data: Any, event_id: str | None = None) -> str:
+    lines = [f"event: {name}"]
+    if event_id is not None:
+        lines.append(f"id: {event_id}")
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    lines.append(f"data: {payload}")
+    return "\n".join(lines) + "\n\n"
+
+
+def _with_session(request: Request, work: Callable[[Session], Any]) -> Any:
+    session: Session = request.app.state.session_factory()
+    try:
+        result = work(session)
+        session.commit()  # personal-data reads are audited
+        return result
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _still_valid(db_session: Session, *, token: str) -> None:
+    auth.authenticate(db_session, token)
+
+
+async def _events(
+    request: Request, principal: Principal, cursor: Cursor | None, max_s: float
+) -> AsyncIterator[str]:
+    settings: Settings = request.app.state.settings
+    started = last_beat = last_auth = time.monotonic()
+    yield f"retry: {int(POLL_INTERVAL_S * 2000)}\n\n"
+    if cursor is None:
+        first = partial(poll, settings=settings, principal=principal, cursor=None)
+        batch = await run_in_threadpool(_with_session, request, first)
+        cursor = batch.cursor
+        yield _event("hello", {"cursor": cursor.encode()}, cursor.encode())
+    token = request.cookies.get(SESSION_COOKIE)
+    while time.monotonic() - started < max_s:
+        if await request.is_disconnected():
+            return
+        now = time.monotonic()
+        if token and now - last_auth >= REAUTH_EVERY_S:
+            last_auth = now
+            try:
+                await run_in_threadpool(_with_session, request, partial(_still_valid, token=token))
+            except PinganError:
+                yield _event("bye", {"reason": "session ended"})
+                return
+        step = partial(poll, settings=settings, principal=principal, cursor=cursor)
+        batch = await run_in_threadpool(_with_session, request, step)
+        cursor = batch.cursor
+        event_id = cursor.encode()
+        for item in batch.incidents:
+            yield _event("incident", item, event_id)
+        for unit in batch.units:
+            yield _event("unit", unit, event_id)
+        if now - last_beat >= HEARTBEAT_S:
+            last_beat = now
+            yield ": keep-alive\n\n"
+        await asyncio.sleep(POLL_INTERVAL_S)
+
+
+@router.get("/stream", response_class=StreamingResponse)
+async def stream(
+    request: Request,
+    caller: authorized("incident", "read"),
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    max_s: Annotated[float, Query(ge=0.5, le=3600)] = 300,
+) -> StreamingResponse:
+    """Server-sent events: incidents and units as they change (see the module docstring)."""
+    start_text = last_event_id or cursor
+    start = Cursor.decode(start_text) if start_text else None
+    return StreamingResponse(
+        _events(request, caller, start, max_s),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
