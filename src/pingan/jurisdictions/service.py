@@ -182,9 +182,9 @@ def jurisdiction_for_point(db_session: Session, lat: float, lon: float) -> Juris
     best: Jurisdiction | None = None
     rows = db_session.scalars(select(Jurisdiction).where(Jurisdiction.boundary.is_not(None)))
     for node in rows:
-        if node.boundary and shape(json.loads(node.boundary)).covers(point):
-            if best is None or node.path.count("/") > best.path.count("/"):
-                best = node
+        deeper = best is None or node.path.count("/") > best.path.count("/")
+        if deeper and node.boundary and shape(json.loads(node.boundary)).covers(point):
+            best = node
     return best
 
 
