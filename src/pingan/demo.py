@@ -53,6 +53,9 @@ DEMO_ACCOUNTS: tuple[tuple[str, Role, str, str], ...] = (
 DEMO_STEPS: tuple[str, ...] = (
     "pingan.demo:seed_accounts",
     "pingan.city.demo:import_cities",
+    "pingan.dispatch.demo:seed_units",
+    "pingan.dispatch.demo:seed_history",
+    "pingan.dispatch.demo:seed_live_incidents",
 )
 
 

@@ -33,6 +33,7 @@ SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("open311", "open311"),
     ("incidents", "incidents"),
     ("text", "text"),
+    ("dispatch", "dispatch"),
 )
 
 for _module_name, _command in SUBCOMMANDS:

@@ -30,6 +30,27 @@ def session_factory(settings: Settings):  # type: ignore[no-untyped-def]
     return make_session_factory(make_engine(settings.effective_database_url))
 
 
+def operator_principal(db_session):  # type: ignore[no-untyped-def]
+    """The CLI's caller for read commands: an operator holding admin and dispatcher on
+    every root of the jurisdiction tree (whoever may run the CLI on the server may read
+    everything). It has no user row (``user_id`` 0), so it must not write records that
+    name their author."""
+    from sqlalchemy import select
+
+    from pingan.auth.principal import Grant, Principal
+    from pingan.jurisdictions.models import Jurisdiction
+
+    roots = db_session.execute(
+        select(Jurisdiction.id, Jurisdiction.path).where(Jurisdiction.parent_id.is_(None))
+    ).all()
+    grants = tuple(
+        Grant(role, node_id, path)
+        for node_id, path in roots
+        for role in (Role.admin, Role.dispatcher)
+    )
+    return Principal(user_id=0, username="cli", grants=grants, client_addr="cli")
+
+
 def progress_bar() -> Progress:
     return Progress(
         TextColumn("{task.description}"),

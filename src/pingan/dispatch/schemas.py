@@ -66,3 +66,5 @@ class FiguresRead(BaseModel):
     tiers_s: list[float]
     overall: FigureRow
     groups: list[FigureRow]
+    #: How many of the incidents counted are simulated (demo history).
+    simulated_incidents: int = 0

@@ -351,7 +351,8 @@ def figures(
 
     Share within each tier, median and 90th percentile (nearest rank), overall and per
     station, shift or incident type. Incidents dispatched but not yet reached count
-    as missing.
+    as missing. ``simulated_incidents`` says how many of the incidents counted are
+    simulated (the demo's history), so a page can say so.
     """
     principal.require("dispatch", "read")
     if group_by not in ("station", "shift", "type"):
@@ -363,6 +364,7 @@ def figures(
             Incident.received_at,
             Jurisdiction.code,
             Assignment.arrived_at,
+            Incident.simulated,
         )
         .join(Assignment, Assignment.incident_id == Incident.id)
         .join(Jurisdiction, Jurisdiction.id == Incident.jurisdiction_id)
@@ -374,7 +376,12 @@ def figures(
     if end is not None:
         query = query.where(Incident.received_at < end)
     first: dict[int, tuple[str, datetime, str, datetime | None]] = {}
-    for incident_id, kind, received, station, arrived_at in db_session.execute(query):
+    simulated: set[int] = set()
+    for incident_id, kind, received, station, arrived_at, is_simulated in db_session.execute(
+        query
+    ):
+        if is_simulated:
+            simulated.add(incident_id)
         known = first.get(incident_id)
         if known is None or (
             arrived_at is not None and (known[3] is None or arrived_at < known[3])
@@ -412,6 +419,7 @@ def figures(
         "tiers_s": list(settings.tiers_s),
         "overall": row("all", overall),
         "groups": [row(str(k), f) for k, f in sorted(groups.items(), key=lambda kv: str(kv[0]))],
+        "simulated_incidents": len(simulated),
     }
 
 

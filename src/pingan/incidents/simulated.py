@@ -1,0 +1,181 @@
+"""Bulk loading of a **simulated** incident history (the demo's; never an evaluation).
+
+The demo cities have maps but no police records, so ``pingan demo`` writes a simulated
+year of incidents (see :mod:`pingan.algo.synth`) through the same :class:`Incident`
+model as real ones, with ``simulated=True``, a description that says so ("（模拟）"),
+and a public token starting with :data:`SIMULATED_TOKEN_PREFIX` (which is how a later
+run of the demo knows the history is already there). Rows go in with one Core
+``INSERT … RETURNING`` per batch: thousands of incidents take well under a second.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely.geometry import shape
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from pingan.audit import service as audit
+from pingan.db import utcnow
+from pingan.errors import InvalidInput
+from pingan.incidents.models import Channel, Incident, Status
+from pingan.jurisdictions.models import Jurisdiction
+
+#: Public tokens of simulated history start with this.
+SIMULATED_TOKEN_PREFIX = "sim-"
+#: Every simulated description carries one of these marks.
+SIMULATED_MARKS = ("模拟", "simulated")
+#: Rows per INSERT statement.
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class SimulatedRecord:
+    """One simulated incident, ready to store (times are timezone-aware)."""
+
+    received_at: datetime
+    occurred_start: datetime
+    occurred_end: datetime
+    lat: float
+    lon: float
+    type: str
+    description: str
+    jurisdiction_id: int
+    status: Status = Status.closed
+    place_text: str | None = None
+
+
+def has_simulated_history(db_session: Session, city: str) -> bool:
+    """Whether the city already holds a simulated history."""
+    found = db_session.scalar(
+        select(Incident.id)
+        .where(
+            Incident.city == city,
+            Incident.simulated.is_(True),
+            Incident.public_token.startswith(SIMULATED_TOKEN_PREFIX),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def count_simulated_history(db_session: Session, city: str) -> int:
+    return int(
+        db_session.scalar(
+            select(func.count(Incident.id)).where(
+                Incident.city == city,
+                Incident.simulated.is_(True),
+                Incident.public_token.startswith(SIMULATED_TOKEN_PREFIX),
+            )
+        )
+        or 0
+    )
+
+
+def jurisdictions_for_points(
+    db_session: Session, lat: npt.ArrayLike, lon: npt.ArrayLike, fallback_id: int
+) -> npt.NDArray[np.int64]:
+    """Per point, the deepest jurisdiction whose boundary covers it, else ``fallback_id``.
+
+    The same rule as :func:`pingan.jurisdictions.service.jurisdiction_for_point`, for
+    many points at once.
+    """
+    lat_arr = np.asarray(lat, dtype=np.float64)
+    lon_arr = np.asarray(lon, dtype=np.float64)
+    out = np.full(lat_arr.shape, fallback_id, dtype=np.int64)
+    depth = np.full(lat_arr.shape, -1, dtype=np.int64)
+    rows = db_session.execute(
+        select(Jurisdiction.id, Jurisdiction.path, Jurisdiction.boundary).where(
+            Jurisdiction.boundary.is_not(None)
+        )
+    ).all()
+    for node_id, path, boundary in rows:
+        if not boundary:
+            continue
+        geometry = shape(json.loads(boundary))
+        shapely.prepare(geometry)
+        inside = shapely.covers(geometry, shapely.points(lon_arr, lat_arr))
+        deeper = inside & (path.count("/") > depth)
+        out[deeper] = node_id
+        depth[deeper] = path.count("/")
+    return out
+
+
+def add_simulated_history(
+    db_session: Session,
+    city: str,
+    records: Sequence[SimulatedRecord],
+    *,
+    channel: Channel = Channel.hotline,
+    actor: str = "demo",
+) -> list[int]:
+    """Insert simulated incidents of one city; returns their ids in the records' order.
+
+    Every description must say it is simulated. One audit row records the load.
+    """
+    for index, record in enumerate(records):
+        if not any(mark in record.description for mark in SIMULATED_MARKS):
+            raise InvalidInput(
+                "a simulated incident's description must say so (模拟 / simulated)",
+                field=f"records.{index}.description",
+            )
+    now = utcnow()
+    rows = [
+        {
+            "jurisdiction_id": r.jurisdiction_id,
+            "type": r.type,
+            "status": r.status,
+            "is_draft": False,
+            "simulated": True,
+            "priority": 3,
+            "occurred_start": r.occurred_start,
+            "occurred_end": r.occurred_end,
+            "received_at": r.received_at,
+            "place_text": r.place_text,
+            "lat": r.lat,
+            "lon": r.lon,
+            "geocode_confidence": 1.0,
+            "city": city,
+            "description": r.description,
+            "channel": channel,
+            "amount_yuan": None,
+            "property_returned": False,
+            "public_token": SIMULATED_TOKEN_PREFIX + secrets.token_urlsafe(16),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for r in records
+    ]
+    table = Incident.__table__
+    for start in range(0, len(rows), BATCH):
+        db_session.execute(insert(table), rows[start : start + BATCH])
+    # Plain executemany (no RETURNING) is several times faster; the unique tokens
+    # give the ids back.
+    by_token: dict[str, int] = {}
+    tokens = [row["public_token"] for row in rows]
+    for start in range(0, len(tokens), BATCH):
+        chunk = tokens[start : start + BATCH]
+        by_token.update(
+            (token, incident_id)
+            for incident_id, token in db_session.execute(
+                select(Incident.id, Incident.public_token).where(Incident.public_token.in_(chunk))
+            )
+        )
+    ids = [by_token[token] for token in tokens]
+    if ids:
+        audit.record(
+            db_session,
+            action="incident.simulated_history",
+            object_type="city",
+            object_id=city,
+            actor=actor,
+        )
+    return ids
