@@ -1,0 +1,330 @@
+"""Intake throughput: POST /api/v1/reports with Idempotency-Keys on SQLite, one uvicorn worker.
+
+The script makes a fresh SQLite database (migrated, demo accounts), starts uvicorn with one
+worker in a subprocess, drives it from another process with wrk (a Lua script gives every
+request its own Idempotency-Key and writes the key into the text too), then checks in the
+database that every acknowledged report is stored exactly once. It then re-sends a sample
+of keys with the same bodies (each must answer the first result and store nothing) and
+measures, in this process, where the time of one report goes (extraction, the whole
+service call with its commit) to compare with the HTTP figure.
+
+Run: ``.venv/bin/python bench/intake.py [--seconds 20] [--connections 16]``
+(needs ``wrk``: ``apt-get install -y wrk``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+
+from pingan.config import Settings
+from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.demo import seed_accounts
+from pingan.incidents.models import IdempotencyRecord, Incident, IncidentReport
+from pingan.migrations import upgrade
+
+PASSWORD = "bench-password-123"
+TEXT = "我的电动车在楼下被偷了 黑色雅迪 编号"
+
+LUA = r"""
+local counter = 0
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  token = args[1]
+  acked = 0
+  errors = 0
+end
+
+function request()
+  counter = counter + 1
+  local key = string.format("w%d-%d", id, counter)
+  local body = '{"description":"TEXT' .. key .. '"}'
+  return wrk.format("POST", "/api/v1/reports", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. token,
+    ["Idempotency-Key"] = key,
+  }, body)
+end
+
+function response(status, headers, body)
+  if status == 201 then acked = acked + 1 else errors = errors + 1 end
+end
+
+function done(summary, latency, requests)
+  local a, e = 0, 0
+  for _, t in ipairs(threads) do
+    a = a + t:get("acked")
+    e = e + t:get("errors")
+  end
+  io.write(string.format("ACKED %d ERRORS %d\n", a, e))
+  io.write(string.format("P50_MS %.2f P99_MS %.2f\n",
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+""".replace("TEXT", TEXT)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+def db_counts(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    with session_scope(make_session_factory(engine)) as session:
+        result = {
+            "incidents": session.scalar(select(func.count(Incident.id))) or 0,
+            "reports": session.scalar(select(func.count(IncidentReport.id))) or 0,
+            "keys": session.scalar(select(func.count(IdempotencyRecord.id))) or 0,
+            "distinct_texts": session.scalar(
+                select(func.count(func.distinct(Incident.description)))
+            )
+            or 0,
+            "keys_with_incident": session.scalar(
+                select(func.count(func.distinct(IdempotencyRecord.incident_id)))
+            )
+            or 0,
+        }
+    engine.dispose()
+    return result
+
+
+def stored_keys(url: str, limit: int) -> list[str]:
+    engine = make_engine(url)
+    with session_scope(make_session_factory(engine)) as session:
+        texts = session.scalars(
+            select(Incident.description)
+            .where(Incident.description.startswith(TEXT + "w"))
+            .order_by(Incident.id)
+            .limit(limit)
+        ).all()
+    engine.dispose()
+    return [t[len(TEXT) :] for t in texts]
+
+
+def fsync_cost_ms(directory: Path, n: int = 200) -> dict[str, float]:
+    """Cost of one tiny SQLite WAL commit on this disk, synchronous=FULL vs NORMAL."""
+    import sqlite3
+
+    result = {}
+    for mode in ("FULL", "NORMAL"):
+        path = directory / f"fsync_{mode}.sqlite3"
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA synchronous={mode}")
+        conn.execute("CREATE TABLE t (x INTEGER)")
+        start = time.perf_counter()
+        for k in range(n):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO t VALUES (?)", (k,))
+            conn.execute("COMMIT")
+        result[f"sqlite_commit_{mode.lower()}_ms"] = (time.perf_counter() - start) / n * 1000
+        conn.close()
+    return result
+
+
+def in_process(settings: Settings, n: int = 300) -> dict[str, float]:
+    """Per-report time inside one process: extraction alone, and the service call + commit."""
+    from zoneinfo import ZoneInfo
+
+    from pingan.algo.text import extract_report
+    from pingan.auth import service as auth
+    from pingan.auth.models import User
+    from pingan.incidents import service
+    from pingan.incidents.schemas import ReportCreate
+
+    at = datetime.now(ZoneInfo("Asia/Shanghai"))
+    extract_report(TEXT + "warm", at)
+    start = time.perf_counter()
+    for k in range(n):
+        extract_report(f"{TEXT}x{k}", at)
+    extract_ms = (time.perf_counter() - start) / n * 1000
+    engine = make_engine(settings.effective_database_url)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        user = session.scalar(select(User).where(User.username == "citizen"))
+        assert user is not None
+        principal = auth.principal_for(session, user)
+    start = time.perf_counter()
+    for k in range(n):
+        with session_scope(factory) as session:
+            service.create_report(
+                session,
+                settings,
+                principal,
+                ReportCreate(description=f"{TEXT}p{k}"),
+                idempotency_key=f"p{k}",
+            )
+    service_ms = (time.perf_counter() - start) / n * 1000
+    engine.dispose()
+    return {"extract_ms": extract_ms, "service_commit_ms": service_ms}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--replays", type=int, default=200)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install -y wrk)")
+
+    workdir = Path(tempfile.mkdtemp(prefix="pingan-intake-"))
+    url = f"sqlite:///{workdir / 'pingan.sqlite3'}"
+    settings = Settings(database_url=url, data_dir=workdir, demo_mode=True, demo_password=PASSWORD)
+    upgrade(url)
+    engine = make_engine(url)
+    with session_scope(make_session_factory(engine)) as session:
+        seed_accounts(session, settings, lambda *_: None)
+    engine.dispose()
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "PINGAN_DATABASE_URL": url,
+        "PINGAN_DATA_DIR": str(workdir),
+        "PINGAN_DEMO_MODE": "1",
+        "PINGAN_DEMO_PASSWORD": PASSWORD,
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "pingan.web.main:build",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+    )
+    try:
+        wait_up(base)
+        token = httpx.post(
+            base + "/api/v1/auth/token", json={"username": "citizen", "password": PASSWORD}
+        ).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        warm = httpx.post(
+            base + "/api/v1/reports",
+            json={"description": TEXT + "warm"},
+            headers={**auth, "Idempotency-Key": "warm"},
+            timeout=30,
+        )
+        assert warm.status_code == 201, warm.text
+        before = db_counts(url)
+        script = workdir / "intake.lua"
+        script.write_text(LUA, encoding="utf-8")
+        run = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                str(args.threads),
+                "-c",
+                str(args.connections),
+                "-d",
+                f"{args.seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(script),
+                base + "/api/v1/reports",
+                "--",
+                token,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out = run.stdout
+        acked, errors = map(int, re.search(r"ACKED (\d+) ERRORS (\d+)", out).groups())  # type: ignore[union-attr]
+        p50, p99 = map(float, re.search(r"P50_MS ([\d.]+) P99_MS ([\d.]+)", out).groups())  # type: ignore[union-attr]
+        time.sleep(3)  # let requests cut off by wrk's deadline finish before counting
+        after = db_counts(url)
+        stored = after["incidents"] - before["incidents"]
+
+        # replay a sample of stored keys with the same bodies: same answer, nothing new
+        replay_ok = 0
+        keys = stored_keys(url, args.replays)
+        with httpx.Client(base_url=base, headers=auth, timeout=30) as client:
+            for key in keys:
+                body = json.dumps({"description": TEXT + key}, ensure_ascii=False)
+                answer = client.post(
+                    "/api/v1/reports",
+                    content=body.encode("utf-8"),
+                    headers={"Idempotency-Key": key, "Content-Type": "application/json"},
+                )
+                if answer.status_code == 201 and answer.headers.get("Idempotent-Replayed"):
+                    replay_ok += 1
+        final = db_counts(url)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    profile = in_process(settings) | fsync_cost_ms(workdir)
+    rate = acked / args.seconds
+    result = {
+        "seconds": args.seconds,
+        "connections": args.connections,
+        "acknowledged": acked,
+        "non_201": errors,
+        "reports_per_s": round(rate, 1),
+        "latency_p50_ms": p50,
+        "latency_p99_ms": p99,
+        "stored": stored,
+        "stored_not_acknowledged": stored - acked,
+        "every_incident_text_distinct": after["distinct_texts"] == after["incidents"],
+        "keys_equal_incidents": after["keys"] == after["incidents"] == after["keys_with_incident"],
+        "replayed_same_answer": f"{replay_ok}/{len(keys)}",
+        "rows_after_replay_unchanged": final == after,
+        **{k: round(v, 2) for k, v in profile.items()},
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    shutil.rmtree(workdir, ignore_errors=True)
+    lost = acked - stored if acked > stored else 0
+    if lost or not result["keys_equal_incidents"] or not result["rows_after_replay_unchanged"]:
+        raise SystemExit(f"integrity check failed: {lost} acknowledged reports not stored")
+
+
+if __name__ == "__main__":
+    main()
