@@ -14,8 +14,12 @@ from support.app import seeded_client
 
 @pytest.fixture
 def env(settings: Settings) -> Iterator[Env]:
-    with Env(None, settings).session() as session:  # type: ignore[arg-type]
+    setup = Env(None, settings)  # type: ignore[arg-type]
+    with setup.session() as session:
         jurisdictions.set_boundary(session, jurisdictions.get_by_code(session, "station-a"), EAST)
         jurisdictions.set_boundary(session, jurisdictions.get_by_code(session, "station-b"), WEST)
+    setup.close()
     with seeded_client(settings) as client:
-        yield Env(client, settings)
+        env = Env(client, settings)
+        yield env
+        env.close()
