@@ -101,3 +101,10 @@ def test_held_out_type_accuracy() -> None:
         for r in held_out
     )
     assert right / len(held_out) >= 0.85
+
+
+def test_electric_bicycle_is_an_ebike_not_a_bicycle() -> None:
+    at = datetime(2026, 7, 10, 21, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
+    result = extract_report("小区楼下电动自行车刚被人骑走，嫌疑人往北跑了", at)
+    assert result.type == "theft.ebike"
+    assert [item.kind for item in result.items] == ["ebike"]

@@ -125,12 +125,23 @@ def _score(pattern: re.Pattern[str], weights: dict[str, float], text: str) -> fl
 def _theft_subtype(text: str, theft_pos: list[int]) -> str:
     if _BURGLARY_RE.search(text):
         return "theft.burglary"
+    found = [
+        (m.start(), m.end(), subtype)
+        for subtype, pattern in _OBJECT_RES
+        for m in pattern.finditer(text)
+    ]
+    # A word inside a longer object word does not count on its own:
+    # 电动自行车 is an e-bike, not the 自行车 inside it.
+    found = [
+        (start, end, subtype)
+        for start, end, subtype in found
+        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in found)
+    ]
     best: tuple[float, str] | None = None
-    for subtype, pattern in _OBJECT_RES:
-        for m in pattern.finditer(text):
-            distance = min(abs(m.start() - p) for p in theft_pos)
-            if best is None or distance < best[0]:
-                best = (distance, subtype)
+    for start, _end, subtype in found:
+        distance = min(abs(start - p) for p in theft_pos)
+        if best is None or distance < best[0]:
+            best = (distance, subtype)
     return best[1] if best else "theft.other"
 
 

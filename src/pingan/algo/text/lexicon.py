@@ -91,6 +91,7 @@ THEFT_WORDS: tuple[str, ...] = (
 )
 
 EBIKE_WORDS: tuple[str, ...] = (
+    "电动自行车",
     "电动车",
     "电瓶车",
     "電動車",
@@ -861,6 +862,7 @@ COLOURS: dict[str, str] = {
 ITEM_WORDS: dict[str, str] = {
     **dict.fromkeys(
         (
+            "电动自行车",
             "电动车",
             "电瓶车",
             "電動車",
