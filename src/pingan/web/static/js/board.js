@@ -182,7 +182,7 @@
         interactive: false,
         style: function (f) {
           const colour = REACH_COLOURS[Math.round(f.properties.cutoff_s)] || "#7d8590";
-          return { stroke: false, fillColor: colour, fillOpacity: 0.12 };
+          return { stroke: false, fillColor: colour, fillOpacity: 0.09 };
         },
       }).addTo(mapApi.map);
       markers.reach.bringToBack();
