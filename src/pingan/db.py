@@ -28,6 +28,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "pingan.incidents.models",
     "pingan.units.models",
     "pingan.dispatch.models",
+    "pingan.analytics.models",
 )
 
 NAMING = {

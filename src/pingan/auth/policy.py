@@ -80,6 +80,11 @@ POLICY: tuple[Rule, ...] = (
     _rule("plan", "write", {R.station_chief, R.analyst, R.admin}),
     _rule("analytics", "read", {R.analyst, R.station_chief, R.admin}),
     _rule("analytics", "write", {R.analyst, R.admin}),
+    # crime series and camera canvass: the analyst and the station chief
+    _rule("series", "read", {R.analyst, R.station_chief}),
+    _rule("series", "write", {R.analyst, R.station_chief}),
+    _rule("canvass", "read", {R.analyst, R.station_chief}),
+    _rule("canvass", "write", {R.analyst, R.station_chief}),
 )
 
 RESOURCES: tuple[str, ...] = tuple(dict.fromkeys(rule.resource for rule in POLICY))

@@ -227,3 +227,93 @@ def near_repeat(
             "seed": seed,
         }
         json_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+# ------------------------------------------------------------------ stored incidents
+# (added with pingan.analytics' domain package: these work on the database, not on files)
+
+
+def _date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from None
+
+
+@app.command("forecast")
+def forecast(
+    city: Annotated[str, typer.Option("--city", help="City name, e.g. helsinki.")],
+    horizon: Annotated[str, typer.Option(help="Window: 12h, 1d, 7d, 2w.")] = "7d",
+    model: Annotated[str, typer.Option(help=f"One of {', '.join(hs.MODELS)}.")] = "best",
+    cell: Annotated[float, typer.Option(help="Cell side, metres.")] = 150.0,
+    jurisdiction: Annotated[
+        str | None, typer.Option(help="Jurisdiction code (default: the city's).")
+    ] = None,
+) -> None:
+    """Forecast hot spots from the city's stored incidents and store it for the map and
+    patrol planning."""
+    from pingan.analytics import service
+    from pingan.analytics.schemas import ForecastCreate
+    from pingan.cli.core import session_factory
+    from pingan.config import get_settings
+    from pingan.db import session_scope
+
+    settings = get_settings()
+    body = ForecastCreate(
+        city=city, horizon=horizon, model=model, cell_m=cell, jurisdiction_code=jurisdiction
+    )
+    with session_scope(session_factory(settings)) as db_session:
+        made = service.create_forecast(db_session, settings, body, actor="cli")
+        read = service.forecast_read(db_session, made)
+    note = f" [{read['label']}]" if read["label"] else ""
+    console.print(
+        f"forecast {read['id']}: {read['city']}, model {read['model']}, "
+        f"{read['horizon_h']:g} h from {read['starts_at']:%Y-%m-%d %H:%M} UTC, "
+        f"{read['n_cells']} cells from {read['n_events']} incidents{note}",
+        highlight=False,
+        markup=False,
+    )
+    print(json.dumps({"forecast_id": read["id"], "simulated": read["simulated"]}))
+
+
+@app.command("report")
+def report(
+    date_from: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD).")],
+    date_to: Annotated[str, typer.Option("--to", help="Last day, inclusive.")],
+    out: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
+    lang: Annotated[str, typer.Option(help="zh-CN or en.")] = "zh-CN",
+    city: Annotated[str | None, typer.Option(help="Only this city.")] = None,
+    png_dir: Annotated[
+        Path | None, typer.Option("--png-dir", help="Also write the charts as PNG here.")
+    ] = None,
+) -> None:
+    """The campaign report of a date range (every incident in the database) as PDF."""
+    from pingan.analytics import report as reports
+    from pingan.analytics import service
+    from pingan.cli.core import session_factory
+    from pingan.config import get_settings
+    from pingan.db import session_scope
+
+    settings = get_settings()
+    start, end = _date(date_from, "from"), _date(date_to, "to")
+    with session_scope(session_factory(settings)) as db_session:
+        data = service.report_data(db_session, settings, None, start=start, end=end, city=city)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(reports.render_pdf(data, lang))
+    written = [str(out)]
+    if png_dir is not None:
+        png_dir.mkdir(parents=True, exist_ok=True)
+        for chart in reports.CHARTS:
+            path = png_dir / f"{chart}-{lang}.png"
+            path.write_bytes(reports.render_png(data, chart, lang))
+            written.append(str(path))
+    total = data.by_type["total"]
+    console.print(
+        f"{start} – {end}: {total['count']} incidents; 环比 "
+        f"{total['period_over_period']['verdict']}; 同比 {total['year_over_year']['verdict']}"
+        + (" [simulated data]" if data.simulated else ""),
+        highlight=False,
+        markup=False,
+    )
+    for path in written:
+        console.print(f"wrote {path}", highlight=False)
