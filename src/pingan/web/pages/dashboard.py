@@ -210,7 +210,8 @@ def dashboard_context(
             ),
         ],
         value_format="{:.1f}",
-        height=200,
+        width=440,
+        height=220,
     )
     before_by_type = {g["group"]: g for g in by_type_before["groups"]}
     type_rows = [
