@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PINGAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test install install-dev lint typecheck contracts pytest web-assets bench clean
+.PHONY: demo test install install-dev lint typecheck contracts pytest web-assets i18n bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ src/pingan/web/static/vendor/leaflet/leaflet.js: package.json
 	npm install --no-audit --no-fund --silent
 	mkdir -p src/pingan/web/static/vendor/leaflet
 	cp -r node_modules/leaflet/dist/* src/pingan/web/static/vendor/leaflet/
+
+# Refresh the page catalogues from the sources (then translate the new zh_CN entries).
+# The .po files are compiled with Babel in memory when the app starts.
+I18N := src/pingan/web/translations
+i18n: $(VENV)/.installed-dev
+	mkdir -p build
+	$(BIN)/pybabel -q extract -F $(I18N)/babel.cfg -k t -o build/messages.pot .
+	$(BIN)/pybabel -q update -i build/messages.pot -d $(I18N) --ignore-obsolete --no-fuzzy-matching
 
 demo: install
 	PINGAN_DEMO_MODE=1 PINGAN_SECURE_COOKIES=0 $(BIN)/pingan demo
