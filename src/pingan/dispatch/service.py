@@ -56,6 +56,41 @@ def _incident_point(incident: Incident) -> tuple[str, float, float]:
     return incident.city, incident.lat, incident.lon
 
 
+def travel_times(
+    db_session: Session,
+    settings: Settings,
+    city_name: str,
+    lat: float,
+    lon: float,
+    modes: Sequence[str],
+    unit_lat: Sequence[float | None],
+    unit_lon: Sequence[float | None],
+) -> np.ndarray:
+    """Road travel time (s) from each unit's position to the point on its mode's network.
+
+    One reverse search from the point per mode present; units without a position get
+    ``inf``.
+    """
+    city = cities.get_city(db_session, city_name)
+    result = np.full(len(modes), np.inf)
+    by_mode: dict[str, list[int]] = {}
+    for index, mode in enumerate(modes):
+        if unit_lat[index] is not None and unit_lon[index] is not None:
+            by_mode.setdefault(mode, []).append(index)
+    for mode, indices in by_mode.items():
+        graph = cities.load_graph(settings, city, mode)
+        target = routing.snap(graph, [lat], [lon])
+        times = routing.times_to(graph, int(target.node[0]), cutoff_s=SEARCH_LIMIT_S)
+        snapped = routing.snap(
+            graph,
+            np.array([unit_lat[i] for i in indices], dtype=np.float64),
+            np.array([unit_lon[i] for i in indices], dtype=np.float64),
+        )
+        access = (snapped.distance_m + float(target.distance_m[0])) / ACCESS_SPEED_MS
+        result[indices] = times[snapped.node] + access
+    return result
+
+
 def unit_travel_times(
     db_session: Session,
     settings: Settings,
@@ -65,22 +100,16 @@ def unit_travel_times(
     rows: Sequence[units.UnitRow],
 ) -> np.ndarray:
     """Road travel time (s) of each unit to the point, on its own mode's network."""
-    city = cities.get_city(db_session, city_name)
-    result = np.full(len(rows), np.inf)
-    by_mode: dict[str, list[int]] = {}
-    for index, row in enumerate(rows):
-        if row.unit.lat is not None and row.unit.lon is not None:
-            by_mode.setdefault(row.unit.mode.value, []).append(index)
-    for mode, indices in by_mode.items():
-        graph = cities.load_graph(settings, city, mode)
-        target = routing.snap(graph, [lat], [lon])
-        times = routing.times_to(graph, int(target.node[0]), cutoff_s=SEARCH_LIMIT_S)
-        unit_lat = [rows[i].unit.lat for i in indices]
-        unit_lon = [rows[i].unit.lon for i in indices]
-        snapped = routing.snap(graph, unit_lat, unit_lon)
-        access = (snapped.distance_m + float(target.distance_m[0])) / ACCESS_SPEED_MS
-        result[indices] = times[snapped.node] + access
-    return result
+    return travel_times(
+        db_session,
+        settings,
+        city_name,
+        lat,
+        lon,
+        [r.unit.mode.value for r in rows],
+        [r.unit.lat for r in rows],
+        [r.unit.lon for r in rows],
+    )
 
 
 def recommend(
@@ -90,28 +119,37 @@ def recommend(
     principal.require("dispatch", "read")
     incident = incidents.load_incident(db_session, principal, incident_id, "read")
     city_name, lat, lon = _incident_point(incident)
-    rows = units.units_in_city(db_session, city_name)
+    briefs = units.unit_briefs(db_session, city_name)
     now = utcnow()
     ages = [
-        (now - r.unit.last_seen_at).total_seconds()
-        if r.unit.last_seen_at and r.unit.lat is not None
+        (now - b.last_seen_at).total_seconds()
+        if b.last_seen_at is not None and b.lat is not None
         else math.nan
-        for r in rows
+        for b in briefs
     ]
     eligible, reasons = tiers.unit_eligibility(
-        [r.unit.status.value for r in rows], ages, settings.position_stale_s
+        [b.status for b in briefs], ages, settings.position_stale_s
     )
-    times = unit_travel_times(db_session, settings, city_name, lat, lon, rows)
+    times = travel_times(
+        db_session,
+        settings,
+        city_name,
+        lat,
+        lon,
+        [b.mode for b in briefs],
+        [b.lat for b in briefs],
+        [b.lon for b in briefs],
+    )
     ranking = tiers.rank_units(
         times,
-        [r.unit.id for r in rows],
-        [r.unit.kind.value for r in rows],
+        [b.id for b in briefs],
+        [b.kind for b in briefs],
         tiers_s=settings.tiers_s,
         eligible=eligible,
         reasons=reasons,
         tier_kinds=TIER_KINDS if len(settings.tiers_s) == 3 else None,
     )
-    by_id = {r.unit.id: r for r in rows}
+    by_id = {b.id: b for b in briefs}
 
     def finite(value: float) -> float | None:
         return round(float(value), 1) if math.isfinite(value) else None
@@ -122,9 +160,9 @@ def recommend(
         "units": [
             {
                 "unit_id": u.unit_id,
-                "callsign": by_id[u.unit_id].unit.callsign,
+                "callsign": by_id[u.unit_id].callsign,
                 "kind": u.kind,
-                "mode": by_id[u.unit_id].unit.mode.value,
+                "mode": by_id[u.unit_id].mode,
                 "station_code": by_id[u.unit_id].station_code,
                 "travel_time_s": finite(u.travel_time_s),
                 "tier": u.tier,
@@ -140,7 +178,7 @@ def recommend(
         "ineligible": [
             {
                 "unit_id": u.unit_id,
-                "callsign": by_id[u.unit_id].unit.callsign,
+                "callsign": by_id[u.unit_id].callsign,
                 "reason": u.reason,
                 "travel_time_s": finite(u.travel_time_s),
             }
@@ -377,9 +415,7 @@ def figures(
         query = query.where(Incident.received_at < end)
     first: dict[int, tuple[str, datetime, str, datetime | None]] = {}
     simulated: set[int] = set()
-    for incident_id, kind, received, station, arrived_at, is_simulated in db_session.execute(
-        query
-    ):
+    for incident_id, kind, received, station, arrived_at, is_simulated in db_session.execute(query):
         if is_simulated:
             simulated.add(incident_id)
         known = first.get(incident_id)

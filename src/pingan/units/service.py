@@ -7,9 +7,9 @@ A unit whose last position is older than ``settings.position_stale_s`` is shown
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from pingan.audit import service as audit
@@ -137,6 +137,58 @@ def list_units(
 def units_in_city(db_session: Session, city: str) -> list[UnitRow]:
     """Every unit of a city, whoever holds it (dispatch recommends across stations)."""
     return _rows(db_session, _base_query().where(Unit.city == city).order_by(Unit.id))
+
+
+@dataclass(frozen=True)
+class UnitBrief:
+    """What a recommendation needs of a unit (read without the ORM, for speed)."""
+
+    id: int
+    callsign: str
+    kind: str
+    mode: str
+    status: str
+    station_code: str
+    lat: float | None
+    lon: float | None
+    last_seen_at: datetime | None
+
+
+def unit_briefs(db_session: Session, city: str) -> list[UnitBrief]:
+    """Every unit of a city, whoever holds it, as plain values (one Core query).
+
+    About five times faster than :func:`units_in_city` for hundreds of units: no ORM
+    identity map, no JSON members.
+    """
+    # The enums are read as their stored strings: no Enum objects to build.
+    query = (
+        select(
+            Unit.id,
+            Unit.callsign,
+            type_coerce(Unit.kind, String),
+            type_coerce(Unit.mode, String),
+            type_coerce(Unit.status, String),
+            Jurisdiction.code,
+            Unit.lat,
+            Unit.lon,
+            type_coerce(Unit.last_seen_at, String),
+        )
+        .join(Jurisdiction, Jurisdiction.id == Unit.jurisdiction_id)
+        .where(Unit.city == city)
+        .order_by(Unit.id)
+    )
+    return [UnitBrief(*row[:8], _utc(row[8])) for row in db_session.execute(query).all()]
+
+
+def _utc(value: datetime | str | None) -> datetime | None:
+    """A stored UTC time as an aware datetime: SQLite keeps ISO text (parsed here with
+    ``fromisoformat``, several times faster than the generic result processor), the
+    PostgreSQL driver hands back aware datetimes."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def get_unit(
