@@ -29,6 +29,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "pingan.units.models",
     "pingan.dispatch.models",
     "pingan.analytics.models",
+    "pingan.patrol.models",
 )
 
 NAMING = {

@@ -57,6 +57,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "pingan.dispatch.demo:seed_history",
     "pingan.dispatch.demo:seed_live_incidents",
     "pingan.analytics.demo:seed_analytics",
+    "pingan.patrol.demo:seed_plan",
 )
 
 

@@ -34,6 +34,7 @@ SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("incidents", "incidents"),
     ("text", "text"),
     ("dispatch", "dispatch"),
+    ("plan", "plan"),
 )
 
 for _module_name, _command in SUBCOMMANDS:

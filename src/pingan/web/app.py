@@ -25,6 +25,7 @@ ROUTERS: tuple[str, ...] = (
     "pingan.incidents.api:open311_router",
     "pingan.units.api:router",
     "pingan.dispatch.api:router",
+    "pingan.patrol.api:router",
     "pingan.analytics.api:router",
 )
 

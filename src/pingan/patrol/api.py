@@ -1,0 +1,81 @@
+"""Patrol plans over HTTP.
+
+Making and comparing plans run inline in the request, bounded by the request's
+``time_limit_s`` (plans) or the period's size (comparisons); the design moves such long jobs
+to a task queue (Dramatiq or Celery on Redis) later.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response
+
+from pingan.patrol import service
+from pingan.patrol.models import PlanStatus
+from pingan.patrol.schemas import CompareRequest, PlanCreate, PlanDetail, PlanRead
+from pingan.web.deps import SessionDep, SettingsDep, authorized
+
+router = APIRouter(prefix="/api/v1/plans", tags=["plans"])
+
+PlanReader = authorized("plan", "read")
+PlanWriter = authorized("plan", "write")
+
+
+@router.post("", response_model=PlanDetail, status_code=201)
+def make_plan(
+    body: PlanCreate, caller: PlanWriter, db_session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Make a plan for a shift (inline, within ``time_limit_s`` of solving)."""
+    plan = service.make_plan(db_session, settings, caller, body)
+    return service.plan_detail(db_session, plan)
+
+
+@router.get("", response_model=list[PlanRead])
+def list_plans(
+    caller: PlanReader,
+    db_session: SessionDep,
+    city: str | None = None,
+    status: PlanStatus | None = None,
+) -> list[dict[str, Any]]:
+    plans = service.list_plans(db_session, caller, city=city, status=status)
+    return [service.plan_json(db_session, p) for p in plans]
+
+
+@router.post("/compare")
+def compare_plans(
+    body: CompareRequest, caller: PlanWriter, db_session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Replay a period's incidents against the plans and naive plans (inline)."""
+    return service.compare_plans(db_session, settings, caller, body)
+
+
+@router.get("/{plan_id}.geojson")
+def plan_geojson(plan_id: int, caller: PlanReader, db_session: SessionDep) -> JSONResponse:
+    return JSONResponse(
+        service.plan_layer(db_session, caller, plan_id), media_type="application/geo+json"
+    )
+
+
+@router.get("/{plan_id}/sheets/{group}.pdf")
+def group_sheet(
+    plan_id: int, group: int, caller: PlanReader, db_session: SessionDep, settings: SettingsDep
+) -> Response:
+    pdf = service.group_sheet(db_session, settings, caller, plan_id, group)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="plan-{plan_id}-group-{group}.pdf"'},
+    )
+
+
+@router.get("/{plan_id}", response_model=PlanDetail)
+def get_plan(plan_id: int, caller: PlanReader, db_session: SessionDep) -> dict[str, Any]:
+    return service.plan_detail(db_session, service.get_plan(db_session, caller, plan_id))
+
+
+@router.post("/{plan_id}/activate", response_model=PlanRead)
+def activate_plan(plan_id: int, caller: PlanWriter, db_session: SessionDep) -> dict[str, Any]:
+    """Make this plan the active one for its station, city, shift and day type."""
+    return service.plan_json(db_session, service.activate_plan(db_session, caller, plan_id))

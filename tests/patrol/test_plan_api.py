@@ -1,0 +1,137 @@
+"""Plans through the API on the Helsinki demo map, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from patrol_history import DAYS, FIRST_DAY, add_history
+
+from pingan.algo.routing import shortest_times, snap
+from pingan.city import service as cities
+from pingan.config import Settings
+from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.patrol import service
+from support.app import seeded_client, token_for
+
+#: A point in station A's half of central Helsinki, kept as a police box.
+BOX = {"lat": 60.1690, "lon": 24.9490}
+
+
+@pytest.fixture
+def planned(settings: Settings):  # type: ignore[no-untyped-def]
+    made = add_history(settings, "helsinki", "station-a", 80)
+    client = seeded_client(settings)
+    chief = token_for(client, settings, "chief_a")
+    response = client.post(
+        "/api/v1/plans",
+        headers=chief,
+        json={
+            "city": "helsinki",
+            "station_code": "station-a",
+            "groups": 3,
+            "shift": "20:00-02:00",
+            "fixed_posts": [BOX],
+            "history_from": FIRST_DAY.isoformat(),
+            "time_limit_s": 10,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return client, chief, response.json(), made
+
+
+def test_plan_has_posts_routes_beats_and_honest_coverage(planned, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    _client, _chief, plan, made = planned
+    assert plan["groups"] == 3
+    assert plan["station_code"] == "station-a"
+    assert plan["status"] == "draft"
+    assert [p["group"] for p in plan["posts"]] == [1, 2, 3]
+    assert [r["group"] for r in plan["routes"]] == [1, 2, 3]
+    assert sorted(b["beat"] for b in plan["beats"]) == [1, 2, 3]
+    assert plan["demand_sources"]["history"]["count"] == made.weekday_window
+    assert plan["demand_sources"]["history"]["used"] is True
+    assert plan["demand_sources"]["venues"]["used"] is True
+    assert set(plan["coverage"]) == {"60", "180", "300"}
+    assert 0.0 <= plan["gap"] <= 1.0
+    assert plan["bound"] >= plan["objective"] - 1e-9
+    # every stop dwells 15 minutes and the loops fit into the six-hour shift
+    for route in plan["routes"]:
+        for stop in route["stops"]:
+            assert stop["dwell_s"] == pytest.approx(900.0)
+        assert route["loop_s"] <= 6 * 3600
+    # the police box is kept as a fixed post at its road node
+    with session_scope(make_session_factory(make_engine(settings.database_url))) as db_session:
+        city = cities.get_city(db_session, "helsinki")
+        graph = cities.load_graph(settings, city, "car")
+        stored = service.get_plan(db_session, None, plan["id"])
+        nodes, weights = service.plan_demand(stored)
+    box_node = int(snap(graph, BOX["lat"], BOX["lon"]).node[0])
+    fixed = [p for p in plan["posts"] if p["fixed"]]
+    assert [p["node"] for p in fixed] == [box_node]
+    # independent check: nearest post by a fresh search, share of demand within each tier
+    posts = np.array([p["node"] for p in plan["posts"]])
+    nearest = shortest_times(graph, posts)[:, nodes].min(axis=0)
+    for key, share in plan["coverage"].items():
+        expected = float(weights[nearest <= float(key)].sum() / weights.sum())
+        assert share == pytest.approx(expected, abs=1e-9)
+
+
+def test_plan_reads_layers_sheet_and_access(planned, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    client, chief, plan, _made = planned
+    listed = client.get("/api/v1/plans", headers=chief)
+    assert listed.status_code == 200
+    assert [p["id"] for p in listed.json()] == [plan["id"]]
+    layer = client.get(f"/api/v1/plans/{plan['id']}.geojson", headers=chief)
+    assert layer.status_code == 200
+    assert layer.headers["content-type"].startswith("application/geo+json")
+    kinds = [f["properties"]["kind"] for f in layer.json()["features"]]
+    assert kinds.count("post") == 3
+    assert kinds.count("route") == 3
+    assert kinds.count("beat") == 3
+    assert kinds.count("stop") == sum(len(r["stops"]) for r in plan["routes"])
+    sheet = client.get(f"/api/v1/plans/{plan['id']}/sheets/2.pdf", headers=chief)
+    assert sheet.status_code == 200
+    assert sheet.headers["content-type"] == "application/pdf"
+    assert sheet.content.startswith(b"%PDF")
+    assert client.get(f"/api/v1/plans/{plan['id']}/sheets/4.pdf", headers=chief).status_code == 404
+    other = token_for(client, settings, "chief_b")
+    assert client.get(f"/api/v1/plans/{plan['id']}", headers=other).status_code == 404
+    assert client.get("/api/v1/plans", headers=other).json() == []
+    citizen = token_for(client, settings, "citizen")
+    assert client.get(f"/api/v1/plans/{plan['id']}", headers=citizen).status_code == 403
+    active = client.post(f"/api/v1/plans/{plan['id']}/activate", headers=chief)
+    assert active.status_code == 200
+    assert active.json()["status"] == "active"
+
+
+def test_compare_reports_plan_and_naive_plans(planned) -> None:  # type: ignore[no-untyped-def]
+    client, chief, plan, made = planned
+    last = FIRST_DAY.toordinal() + DAYS - 1
+    response = client.post(
+        "/api/v1/plans/compare",
+        headers=chief,
+        json={
+            "plan_id": plan["id"],
+            "date_from": FIRST_DAY.isoformat(),
+            "date_to": FIRST_DAY.fromordinal(last).isoformat(),
+        },
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["incidents"] == made.weekday_window
+    assert body["simulated_incidents"] == made.weekday_window
+    assert [p["label"] for p in body["plans"]] == [
+        f"plan #{plan['id']}",
+        "naive: station posts",
+        "naive: uniform grid",
+    ]
+    for row in body["plans"]:
+        assert row["incidents"] == made.weekday_window
+        assert row["served"] + row["unserved"] == made.weekday_window
+        assert set(row["share_within"]) == {"60", "180", "300"}
+        assert sum(row["histogram"]["counts"]) == row["served"]
+        shares = [row["share_within"][k] for k in ("60", "180", "300")]
+        assert shares == sorted(shares)
+    # all three groups wait at one stand-in station (the extract has no police station)
+    assert body["plans"][1]["posts"] == 1
+    assert body["plans"][1]["groups"] == 3
+    assert body["notes"]
