@@ -83,6 +83,12 @@ PROBES: dict[tuple[str, str], tuple[str, str, str, dict | None]] = {
         "/api/v1/incidents/{incident_b}/transition",
         {"status": "confirmed"},
     ),
+    ("canvass", "read"): (
+        "GET",
+        "/api/v1/analytics/incidents/{incident_a}/canvass",
+        "/api/v1/analytics/incidents/{incident_b}/canvass",
+        None,
+    ),
 }
 ACCOUNTS = {
     Role.station_chief: "chief_a",

@@ -132,9 +132,7 @@ def list_cameras(db_session: Session, principal: Principal, city: str) -> list[C
 def _canvass_incident(
     db_session: Session, principal: Principal, incident_id: int, action: str
 ) -> tuple[Incident, City]:
-    principal.require("canvass", action)
-    incident = incidents.load_incident(db_session, principal, incident_id, "read")
-    principal.check("canvass", action, _path_of(db_session, incident.jurisdiction_id))
+    incident = _checked_incident(db_session, principal, incident_id, action)
     if incident.lat is None or incident.lon is None:
         raise InvalidInput("the incident has no location to canvass around", field="incident")
     city = None
@@ -145,6 +143,15 @@ def _canvass_incident(
     if city is None:
         raise InvalidInput("the incident lies in no imported city", field="incident")
     return incident, city
+
+
+def _checked_incident(
+    db_session: Session, principal: Principal, incident_id: int, action: str
+) -> Incident:
+    principal.require("canvass", action)
+    incident = incidents.load_incident(db_session, principal, incident_id, "read")
+    principal.check("canvass", action, _path_of(db_session, incident.jurisdiction_id))
+    return incident
 
 
 def canvass(
@@ -169,6 +176,18 @@ def canvass(
     unknown = [m for m in modes if m not in CANVASS_MODES]
     if unknown or not modes:
         raise InvalidInput(f"modes must be among {', '.join(CANVASS_MODES)}", field="modes")
+    unplaced = _checked_incident(db_session, principal, incident_id, "read")
+    if unplaced.lat is None or unplaced.lon is None:
+        return {
+            "incident_id": unplaced.id,
+            "city": None,
+            "scene": None,
+            "minutes": minutes,
+            "modes": [],
+            "cameras": [],
+            "counts": {s.value: 0 for s in FootageStatus},
+            "note": "the incident has no location yet: place it to canvass around it",
+        }
     incident, city = _canvass_incident(db_session, principal, incident_id, "read")
     found: list[tuple[str, int, str, str, float, float]] = [
         ("place", p.id, p.name_zh or p.name or p.name_en or f"camera {p.id}", "", p.lat, p.lon)
@@ -241,6 +260,7 @@ def canvass(
         "modes": list(arrival),
         "cameras": listed,
         "counts": counts,
+        "note": "",
     }
 
 

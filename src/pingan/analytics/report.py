@@ -102,6 +102,9 @@ def font_family() -> str | None:
     family: str | None = None
     if CJK_FONT.exists():
         font_manager.fontManager.addfont(str(CJK_FONT))
+        bold = CJK_FONT.with_name(CJK_FONT.name.replace("Regular", "Bold"))
+        if bold.exists():
+            font_manager.fontManager.addfont(str(bold))
         family = font_manager.FontProperties(fname=str(CJK_FONT)).get_name()
     else:
         warnings.warn(

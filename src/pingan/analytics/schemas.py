@@ -141,12 +141,13 @@ class CanvassCamera(BaseModel):
 
 class CanvassRead(BaseModel):
     incident_id: int
-    city: str
-    scene: tuple[float, float]
+    city: str | None
+    scene: tuple[float, float] | None
     minutes: float
     modes: list[str]
     cameras: list[CanvassCamera]
     counts: dict[str, int]
+    note: str = ""
 
 
 class CanvassItemRead(BaseModel):

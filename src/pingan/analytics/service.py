@@ -1,4 +1,7 @@
-"""Analytics use cases: forecasts, near repeat, series, camera canvass, statistics.
+"""Analytics use cases: forecasts, near repeat, statistics and the report's data.
+
+Series linkage lives in :mod:`pingan.analytics.series` and the camera canvass in
+:mod:`pingan.analytics.canvass`; both use the helpers here.
 
 Each function loads rows, calls a pure core of :mod:`pingan.algo` and stores or returns the
 result. Incidents are only read (rejected, duplicate and draft incidents are left out of every
