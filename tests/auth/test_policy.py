@@ -50,7 +50,8 @@ def test_unknown_resource_or_action_is_denied() -> None:
 
 
 # (resource, action) → (method, URL on station A, URL on station B, JSON body). URLs name
-# records made by ``records`` below: {unit_a}, {unit_b}, {incident_a}, {incident_b}.
+# records made by ``records`` below: {unit_a}, {unit_b}, {incident_a}, {incident_b}
+# (and {plan_a}, {plan_b} by ``plan_records``).
 PROBES: dict[tuple[str, str], tuple[str, str, str, dict | None]] = {
     ("jurisdiction", "read"): (
         "GET",
@@ -87,6 +88,13 @@ PROBES: dict[tuple[str, str], tuple[str, str, str, dict | None]] = {
         "GET",
         "/api/v1/analytics/incidents/{incident_a}/canvass",
         "/api/v1/analytics/incidents/{incident_b}/canvass",
+        None,
+    ),
+    ("plan", "read"): ("GET", "/api/v1/plans/{plan_a}", "/api/v1/plans/{plan_b}", None),
+    ("plan", "write"): (
+        "POST",
+        "/api/v1/plans/{plan_a}/activate",
+        "/api/v1/plans/{plan_b}/activate",
         None,
     ),
 }
@@ -133,12 +141,37 @@ def records(client, settings: Settings) -> dict[str, object]:  # type: ignore[no
     return made
 
 
+def plan_records(settings: Settings) -> dict[str, object]:
+    """An (empty) stored plan on station A and on station B: solving one is not needed to
+    probe who may read or activate it."""
+    from pingan.db import make_engine, make_session_factory, session_scope
+    from pingan.jurisdictions import service as jurisdictions
+    from pingan.patrol.models import Plan
+
+    made: dict[str, object] = {}
+    engine = make_engine(settings.database_url)
+    with session_scope(make_session_factory(engine)) as db_session:
+        for station, suffix in (("station-a", "a"), ("station-b", "b")):
+            plan = Plan(
+                jurisdiction_id=jurisdictions.get_by_code(db_session, station).id,
+                city="helsinki",
+                groups=1,
+            )
+            db_session.add(plan)
+            db_session.flush()
+            made[f"plan_{suffix}"] = plan.id
+    engine.dispose()
+    return made
+
+
 @pytest.mark.parametrize(
     ("key", "role"), HTTP_CASES, ids=[f"{k[0]}.{k[1]}-{r.value}" for k, r in HTTP_CASES]
 )
 def test_policy_over_http_own_and_foreign_station(key, role, settings: Settings) -> None:
     client = seeded_client(settings)
     made = records(client, settings)
+    if key[0] == "plan":
+        made.update(plan_records(settings))
     headers = token_for(client, settings, ACCOUNTS[role])
     method, own_url, foreign_url, body = PROBES[key]
     rule = next(r for r in POLICY if (r.resource, r.action) == key)
