@@ -103,6 +103,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
+#: Execution option choosing how a SQLite transaction begins: ``"IMMEDIATE"`` (the default:
+#: the write lock is taken at once) or ``"DEFERRED"`` for a read-only snapshot that never
+#: waits for nor blocks a writer (WAL). A deferred transaction must not write: its lock
+#: upgrade can fail at once with ``SQLITE_BUSY``. See :mod:`pingan.incidents.intake`.
+SQLITE_BEGIN = "sqlite_begin"
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -117,11 +124,31 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        mode = connection.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+        if mode not in ("IMMEDIATE", "DEFERRED"):
+            raise ValueError(f"{SQLITE_BEGIN} must be IMMEDIATE or DEFERRED, not {mode!r}")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions on ``engine``. ``read_only`` sessions begin a deferred transaction on
+    SQLite: they never take nor wait for the write lock, and must not write."""
+    if not read_only:
+        return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    bind = engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+    factory = sessionmaker(bind=bind, expire_on_commit=False, autoflush=True)
+    event.listen(factory, "before_flush", _refuse_writes)
+    return factory
+
+
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    """A read-only session that is about to write is a bug in the caller: say so plainly
+    instead of letting SQLite fail later with a lock error."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError(
+            "a read-only session tried to write; mark the GET route with "
+            "pingan.web.deps.audited_read or use a write session"
+        )
 
 
 @contextmanager

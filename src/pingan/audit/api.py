@@ -6,12 +6,13 @@ from fastapi import APIRouter, Query
 
 from pingan.audit import service
 from pingan.audit.schemas import AuditEventRead, ChainRead
-from pingan.web.deps import SessionDep, authorized
+from pingan.web.deps import SessionDep, audited_read, authorized
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 
 @router.get("", response_model=list[AuditEventRead])
+@audited_read
 def list_events(
     caller: authorized("audit", "read"),
     db_session: SessionDep,

@@ -30,7 +30,7 @@ from pingan.incidents.schemas import (
     SplitIn,
     TransitionIn,
 )
-from pingan.web.deps import PrincipalDep, SessionDep, SettingsDep, authorized
+from pingan.web.deps import PrincipalDep, SessionDep, SettingsDep, audited_read, authorized
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
 
@@ -58,6 +58,7 @@ def create_report(
 
 
 @router.get("/reports", response_model=list[IncidentRead])
+@audited_read
 def list_own_reports(
     caller: authorized("report", "read"), db_session: SessionDep
 ) -> list[dict[str, Any]]:
@@ -72,6 +73,7 @@ def report_status(public_token: str, db_session: SessionDep) -> dict[str, Any]:
 
 
 @router.get("/incidents", response_model=IncidentPage)
+@audited_read
 def list_incidents(
     caller: IncidentReader,
     db_session: SessionDep,
@@ -97,6 +99,7 @@ def list_incidents(
 
 
 @router.get("/incidents/changes", response_model=ChangesRead)
+@audited_read
 def incident_changes(
     caller: IncidentReader, db_session: SessionDep, cursor: str | None = None
 ) -> dict[str, Any]:
@@ -106,11 +109,13 @@ def incident_changes(
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentRead)
+@audited_read
 def get_incident(incident_id: int, caller: IncidentReader, db_session: SessionDep) -> Any:
     return service.get_incident(db_session, caller, incident_id)
 
 
 @router.get("/incidents/{incident_id}/reports", response_model=list[ReportRead])
+@audited_read
 def list_reports(incident_id: int, caller: IncidentReader, db_session: SessionDep) -> Any:
     return [
         ReportRead(

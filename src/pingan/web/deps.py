@@ -10,8 +10,8 @@ record-level checks go through :meth:`Principal.check`, which answers 404.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -33,8 +33,27 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
+def audited_read(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a GET route that writes (an audit row for a read of personal data)."""
+    endpoint.__pingan_writes__ = True  # type: ignore[attr-defined]
+    return endpoint
+
+
+def _writes(request: Request) -> bool:
+    if request.method not in SAFE_METHODS:
+        return True
+    endpoint = getattr(request.scope.get("route"), "endpoint", None)
+    return bool(getattr(endpoint, "__pingan_writes__", False))
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    session: Session = request.app.state.session_factory()
+    """One session per request. On SQLite, requests that write (unsafe methods and GET
+    routes marked :func:`audited_read`) open their transaction with ``BEGIN IMMEDIATE``;
+    plain reads use a deferred ``BEGIN`` and never hold the write lock, so a long read
+    (live reach, a report) does not stall intake."""
+    state = request.app.state
+    factory = state.session_factory if _writes(request) else state.read_session_factory
+    session: Session = factory()
     try:
         yield session
         session.commit()
