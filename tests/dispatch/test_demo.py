@@ -1,5 +1,6 @@
-"""The rapid-response demo steps on the Helsinki template city: units, a simulated year
-of history with simulated assignments, live incidents; all marked simulated; run twice."""
+"""The rapid-response demo steps on the Helsinki template city: units, two simulated years
+of history with simulated assignments, live incidents; all marked simulated; run twice; an
+older one-year history is extended to two years."""
 
 from __future__ import annotations
 
@@ -44,8 +45,8 @@ def test_demo_steps_write_marked_history_units_and_live_work_once(settings: Sett
     assert made_units == 28
     assert set(written) == {"helsinki"}
     n_incidents, n_assignments = written["helsinki"]
-    # Poisson mean 800 over the year, less the last 6 hours: well inside 650..950.
-    assert 650 <= n_incidents <= 950
+    # Poisson mean 800 a year over two years, less the last 6 hours: well inside 1350..1850.
+    assert 1350 <= n_incidents <= 1850
     assert 0.5 * n_incidents <= n_assignments <= 0.95 * n_incidents
     assert live == 6
 
@@ -67,7 +68,10 @@ def test_demo_steps_write_marked_history_units_and_live_work_once(settings: Sett
             assert code == ("station-a" if incident.lon >= mid else "station-b")
             assert incident.status in (Status.closed, Status.resolved)
             assert incident.received_at <= started - timedelta(hours=5, minutes=59)
-            assert incident.received_at >= started - timedelta(days=366)
+            assert incident.received_at >= started - timedelta(days=731)
+        # both years hold history, so 同比 (same period last year) has figures
+        first_year = [i for i, _ in history if i.received_at < started - timedelta(days=365)]
+        assert 0.4 * n_incidents <= len(first_year) <= 0.6 * n_incidents
         open_ones = [i for i, _ in rows if not i.public_token.startswith("sim-")]
         assert sorted(i.status.value for i in open_ones) == ["confirmed"] * 2 + ["received"] * 4
 
@@ -143,3 +147,42 @@ def test_chief_sees_simulated_figures_and_dispatcher_a_live_recommendation(
     assert len(ranked) == 28
     times = [u["travel_time_s"] for u in ranked if u["travel_time_s"] is not None]
     assert times == sorted(times)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_one_year_history_is_extended_to_two_years(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    factory = make_session_factory(make_engine(settings.effective_database_url))
+    started = utcnow()
+    with session_scope(factory) as db_session:
+        demo.seed_units(db_session, settings, lambda *_: None)
+    monkeypatch.setattr(demo, "HISTORY_DAYS", 365)  # what an older demo wrote
+    with session_scope(factory) as db_session:
+        first = demo.seed_history(db_session, settings, lambda *_: None, incidents_per_year=RATE)
+    with session_scope(factory) as db_session:
+        one_year_start = simulated.simulated_history_start(db_session, "helsinki")
+        last_id = db_session.scalar(select(func.max(Incident.id)))
+    assert one_year_start is not None
+    assert one_year_start >= started - timedelta(days=366)
+    monkeypatch.setattr(demo, "HISTORY_DAYS", 730)
+    with session_scope(factory) as db_session:
+        added = demo.seed_history(db_session, settings, lambda *_: None, incidents_per_year=RATE)
+    # the earlier year only: about 800 incidents, all before the old history's start
+    assert 650 <= added["helsinki"][0] <= 950
+    with session_scope(factory) as db_session:
+        total = simulated.count_simulated_history(db_session, "helsinki")
+        assert total == first["helsinki"][0] + added["helsinki"][0]
+        start = simulated.simulated_history_start(db_session, "helsinki")
+        assert start is not None
+        assert start <= started - timedelta(days=727)
+        newer = db_session.scalar(
+            select(func.count(Incident.id)).where(
+                Incident.public_token.startswith("sim-"),
+                Incident.occurred_start >= one_year_start,
+                Incident.id > last_id,
+            )
+        )
+        assert newer == 0
+    with session_scope(factory) as db_session:  # and then it is complete
+        assert demo.seed_history(db_session, settings, lambda *_: None) == {}

@@ -1,4 +1,4 @@
-"""Demo steps for rapid response: units, a simulated year of history, a few live incidents.
+"""Demo steps for rapid response: units, two simulated years of history, a few live incidents.
 
 Everything here is for ``pingan demo`` only. The history is **simulated**
 (:mod:`pingan.algo.synth`): every incident has ``simulated=True`` and a description
@@ -13,8 +13,10 @@ Steps (each safe to run again):
   area (k-means of its road nodes, weighted by population where known), key-unit
   security posts at bars and nightclubs, volunteer teams, special police at the
   station; every run refreshes their positions (``last_seen_at`` = now).
-* :func:`seed_history`: a simulated year ending a few hours ago, per city, with
-  simulated assignments for the share of incidents that got a unit.
+* :func:`seed_history`: two simulated years ending a few hours ago, per city, with
+  simulated assignments for the share of incidents that got a unit (two years, so that
+  "the same period last year" (同比) has figures). A history written by an older demo
+  that covers less is extended backwards to the full two years.
 * :func:`seed_live_incidents`: a few open incidents (received / confirmed) per area,
   also marked simulated, so the dispatcher board has work when the demo starts.
 """
@@ -22,7 +24,9 @@ Steps (each safe to run again):
 from __future__ import annotations
 
 import json
+import logging
 import math
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -55,8 +59,10 @@ from pingan.incidents import simulated
 from pingan.incidents.models import Channel, Incident, IncidentReport, Status
 from pingan.jurisdictions import service as jurisdictions
 from pingan.units import service as units
-from pingan.units.models import Unit, UnitKind
+from pingan.units.models import Unit, UnitKind, UnitStatus
 from pingan.units.schemas import PositionBatchItem, UnitCreate
+
+log = logging.getLogger("pingan.demo")
 
 Progress = Callable[[str, float], None]
 FloatArray = npt.NDArray[np.float64]
@@ -71,6 +77,8 @@ SEED = 2026
 INCIDENTS_PER_YEAR: dict[str, float] = {"helsinki": 3000.0, "coquimbo": 10000.0}
 #: The history ends this long before the demo runs (every simulated call is finished).
 HISTORY_GAP = timedelta(hours=6)
+#: Days of simulated history: two years, so that 同比 (same period last year) has data.
+HISTORY_DAYS = 730
 #: Share of simulated incidents that got a unit (the rest were handled by phone);
 #: fraud reports rarely need one.
 DISPATCH_SHARE = 0.75
@@ -388,11 +396,13 @@ def simulated_records(
     incidents_per_year: float,
     now: datetime,
     seed: int = SEED,
+    before: datetime | None = None,
 ) -> list[simulated.SimulatedRecord]:
-    """A simulated year of the city's incidents ending :data:`HISTORY_GAP` before ``now``."""
+    """:data:`HISTORY_DAYS` of the city's simulated incidents ending :data:`HISTORY_GAP`
+    before ``now``; only those that occurred before ``before`` when it is given (to extend
+    an existing, shorter history backwards)."""
     zone = ZoneInfo(settings.time_zone)
-    local_now = now.astimezone(zone)
-    first_day: date = local_now.date() - timedelta(days=364)
+    first_day = history_first_day(settings, now)
     lat, lon, weight, kind, label = candidate_points(db_session, settings, city)
     history = synthesize_history(
         lat,
@@ -401,7 +411,7 @@ def simulated_records(
         kind,
         load_profile(),
         start=first_day,
-        days=365,
+        days=HISTORY_DAYS,
         incidents_per_year=incidents_per_year,
         seed=seed,
     )
@@ -417,7 +427,7 @@ def simulated_records(
     for i in range(len(history)):
         occurred = (start + timedelta(seconds=float(history.time_s[i]))).astimezone(UTC)
         received = occurred + timedelta(seconds=float(delay_s[i]))
-        if received > cut:
+        if received > cut or (before is not None and occurred >= before):
             break
         description = history.description[i]
         if SIMULATED_MARK_ZH not in description:
@@ -437,6 +447,11 @@ def simulated_records(
             )
         )
     return records
+
+
+def history_first_day(settings: Settings, now: datetime) -> date:
+    """The first local day of the simulated history that ends at ``now``."""
+    return now.astimezone(ZoneInfo(settings.time_zone)).date() - timedelta(days=HISTORY_DAYS - 1)
 
 
 def unit_incident_times(
@@ -542,21 +557,31 @@ def seed_history(
     city_names: Sequence[str] | None = None,
     incidents_per_year: dict[str, float] | None = None,
 ) -> dict[str, tuple[int, int]]:
-    """Write each demo city's simulated year (once). Returns, per city written now,
+    """Write each demo city's :data:`HISTORY_DAYS` of simulated history (once; a shorter
+    history from an older demo is extended backwards). Returns, per city written now,
     (incidents, assignments)."""
     rates = {**INCIDENTS_PER_YEAR, **(incidents_per_year or {})}
     now = utcnow()
+    zone = ZoneInfo(settings.time_zone)
+    first_day = history_first_day(settings, now)
+    # a history that starts within two days of the first day is complete
+    complete_from = datetime.combine(first_day + timedelta(days=2), datetime.min.time(), zone)
     written: dict[str, tuple[int, int]] = {}
     names = [n for n in INCIDENTS_PER_YEAR if _wanted(city_names, n)]
     for index, name in enumerate(names):
         city = _city(db_session, name)
-        if city is None or simulated.has_simulated_history(db_session, name):
+        if city is None:
+            continue
+        earliest = simulated.simulated_history_start(db_session, name)
+        if earliest is not None and earliest <= complete_from:
             continue
         step = f"{name}: simulated history"
         progress(step, 0.1)
         records = simulated_records(
-            db_session, settings, city, incidents_per_year=rates[name], now=now
+            db_session, settings, city, incidents_per_year=rates[name], now=now, before=earliest
         )
+        if not records:
+            continue
         progress(step, 0.4)
         ids = simulated.add_simulated_history(db_session, name, records)
         progress(step, 0.7)
@@ -660,3 +685,48 @@ def demo_counts(db_session: Session, city: str) -> dict[str, int]:
             or 0
         ),
     }
+
+
+# ------------------------------------------------------------------------ live feed
+
+
+def simulated_position_feed(
+    session_factory: Callable[[], Session],
+    stop: threading.Event,
+    *,
+    every_s: float = 60.0,
+    jitter_m: float = 25.0,
+    seed: int = 7,
+) -> None:
+    """Stand in for the units' phones while the demo runs (simulated, demo mode only).
+
+    Every ``every_s`` seconds each demo unit that is available reports a position
+    within ``jitter_m`` of its post, and a busy one reports where it already is, so the
+    demo board keeps recommending units however long it stays open (positions older
+    than ``settings.position_stale_s`` are never recommended). Runs until ``stop`` is set.
+    """
+    rng = np.random.default_rng(seed)
+    while not stop.is_set():
+        session = session_factory()
+        try:
+            principal = operator(session)
+            rows = session.execute(
+                select(Unit.id, Unit.status, Unit.post_lat, Unit.post_lon, Unit.lat, Unit.lon)
+            ).all()
+            batch: list[PositionBatchItem] = []
+            for unit_id, status, post_lat, post_lon, lat, lon in rows:
+                if status in (UnitStatus.available, UnitStatus.off_duty) and post_lat is not None:
+                    d_north, d_east = rng.normal(0.0, jitter_m / 2, 2)
+                    lat = post_lat + d_north / 111_320.0
+                    lon = post_lon + d_east / (111_320.0 * math.cos(math.radians(post_lat)))
+                if lat is not None and lon is not None:
+                    batch.append(PositionBatchItem(unit_id=unit_id, lat=lat, lon=lon))
+            if batch:
+                units.report_positions(session, principal, batch)
+            session.commit()
+        except Exception:  # the feed must never take the server down
+            session.rollback()
+            log.warning("simulated position feed: one round failed", exc_info=False)
+        finally:
+            session.close()
+        stop.wait(every_s)

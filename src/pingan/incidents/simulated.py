@@ -1,7 +1,7 @@
 """Bulk loading of a **simulated** incident history (the demo's; never an evaluation).
 
-The demo cities have maps but no police records, so ``pingan demo`` writes a simulated
-year of incidents (see :mod:`pingan.algo.synth`) through the same :class:`Incident`
+The demo cities have maps but no police records, so ``pingan demo`` writes two simulated
+years of incidents (see :mod:`pingan.algo.synth`) through the same :class:`Incident`
 model as real ones, with ``simulated=True``, a description that says so ("（模拟）"),
 and a public token starting with :data:`SIMULATED_TOKEN_PREFIX` (which is how a later
 run of the demo knows the history is already there). Rows go in with one Core
@@ -65,6 +65,18 @@ def has_simulated_history(db_session: Session, city: str) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+def simulated_history_start(db_session: Session, city: str) -> datetime | None:
+    """When the city's simulated history starts (its earliest occurrence), or ``None``."""
+    found: datetime | None = db_session.scalar(
+        select(func.min(Incident.occurred_start)).where(
+            Incident.city == city,
+            Incident.simulated.is_(True),
+            Incident.public_token.startswith(SIMULATED_TOKEN_PREFIX),
+        )
+    )
+    return found
 
 
 def count_simulated_history(db_session: Session, city: str) -> int:
