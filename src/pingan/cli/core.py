@@ -231,7 +231,20 @@ def demo(
         f"pingan is at [bold]http://{host}:{port}[/bold]  (API docs: http://{host}:{port}/api/docs)"
     )
     if serve_after:
-        serve(host=host, port=port)
+        import threading
+
+        from pingan.dispatch.demo import simulated_position_feed
+
+        stop = threading.Event()
+        feed = threading.Thread(
+            target=simulated_position_feed, args=(factory, stop), name="demo-feed", daemon=True
+        )
+        feed.start()
+        console.print("units report simulated positions every minute while the demo runs")
+        try:
+            serve(host=host, port=port)
+        finally:
+            stop.set()
 
 
 def register(app: typer.Typer) -> None:
