@@ -1,8 +1,9 @@
 """Storage: engine, session factory, declarative base, common column types.
 
 SQLite (the default) runs in WAL mode with foreign keys on, a busy timeout,
-``synchronous=FULL`` and every write transaction opened with ``BEGIN IMMEDIATE``
-so that two writers never deadlock on a lock upgrade. PostgreSQL is reached
+``synchronous=FULL`` and every transaction opened with ``BEGIN IMMEDIATE``
+so that two writers never deadlock on a lock upgrade (a read-only snapshot may ask for
+``BEGIN DEFERRED`` through the :data:`SQLITE_BEGIN` execution option). PostgreSQL is reached
 through psycopg 3 (``postgresql+psycopg://``). Nothing is built at import.
 """
 
@@ -93,10 +94,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Build an engine with pingan's connection settings for SQLite or PostgreSQL."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        # Keep as many connections as the thread pool has threads (anyio: 40): a pool
+        # smaller than the number of concurrent requests closes its overflow connections
+        # on return, and reopening one (with its PRAGMAs) costs more than a request.
+        file_db = make_url(url).database not in (None, "", ":memory:")
+        pool_args = {"pool_size": 40, "max_overflow": 20} if file_db else {}
         engine = create_engine(
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": 30},
+            **pool_args,
         )
         _configure_sqlite(engine)
         return engine

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pingan.audit.models import AuditEvent, AuditHead
@@ -27,21 +29,30 @@ def _digest(prev_hash: str, fields: dict[str, object]) -> str:
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
 
+#: The fields each row's hash covers, in addition to the previous row's hash.
+HASHED_FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor",
+    "role",
+    "jurisdiction_id",
+    "action",
+    "object_type",
+    "object_id",
+    "outcome",
+    "client_addr",
+)
+
+
+def _canonical(values: dict[str, Any]) -> dict[str, object]:
+    fields = {name: values[name] for name in HASHED_FIELDS}
+    fields["at"] = values["at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return fields
+
+
 def _fields(event: AuditEvent) -> dict[str, object]:
-    at = event.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return {
-        "seq": event.seq,
-        "at": at,
-        "actor_id": event.actor_id,
-        "actor": event.actor,
-        "role": event.role,
-        "jurisdiction_id": event.jurisdiction_id,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "outcome": event.outcome,
-        "client_addr": event.client_addr,
-    }
+    return _canonical({name: getattr(event, name) for name in HASHED_FIELDS})
 
 
 def record(
@@ -58,7 +69,13 @@ def record(
     client_addr: str | None = None,
 ) -> AuditEvent:
     """Append one row to the chain (in the caller's transaction)."""
-    head = db_session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    # populate_existing: the head may have been moved by record_many (Core) in this session
+    head = db_session.scalar(
+        select(AuditHead)
+        .where(AuditHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         db_session.add(head)
@@ -84,6 +101,93 @@ def record(
     head.hash = event.hash
     db_session.flush()
     return event
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event for :func:`record_many`, with its actor already resolved."""
+
+    action: str
+    object_type: str
+    object_id: str
+    actor_id: int | None
+    actor: str
+    role: str
+    jurisdiction_id: int | None
+    client_addr: str
+    outcome: str = "ok"
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        action: str,
+        object_type: str,
+        object_id: object = "",
+        outcome: str = "ok",
+        principal: Principal | None = None,
+        actor: str | None = None,
+        role: str | None = None,
+        jurisdiction_id: int | None = None,
+        client_addr: str | None = None,
+    ) -> AuditEntry:
+        """The entry :func:`record` would write for the same arguments."""
+        addr = client_addr or (principal.client_addr if principal else None) or ""
+        return cls(
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            actor_id=principal.user_id if principal else None,
+            actor=(principal.username if principal else actor) or "anonymous",
+            role=role or (principal.primary_role() if principal else "none"),
+            jurisdiction_id=jurisdiction_id,
+            client_addr=addr[:64],
+            outcome=outcome,
+        )
+
+
+def record_many(connection: Connection, entries: Sequence[AuditEntry]) -> list[int]:
+    """Append several rows to the chain with Core statements; return their ``seq`` numbers.
+
+    One ``SELECT … FOR UPDATE`` of the head, one multi-row ``INSERT`` and one ``UPDATE``
+    of the head, whatever the number of entries: the batch is chained exactly as
+    ``len(entries)`` calls of :func:`record` would chain it. Runs in the connection's
+    transaction (a session's: ``db_session.connection()``; flush the session first).
+    """
+    if not entries:
+        return []
+    table = AuditHead.__table__
+    head = connection.execute(
+        select(table.c.seq, table.c.hash).where(table.c.id == 1).with_for_update()
+    ).first()
+    if head is None:
+        connection.execute(insert(table).values(id=1, seq=0, hash=GENESIS))
+        seq, prev = 0, GENESIS
+    else:
+        seq, prev = head.seq, head.hash
+    rows: list[dict[str, Any]] = []
+    at = utcnow()
+    for entry in entries:
+        seq += 1
+        row: dict[str, Any] = {
+            "seq": seq,
+            "at": at,
+            "actor_id": entry.actor_id,
+            "actor": entry.actor,
+            "role": entry.role,
+            "jurisdiction_id": entry.jurisdiction_id,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "outcome": entry.outcome,
+            "client_addr": entry.client_addr,
+            "prev_hash": prev,
+        }
+        prev = row["hash"] = _digest(prev, _canonical(row))
+        rows.append(row)
+    connection.execute(insert(AuditEvent.__table__), rows)
+    connection.execute(update(table).where(table.c.id == 1).values(seq=seq, hash=prev))
+    return [row["seq"] for row in rows]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from pingan.audit import service as audit
 from pingan.auth.models import AccessToken, Role, RoleGrant, TokenKind, User
@@ -192,7 +192,8 @@ def authenticate(
     row = db_session.scalar(select(AccessToken).where(AccessToken.token_hash == _token_hash(token)))
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         raise Unauthenticated("token is invalid, expired or revoked")
-    user = db_session.get(User, row.user_id)
+    # principal_for reads the grants itself: don't load them a second time (selectin)
+    user = db_session.get(User, row.user_id, options=[lazyload(User.grants)])
     if user is None or not user.is_active:
         raise Unauthenticated("token is invalid, expired or revoked")
     return principal_for(db_session, user, client_addr=client_addr, token_id=row.id), row

@@ -9,10 +9,13 @@ from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from pingan.errors import InvalidInput, PinganError
-from pingan.incidents import imports, open311, service
+from pingan.config import Settings
+from pingan.errors import InvalidInput, PinganError, Unauthenticated
+from pingan.incidents import imports, intake, open311, service
 from pingan.incidents.models import Status
 from pingan.incidents.schemas import (
     ChangesRead,
@@ -30,7 +33,15 @@ from pingan.incidents.schemas import (
     SplitIn,
     TransitionIn,
 )
-from pingan.web.deps import PrincipalDep, SessionDep, SettingsDep, audited_read, authorized
+from pingan.web.deps import (
+    Credentials,
+    SessionDep,
+    SettingsDep,
+    audited_read,
+    authenticate_credentials,
+    authorized,
+    request_credentials,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
 
@@ -40,21 +51,40 @@ ChatWriter = authorized("chat", "write")
 
 
 @router.post("/reports", status_code=201, response_model=IncidentRead)
-def create_report(
+async def create_report(
+    request: Request,
     body: ReportCreate,
-    caller: PrincipalDep,
-    db_session: SessionDep,
     settings: SettingsDep,
-    response: Response,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
-) -> dict[str, Any]:
-    """File a report. With an ``Idempotency-Key``, a retry returns the first answer."""
-    result = service.create_report(
-        db_session, settings, caller, body, idempotency_key=idempotency_key
+) -> Response:
+    """File a report. With an ``Idempotency-Key``, a retry returns the first answer.
+
+    Intake is the hot path: one trip to the thread pool authenticates, files the report
+    and waits for its (group) commit (:mod:`pingan.incidents.intake`).
+    """
+    credentials = await request_credentials(request)
+    if credentials is None:
+        raise Unauthenticated("log in first (bearer token or session cookie)")
+    factory = request.app.state.session_factory
+    result = await run_in_threadpool(
+        _file_report, factory, credentials, settings, body, idempotency_key
     )
-    if result.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return result.body
+    headers = {"Idempotent-Replayed": "true"} if result.replayed else None
+    return JSONResponse(result.body, status_code=201, headers=headers)
+
+
+def _file_report(
+    factory: sessionmaker[Session],
+    credentials: Credentials,
+    settings: Settings,
+    body: ReportCreate,
+    idempotency_key: str | None,
+) -> service.CreateResult:
+    with intake.snapshot_scope(factory) as db_session:
+        caller = authenticate_credentials(db_session, credentials)
+        return service.create_report(
+            db_session, settings, caller, body, idempotency_key=idempotency_key
+        )
 
 
 @router.get("/reports", response_model=list[IncidentRead])
@@ -273,7 +303,7 @@ def service_definition(service_code: str) -> Any:
 
 
 @open311_router.post("/requests.json", status_code=201)
-async def post_request(request: Request, db_session: SessionDep, settings: SettingsDep) -> Any:
+async def post_request(request: Request, settings: SettingsDep) -> Any:
     """Create a service request (form-encoded body with ``api_key``)."""
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("application/x-www-form-urlencoded"):
@@ -281,15 +311,25 @@ async def post_request(request: Request, db_session: SessionDep, settings: Setti
             "send the request form-encoded (application/x-www-form-urlencoded)", field="body"
         )
     form = open311.parse_form(await request.body())
-    incident = open311.create_request(db_session, settings, form)
+    # the database work and the wait for the commit run in the thread pool
+    written = await run_in_threadpool(
+        _file_open311_request, request.app.state.session_factory, settings, form
+    )
     return [
         {
-            "service_request_id": str(incident.id),
-            "token": incident.public_token,
+            "service_request_id": str(written.incident_id),
+            "token": written.public_token,
             "service_notice": "",
             "account_id": None,
         }
     ]
+
+
+def _file_open311_request(
+    factory: sessionmaker[Session], settings: Settings, form: dict[str, str]
+) -> intake.Written:
+    with intake.snapshot_scope(factory) as db_session:
+        return open311.create_request(db_session, settings, form)
 
 
 @open311_router.get("/requests.json")

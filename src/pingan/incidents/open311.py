@@ -25,7 +25,7 @@ from pingan.audit import service as audit
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.errors import InvalidInput, NotFound, Unauthenticated
-from pingan.incidents import service
+from pingan.incidents import intake, service
 from pingan.incidents.models import Channel, Incident, Open311Key
 from pingan.incidents.schemas import MAX_DESCRIPTION_CHARS, ItemIn
 from pingan.jurisdictions import service as jurisdictions
@@ -228,8 +228,11 @@ def _int(form: dict[str, str], name: str) -> int | None:
 
 def create_request(
     db_session: Session, settings: Settings, form: dict[str, str], *, geocode: Any = None
-) -> Incident:
-    """``POST requests.json``: one Open311 service request becomes an incident."""
+) -> intake.Written:
+    """``POST requests.json``: one Open311 service request becomes an incident.
+
+    Written like a JSON report (:func:`pingan.incidents.service.write_pending`: group
+    commit on a SQLite snapshot session)."""
     key = authenticate_key(db_session, form.get("api_key"))
     code = form.get("service_code", "")
     if not code:
@@ -294,10 +297,8 @@ def create_request(
         point_field="lat",
     )
     placed = service.prepare(db_session, settings, data, key.jurisdiction_id, geocode=geocode)
-    incident, _report = service.store(
-        db_session, placed, principal=None, actor=f"open311:{key.name}"[:64]
-    )
-    return incident
+    pending = service.pending_report(placed, principal=None, actor=f"open311:{key.name}"[:64])
+    return service.write_pending(db_session, pending)
 
 
 def _status(incident: Incident) -> str:

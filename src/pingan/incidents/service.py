@@ -30,6 +30,7 @@ from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.errors import Conflict, Forbidden, InvalidInput, NotFound, PinganError
+from pingan.incidents import intake
 from pingan.incidents.models import (
     Channel,
     ChatMessage,
@@ -188,17 +189,25 @@ def city_geocoder(db_session: Session, settings: Settings, jurisdiction_id: int)
     from pingan.city import service as cities
     from pingan.city.models import City
 
-    node = jurisdictions.get(db_session, jurisdiction_id)
-    names: list[str] = []
-    for city, path in db_session.execute(
-        select(City, Jurisdiction.path).join(Jurisdiction, Jurisdiction.id == City.jurisdiction_id)
-    ):
-        if node.path.startswith(path) or path.startswith(node.path):
-            names.append(city.name)
+    found: list[str] = []
+
+    def city_names() -> list[str]:
+        # looked up on the first place text only: most reports name none, or give a point
+        if not found:
+            node = jurisdictions.get(db_session, jurisdiction_id)
+            found.append(node.path)
+            for name, path in db_session.execute(
+                select(City.name, Jurisdiction.path).join(
+                    Jurisdiction, Jurisdiction.id == City.jurisdiction_id
+                )
+            ):
+                if node.path.startswith(path) or path.startswith(node.path):
+                    found.append(name)
+        return found[1:]
 
     def geocode(text: str) -> GeoHit | None:
         best: _Hit | None = None
-        for name in names:
+        for name in city_names():
             try:
                 hit = cities.geocode(db_session, settings, name, text)
             except (PinganError, OSError):  # a city whose files are missing finds nothing
@@ -303,43 +312,96 @@ def prepare(
     return Placed(data, extraction, node, city, lat, lon, confidence)
 
 
+def _report_values(placed: Placed) -> dict[str, Any]:
+    """Column values of the :class:`IncidentReport` row of a prepared report."""
+    data, extraction = placed.data, placed.extraction
+    return {
+        "channel": data.channel,
+        "received_at": data.received_at,
+        "text": data.text,
+        "type": data.type or extraction.type,
+        "occurred_start": data.occurred_start
+        or (extraction.time.start if extraction.time else None),
+        "occurred_end": data.occurred_end or (extraction.time.end if extraction.time else None),
+        "place_text": data.place_text or extraction.place,
+        "lat": placed.lat,
+        "lon": placed.lon,
+        "reporter_name": data.reporter_name,
+        "reporter_phone": data.reporter_phone
+        or (extraction.phones[0] if extraction.phones else None),
+        "reporter_user_id": data.reporter_user_id,
+        "extraction": json.dumps(extraction.to_json(), ensure_ascii=False),
+        "source_ref": data.source_ref,
+    }
+
+
+def _item_values(placed: Placed) -> list[dict[str, Any]]:
+    """Column values of the :class:`StolenItem` rows: as given, else as extracted."""
+    if placed.data.items is not None:
+        return [item.model_dump() for item in placed.data.items]
+    return [
+        {
+            "kind": i.kind,
+            "brand": i.brand,
+            "colour": i.colour,
+            "plate": i.plate,
+            "frame_number": None,
+            "count": i.count,
+            "value_yuan": None,
+        }
+        for i in placed.extraction.items
+    ]
+
+
+def _incident_values(placed: Placed, *, is_draft: bool) -> dict[str, Any]:
+    """Column values of the new :class:`Incident` of a prepared report (no timestamps)."""
+    data, extraction = placed.data, placed.extraction
+    incident_type = data.type or extraction.type
+    fraud_type = data.fraud_type or (extraction.fraud_type if incident_type == "fraud" else None)
+    values: dict[str, Any] = {
+        "jurisdiction_id": placed.jurisdiction.id,
+        "type": incident_type,
+        "fraud_type": fraud_type,
+        "status": Status.received,
+        "is_draft": is_draft,
+        "simulated": data.simulated,
+        "priority": 3,
+        "occurred_start": data.occurred_start
+        or (extraction.time.start if extraction.time else None),
+        "occurred_end": data.occurred_end or (extraction.time.end if extraction.time else None),
+        "received_at": data.received_at,
+        "place_text": data.place_text or extraction.place,
+        "lat": placed.lat,
+        "lon": placed.lon,
+        "geocode_confidence": placed.geocode_confidence,
+        "city": placed.city,
+        "description": data.text,
+        "channel": data.channel,
+        "reporter_name": data.reporter_name,
+        "reporter_phone": data.reporter_phone
+        or (extraction.phones[0] if extraction.phones else None),
+        "reporter_user_id": data.reporter_user_id,
+        "open311_key_id": data.open311_key_id,
+        "amount_yuan": extraction.amount_yuan,
+        "property_returned": False,
+        "duplicate_of_id": None,
+        "public_token": _token(),
+    }
+    start, end = values["occurred_start"], values["occurred_end"]
+    if start is not None and end is not None and start > end:
+        raise InvalidInput("occurred_start is after occurred_end", field="occurred_start")
+    return values
+
+
 def _store_report(
     db_session: Session, incident: Incident, placed: Placed, *, with_items: bool = True
 ) -> IncidentReport:
-    data, extraction = placed.data, placed.extraction
-    report = IncidentReport(
-        incident_id=incident.id,
-        channel=data.channel,
-        received_at=data.received_at,
-        text=data.text,
-        type=data.type or extraction.type,
-        occurred_start=data.occurred_start or (extraction.time.start if extraction.time else None),
-        occurred_end=data.occurred_end or (extraction.time.end if extraction.time else None),
-        place_text=data.place_text or extraction.place,
-        lat=placed.lat,
-        lon=placed.lon,
-        reporter_name=data.reporter_name,
-        reporter_phone=data.reporter_phone or (extraction.phones[0] if extraction.phones else None),
-        reporter_user_id=data.reporter_user_id,
-        extraction=json.dumps(extraction.to_json(), ensure_ascii=False),
-        source_ref=data.source_ref,
-    )
+    report = IncidentReport(incident_id=incident.id, **_report_values(placed))
     db_session.add(report)
     db_session.flush()
     if with_items:
-        if data.items is not None:
-            items = [StolenItem(**item.model_dump()) for item in data.items]
-        else:
-            items = [
-                StolenItem(
-                    kind=i.kind, brand=i.brand, colour=i.colour, plate=i.plate, count=i.count
-                )
-                for i in extraction.items
-            ]
-        for item in items:
-            item.incident_id = incident.id
-            item.report_id = report.id
-            db_session.add(item)
+        for values in _item_values(placed):
+            db_session.add(StolenItem(incident_id=incident.id, report_id=report.id, **values))
     return report
 
 
@@ -352,37 +414,7 @@ def store(
     is_draft: bool = False,
 ) -> tuple[Incident, IncidentReport]:
     """Write a prepared report as a new incident (with its report, items and audit row)."""
-    data, extraction = placed.data, placed.extraction
-    incident_type = data.type or extraction.type
-    fraud_type = data.fraud_type or (extraction.fraud_type if incident_type == "fraud" else None)
-    incident = Incident(
-        jurisdiction_id=placed.jurisdiction.id,
-        type=incident_type,
-        fraud_type=fraud_type,
-        status=Status.received,
-        is_draft=is_draft,
-        simulated=data.simulated,
-        occurred_start=data.occurred_start or (extraction.time.start if extraction.time else None),
-        occurred_end=data.occurred_end or (extraction.time.end if extraction.time else None),
-        received_at=data.received_at,
-        place_text=data.place_text or extraction.place,
-        lat=placed.lat,
-        lon=placed.lon,
-        geocode_confidence=placed.geocode_confidence,
-        city=placed.city,
-        description=data.text,
-        channel=data.channel,
-        reporter_name=data.reporter_name,
-        reporter_phone=data.reporter_phone or (extraction.phones[0] if extraction.phones else None),
-        reporter_user_id=data.reporter_user_id,
-        open311_key_id=data.open311_key_id,
-        amount_yuan=extraction.amount_yuan,
-        public_token=_token(),
-        updated_at=utcnow(),
-    )
-    start, end = incident.occurred_start, incident.occurred_end
-    if start is not None and end is not None and start > end:
-        raise InvalidInput("occurred_start is after occurred_end", field="occurred_start")
+    incident = Incident(**_incident_values(placed, is_draft=is_draft), updated_at=utcnow())
     db_session.add(incident)
     db_session.flush()
     report = _store_report(db_session, incident, placed)
@@ -396,6 +428,56 @@ def store(
         jurisdiction_id=incident.jurisdiction_id,
     )
     return incident, report
+
+
+def pending_report(
+    placed: Placed,
+    *,
+    principal: Principal | None,
+    actor: str | None = None,
+    claim: intake.IdempotencyClaim | None = None,
+) -> intake.PendingReport:
+    """A prepared report as the rows :func:`pingan.incidents.intake.write_reports` writes."""
+    incident = _incident_values(placed, is_draft=False)
+    return intake.PendingReport(
+        incident=incident,
+        report=_report_values(placed),
+        items=tuple(_item_values(placed)),
+        audit=audit.AuditEntry.of(
+            action="incident.create",
+            object_type="incident",
+            principal=principal,
+            actor=actor,
+            jurisdiction_id=incident["jurisdiction_id"],
+        ),
+        jurisdiction_code=placed.jurisdiction.code,
+        claim=claim,
+    )
+
+
+def write_pending(db_session: Session, pending: intake.PendingReport) -> intake.Written:
+    """Store one pending report: through the group-commit writer when the session is a
+    SQLite snapshot (:func:`pingan.incidents.intake.use_snapshot`), else in the session's
+    transaction (a concurrent twin key on PostgreSQL is re-checked after its winner)."""
+    writer = intake.group_commit_writer(db_session)
+    if writer is not None:
+        # end the read snapshot first: its pooled connection must not sit idle while the
+        # request waits (the pool would run dry under load and starve the writer)
+        db_session.rollback()
+        return writer.submit(pending)
+    db_session.flush()
+    for attempt in (1, 2):
+        try:
+            with db_session.begin_nested():
+                outcome = intake.write_reports(db_session.connection(), [pending])[0]
+            break
+        except IntegrityError:
+            # a concurrent request with this key committed first; the check now sees it
+            if attempt == 2 or pending.claim is None:
+                raise
+    if isinstance(outcome, PinganError):
+        raise outcome
+    return outcome
 
 
 def _body_sha256(body: ReportCreate) -> str:
@@ -424,13 +506,15 @@ def create_report(
     """File a citizen's report; idempotent per (caller, ``Idempotency-Key``).
 
     The same key with the same body returns the first result; with another body it
-    raises :class:`InvalidInput`. A unique constraint on (caller, key) makes two
-    concurrent requests with one key store one incident: the loser of the race
-    re-reads the winner's record.
+    raises :class:`InvalidInput`. The request only reads; the write goes through
+    :func:`write_pending` (group commit on SQLite, see :mod:`pingan.incidents.intake`),
+    which checks the key again under the write lock, so two concurrent requests with
+    one key store one incident.
     """
     principal.require("report", "create")
     caller = f"user:{principal.user_id}"
     digest = _body_sha256(body)
+    claim: intake.IdempotencyClaim | None = None
     if idempotency_key is not None:
         if not idempotency_key.strip() or len(idempotency_key) > 200:
             raise InvalidInput(
@@ -439,6 +523,7 @@ def create_report(
         previous = _idempotent_answer(db_session, caller, idempotency_key, digest)
         if previous is not None:
             return previous
+        claim = intake.IdempotencyClaim(caller, idempotency_key, digest)
     data = ReportInput(
         text=body.description,
         channel=Channel.api,
@@ -458,36 +543,18 @@ def create_report(
     )
     fallback = default_jurisdiction(principal, "report", "create")
     placed = prepare(db_session, settings, data, fallback, geocode=geocode)
-    record: IdempotencyRecord | None = None
-    if idempotency_key is not None:
-        record = IdempotencyRecord(caller=caller, key=idempotency_key, body_sha256=digest)
-        try:
-            with db_session.begin_nested():
-                db_session.add(record)
-                db_session.flush()
-        except IntegrityError:
-            # another request with this key won the race and has committed
-            previous = _idempotent_answer(db_session, caller, idempotency_key, digest)
-            if previous is None:  # pragma: no cover - the winner rolled back meanwhile
-                raise Conflict("a request with this Idempotency-Key is in progress") from None
-            return previous
-    incident, _report = store(db_session, placed, principal=principal)
-    answer = incident_json(db_session, incident, show_personal=True, show_token=True)
-    if record is not None:
-        record.incident_id = incident.id
-        record.response = json.dumps(answer, ensure_ascii=False)
-        db_session.flush()
-    return CreateResult(answer, False, incident.id)
+    written = write_pending(db_session, pending_report(placed, principal=principal, claim=claim))
+    return CreateResult(written.answer, written.replayed, written.incident_id)
 
 
 def _idempotent_answer(
     db_session: Session, caller: str, key: str, digest: str
 ) -> CreateResult | None:
-    row = db_session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.caller == caller, IdempotencyRecord.key == key
-        )
-    )
+    row = db_session.execute(
+        select(
+            IdempotencyRecord.body_sha256, IdempotencyRecord.incident_id, IdempotencyRecord.response
+        ).where(IdempotencyRecord.caller == caller, IdempotencyRecord.key == key)
+    ).first()
     if row is None:
         return None
     if row.body_sha256 != digest:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from shapely.geometry import shape
+from shapely.geometry import Point, shape
+from shapely.prepared import PreparedGeometry, prep
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -174,18 +176,43 @@ def ensure_level(node: Jurisdiction, *levels: Level) -> None:
         raise InvalidInput(f"{node.code} is a {node.level.value}, expected {'/'.join(levels)}")
 
 
-def jurisdiction_for_point(db_session: Session, lat: float, lon: float) -> Jurisdiction | None:
-    """The deepest jurisdiction whose boundary contains the point (lon/lat), if any."""
-    from shapely.geometry import Point
+#: Prepared boundary geometries by jurisdiction id, with the boundary text they came from.
+#: A changed boundary (``set_boundary``, another process, a migration) has another text,
+#: so it is parsed again; the cache can never answer from a stale boundary.
+_boundary_cache: dict[int, tuple[str, PreparedGeometry]] = {}
+_boundary_lock = threading.Lock()
 
+
+def _prepared_boundary(node_id: int, boundary: str) -> PreparedGeometry:
+    with _boundary_lock:
+        cached = _boundary_cache.get(node_id)
+    if cached is not None and cached[0] == boundary:
+        return cached[1]
+    geometry = prep(shape(json.loads(boundary)))
+    with _boundary_lock:
+        _boundary_cache[node_id] = (boundary, geometry)
+    return geometry
+
+
+def jurisdiction_for_point(db_session: Session, lat: float, lon: float) -> Jurisdiction | None:
+    """The deepest jurisdiction whose boundary contains the point (lon/lat), if any.
+
+    Boundaries are parsed once per process and kept prepared (see ``_boundary_cache``);
+    each call still reads the boundary texts, so a change made anywhere is seen at once.
+    """
     point = Point(lon, lat)
-    best: Jurisdiction | None = None
-    rows = db_session.scalars(select(Jurisdiction).where(Jurisdiction.boundary.is_not(None)))
-    for node in rows:
-        deeper = best is None or node.path.count("/") > best.path.count("/")
-        if deeper and node.boundary and shape(json.loads(node.boundary)).covers(point):
-            best = node
-    return best
+    best: tuple[int, int] | None = None  # (depth, id)
+    rows = db_session.execute(
+        select(Jurisdiction.id, Jurisdiction.path, Jurisdiction.boundary).where(
+            Jurisdiction.boundary.is_not(None)
+        )
+    )
+    for node_id, path, boundary in rows:
+        depth = path.count("/")
+        deeper = best is None or depth > best[0]
+        if deeper and boundary and _prepared_boundary(node_id, boundary).covers(point):
+            best = (depth, node_id)
+    return None if best is None else get(db_session, best[1])
 
 
 def set_boundary(db_session: Session, node: Jurisdiction, boundary: dict) -> None:

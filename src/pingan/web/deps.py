@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -97,7 +98,20 @@ async def _csrf_value(request: Request) -> str | None:
     return None
 
 
-async def optional_principal(request: Request, db_session: SessionDep) -> Principal | None:
+@dataclass(frozen=True)
+class Credentials:
+    """What a request presents: a token (bearer or session cookie) and, for a cookie on an
+    unsafe method, the CSRF token it sent."""
+
+    token: str
+    from_cookie: bool
+    csrf_sent: str | None
+    method: str
+    client_addr: str
+
+
+async def request_credentials(request: Request) -> Credentials | None:
+    """The request's credentials, or None when it presents none (no database work)."""
     token = _bearer(request)
     from_cookie = False
     if token is None:
@@ -105,16 +119,43 @@ async def optional_principal(request: Request, db_session: SessionDep) -> Princi
         from_cookie = token is not None
     if not token:
         return None
-    # The database call runs in the thread pool: a blocking wait for SQLite's write lock
-    # on the event loop would stall every other request, including the one holding it.
-    principal, row = await run_in_threadpool(
-        auth.authenticate, db_session, token, client_addr=client_addr(request)
+    unsafe = from_cookie and request.method not in SAFE_METHODS
+    return Credentials(
+        token=token,
+        from_cookie=from_cookie,
+        csrf_sent=await _csrf_value(request) if unsafe else None,
+        method=request.method,
+        client_addr=client_addr(request),
     )
-    if from_cookie and request.method not in SAFE_METHODS:
-        sent = await _csrf_value(request)
+
+
+def authenticate_credentials(db_session: Session, credentials: Credentials) -> Principal:
+    """The caller behind ``credentials`` (blocking: call it from the thread pool).
+
+    Raises
+    ------
+    Unauthenticated
+        The token is invalid, expired or revoked.
+    Forbidden
+        A session cookie on an unsafe method without the matching CSRF token.
+    """
+    principal, row = auth.authenticate(
+        db_session, credentials.token, client_addr=credentials.client_addr
+    )
+    if credentials.from_cookie and credentials.method not in SAFE_METHODS:
+        sent = credentials.csrf_sent
         if not sent or not row.csrf_token or not hmac.compare_digest(sent, row.csrf_token):
             raise Forbidden("missing or wrong CSRF token")
     return principal
+
+
+async def optional_principal(request: Request, db_session: SessionDep) -> Principal | None:
+    credentials = await request_credentials(request)
+    if credentials is None:
+        return None
+    # The database call runs in the thread pool: a blocking wait for SQLite's write lock
+    # on the event loop would stall every other request, including the one holding it.
+    return await run_in_threadpool(authenticate_credentials, db_session, credentials)
 
 
 async def current_principal(
