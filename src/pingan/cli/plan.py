@@ -77,6 +77,7 @@ def plan_make(
     weekend: Annotated[bool, typer.Option(help="Plan a weekend shift.")] = False,
     backup: Annotated[bool, typer.Option(help="Also value double coverage in 300 s.")] = False,
     time_limit: Annotated[float, typer.Option(help="Solver time limit, seconds.")] = 30.0,
+    method: Annotated[str, typer.Option(help="auto, exact or heuristic.")] = "auto",
     activate: Annotated[bool, typer.Option(help="Make it the active plan.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
@@ -85,6 +86,10 @@ def plan_make(
     from pingan.patrol.models import DayType
     from pingan.patrol.schemas import PlanCreate
 
+    if method not in ("auto", "exact", "heuristic"):
+        from pingan.errors import InvalidInput
+
+        raise InvalidInput("method must be auto, exact or heuristic", field="--method")
     settings = get_settings()
     request = PlanCreate(
         city=city,
@@ -94,6 +99,7 @@ def plan_make(
         day_type=DayType.weekend if weekend else DayType.weekday,
         backup=backup,
         time_limit_s=time_limit,
+        method=method,  # type: ignore[arg-type]
         activate=activate,
     )
     with session_scope(session_factory(settings)) as db_session:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -42,6 +42,8 @@ class PlanCreate(BaseModel):
     hotspots_per_group: int = Field(default=2, ge=0, le=10)
     dwell_s: float = Field(default=900.0, ge=0, le=4 * 3600)
     time_limit_s: float = Field(default=30.0, gt=0, le=600)
+    #: Solver method of :func:`pingan.algo.coverage.solve_coverage`.
+    method: Literal["auto", "exact", "heuristic"] = "auto"
     activate: bool = False
 
 

@@ -480,7 +480,7 @@ def make_plan(
         tier_weights=tier_weights,
         backup_weight=request.backup_weight if request.backup else 0.0,
         fixed_posts=fixed_index,
-        method="auto",
+        method=request.method,
         time_limit_s=budget,
     )
     report("stationing", 1.0)
