@@ -237,4 +237,4 @@ def test_the_dashboard_shows_the_figures(settings: Settings) -> None:
     assert page.status_code == 200
     assert 'data-kpi="median"' in page.text
     assert "<svg" in page.text
-    assert "本时段没有出警处置的警情。" in page.text  # nothing dispatched yet in a fresh database
+    assert "本时段没有接报警情。" in page.text  # nothing reported yet in a fresh database

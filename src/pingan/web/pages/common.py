@@ -85,6 +85,10 @@ def may_see_dashboard(principal: Principal | None) -> bool:
     return can(principal, "dispatch", "read") and can(principal, "analytics", "read")
 
 
+def may_see_analysis(principal: Principal | None) -> bool:
+    return can(principal, "analytics", "read") and can(principal, "series", "read")
+
+
 def navigation(principal: Principal | None) -> list[NavItem]:
     """The pages the caller's roles open, in the order a duty room uses them."""
     _ = i18n.gettext_
@@ -93,6 +97,8 @@ def navigation(principal: Principal | None) -> list[NavItem]:
         items.append(NavItem("/board", _("Dispatch board"), "board"))
     if may_see_dashboard(principal):
         items.append(NavItem("/dashboard", _("Chief's dashboard"), "dashboard"))
+    if may_see_analysis(principal):
+        items.append(NavItem("/analysis", _("Analysis"), "analysis"))
     items.append(NavItem("/report", _("Report an incident"), "report"))
     if principal is not None and any(
         can(principal, resource, "read") for resource in ("incident", "user", "audit")
@@ -205,6 +211,7 @@ __all__ = [
     "can",
     "language_of",
     "login_redirect",
+    "may_see_analysis",
     "may_see_board",
     "may_see_dashboard",
     "navigation",

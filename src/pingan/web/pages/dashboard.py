@@ -1,16 +1,22 @@
-"""The station chief's dashboard: response figures against the same period last year.
+"""The station chief's dashboard: incidents and response figures against last year.
 
-Figures come from :func:`pingan.dispatch.service.figures` (the service behind
-``GET /api/v1/dispatch/figures``); "the same period last year" is the same span
-364 days earlier, so that weekdays line up. Charts are inline SVG built on the
-server (:mod:`pingan.web.charts`); the map (``static/js/dashboard.js``) shows the
-units and their 1/3/5-minute reach now.
+Reported incidents (all of them, whether or not a unit went) come from
+:func:`pingan.analytics.service.incident_stats`: the last N complete local days against
+the same days a calendar year earlier (同比), with the exact Poisson test's verdict; it
+counts without reading any incident's personal data. Response figures come from
+:func:`pingan.dispatch.service.figures` (the service behind
+``GET /api/v1/dispatch/figures``), the last N days up to now against the same span 364
+days earlier, so that weekdays line up. Figures drawn from the demo's simulated history are
+labelled "simulated data". Charts are inline SVG built on the server
+(:mod:`pingan.web.charts`); the map (``static/js/dashboard.js``) shows the active patrol
+plan (posts, loops, beats) and the units on duty now.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -25,11 +31,13 @@ from pingan.web.pages.common import (
     PagePrincipalDep,
     SessionDep,
     SettingsDep,
+    can,
     city_choice,
     login_redirect,
     may_see_dashboard,
     render,
 )
+from pingan.web.pages.comparisons import comparison_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -73,14 +81,79 @@ def _delta(now: float | None, before: float | None) -> dict[str, Any] | None:
     return {"text": f"{change:+.0f}%", "direction": "up" if change > 0 else "down"}
 
 
-def _buckets(start: datetime, end: datetime, days: int) -> list[tuple[datetime, datetime]]:
-    step = timedelta(days=1 if days <= 14 else 7)
-    edges: list[tuple[datetime, datetime]] = []
-    cursor = end
-    while cursor > start:
-        edges.append((max(start, cursor - step), cursor))
-        cursor -= step
-    return list(reversed(edges))
+def _reported(
+    db_session: Session, settings: Settings, principal: Principal, first: date, last: date
+) -> dict[str, Any]:
+    from pingan.analytics import service as analytics
+
+    return analytics.incident_stats(
+        db_session, settings, principal, start=first, end=last, group_by="type"
+    )
+
+
+def _daily(
+    db_session: Session, settings: Settings, principal: Principal, first: date, last: date
+) -> list[int]:
+    from pingan.analytics import service as analytics
+
+    days = analytics.daily_counts(db_session, settings, principal, start=first, end=last)
+    return [days[d] for d in sorted(days)]
+
+
+def _weekly(values: list[int], days: int) -> list[int]:
+    """Daily counts summed into weeks ending on the last day (the first may be shorter)."""
+    if days <= 14:
+        return values
+    out: list[int] = []
+    stop = len(values)
+    while stop > 0:
+        out.append(sum(values[max(0, stop - 7) : stop]))
+        stop -= 7
+    return list(reversed(out))
+
+
+def _bucket_starts(first: date, days: int) -> list[date]:
+    if days <= 14:
+        return [first + timedelta(days=k) for k in range(days)]
+    starts: list[date] = []
+    stop = days
+    while stop > 0:
+        starts.append(first + timedelta(days=max(0, stop - 7)))
+        stop -= 7
+    return list(reversed(starts))
+
+
+def active_plan(
+    db_session: Session, principal: Principal, city: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """The newest active patrol plan of the map's city the caller may read, for the map."""
+    if city is None or not can(principal, "plan", "read"):
+        return None
+    from pingan.patrol import service as patrol
+
+    plan = patrol.active_plan(db_session, principal, city["name"])
+    if plan is None:
+        return None
+    detail = patrol.plan_detail(db_session, plan)
+    history = detail["demand_sources"].get("history") or {}
+    forecast = detail["demand_sources"].get("forecast") or {}
+    simulated = bool(history.get("simulated")) or "simulated" in str(forecast.get("label", ""))
+    coverage = detail["coverage"]
+    return {
+        "id": detail["id"],
+        "name": detail["name"],
+        "shift": detail["shift"],
+        "groups": detail["groups"],
+        "station_code": detail["station_code"],
+        "coverage": [
+            {"tier_s": int(float(t)), "share": f"{coverage[t]:.0%}"}
+            for t in sorted(coverage, key=float)
+        ],
+        "visibility": None
+        if detail["visibility_share"] is None
+        else f"{detail['visibility_share']:.0%}",
+        "simulated": simulated,
+    }
 
 
 def dashboard_context(
@@ -99,21 +172,42 @@ def dashboard_context(
     )
     by_shift = _figures(db_session, settings, principal, "shift", start, end)
     by_type = _figures(db_session, settings, principal, "type", start, end)
-    by_type_before = _figures(
-        db_session, settings, principal, "type", start - LAST_YEAR, end - LAST_YEAR
-    )
     tiers_s = [int(t) for t in now_station["tiers_s"]]
     tier_names = [_("within %(min)s min") % {"min": round(t / 60)} for t in tiers_s]
     overall, overall_before = now_station["overall"], before["overall"]
 
+    # reported incidents: the last `days` complete local days, against the same days a
+    # calendar year earlier (同比), with the exact Poisson test
+    today = end.astimezone(ZoneInfo(settings.time_zone)).date()
+    last_day = today - timedelta(days=1)
+    first_day = last_day - timedelta(days=days - 1)
+    reported = _reported(db_session, settings, principal, first_day, last_day)
+    total = reported["total"]
+    year_over_year = comparison_view(total["year_over_year"])
+    locale = "zh_CN" if language == "zh-CN" else "en_GB"
+    from babel.dates import format_date
+
+    def day_text(day: date, pattern: str = "MMMd") -> str:
+        return str(format_date(day, pattern, locale=locale))
+
     kpis: list[dict[str, Any]] = [
         {
             "key": "count",
-            "label": _("Incidents with a police response"),
+            "label": _("Reported incidents"),
+            "value": str(total["count"]),
+            "before": _("same period last year: %(n)s") % {"n": total["last_year"]},
+            "delta": None
+            if year_over_year["direction"] == "flat" and year_over_year["change"] == "–"
+            else {"text": year_over_year["change"], "direction": year_over_year["direction"]},
+            "verdict": year_over_year["verdict"],
+        },
+        {
+            "key": "responded",
+            "label": _("With a police response"),
             "value": str(overall["count"]),
             "before": _("same period last year: %(n)s") % {"n": overall_before["count"]},
             "delta": _delta(overall["count"], overall_before["count"]),
-        }
+        },
     ]
     for tier, name in zip(tiers_s, tier_names, strict=True):
         share = overall["share_within"].get(str(tier))
@@ -147,36 +241,18 @@ def dashboard_context(
         }
     )
 
-    buckets = _buckets(start, end, days)
-    this_counts: list[float | None] = []
-    last_counts: list[float | None] = []
-    names: list[str] = []
-    locale = "zh_CN" if language == "zh-CN" else "en_GB"
-    from babel.dates import format_date
-
-    for bucket_start, bucket_end in buckets:
-        this_counts.append(
-            _figures(db_session, settings, principal, "station", bucket_start, bucket_end)[
-                "overall"
-            ]["count"]
-        )
-        last_counts.append(
-            _figures(
-                db_session,
-                settings,
-                principal,
-                "station",
-                bucket_start - LAST_YEAR,
-                bucket_end - LAST_YEAR,
-            )["overall"]["count"]
-        )
-        names.append(format_date(bucket_start.date(), "MMMd", locale=locale))
+    last_year = reported["periods"]["last_year"]
+    this_counts = _weekly(_daily(db_session, settings, principal, first_day, last_day), days)
+    last_counts = _weekly(
+        _daily(db_session, settings, principal, last_year["from"], last_year["to"]), days
+    )
+    names = [day_text(d) for d in _bucket_starts(first_day, days)]
     trend = charts.grouped_bars(
-        _("Incidents with a police response, this year and the same period last year"),
+        _("Reported incidents, this year and the same period last year"),
         names,
         [
-            charts.Series(_("This year"), this_counts, THIS_COLOUR),
-            charts.Series(_("Last year"), last_counts, LAST_COLOUR),
+            charts.Series(_("This year"), list(this_counts), THIS_COLOUR),
+            charts.Series(_("Last year"), list(last_counts), LAST_COLOUR),
         ],
     )
     station_rows = [
@@ -213,22 +289,34 @@ def dashboard_context(
         width=440,
         height=220,
     )
-    before_by_type = {g["group"]: g for g in by_type_before["groups"]}
-    type_rows = [
-        {
-            "type": labels.type_label(g["group"]),
-            "count": g["count"],
-            "before": before_by_type.get(g["group"], {}).get("count", 0),
-            "delta": _delta(g["count"], before_by_type.get(g["group"], {}).get("count", 0)),
-            "median": duration_text(g["median_s"]),
-            "p90": duration_text(g["p90_s"]),
-            "within": [
-                "–" if g["share_within"].get(str(t)) is None else f"{g['share_within'][str(t)]:.0%}"
-                for t in tiers_s
-            ],
-        }
-        for g in sorted(by_type["groups"], key=lambda g: -g["count"])
-    ]
+    responded_by_type = {g["group"]: g for g in by_type["groups"]}
+    reported_by_type = {g["key"]: g for g in reported["groups"]}
+    order = sorted(
+        set(responded_by_type) | set(reported_by_type),
+        key=lambda k: (-reported_by_type.get(k, {}).get("count", 0), k),
+    )
+    type_rows = []
+    for key in order:
+        counted = reported_by_type.get(key)
+        responded = responded_by_type.get(key)
+        type_rows.append(
+            {
+                "type": labels.type_label(key),
+                "count": counted["count"] if counted else 0,
+                "before": counted["last_year"] if counted else 0,
+                "year_over_year": comparison_view(counted["year_over_year"]) if counted else None,
+                "responded": responded["count"] if responded else 0,
+                "median": duration_text(responded["median_s"] if responded else None),
+                "p90": duration_text(responded["p90_s"] if responded else None),
+                "within": [
+                    "–"
+                    if not responded or responded["share_within"].get(str(t)) is None
+                    else f"{responded['share_within'][str(t)]:.0%}"
+                    for t in tiers_s
+                ],
+            }
+        )
+    simulated = bool(reported["simulated"]) or bool(now_station.get("simulated_incidents"))
     return {
         "days": days,
         "periods": PERIODS_DAYS,
@@ -239,6 +327,13 @@ def dashboard_context(
         "type_rows": type_rows,
         "tier_names": tier_names,
         "missing": overall["missing"],
+        "simulated": simulated,
+        "reported_span": {
+            "from": day_text(first_day, "medium"),
+            "to": day_text(last_day, "medium"),
+            "last_from": day_text(last_year["from"], "medium"),
+            "last_to": day_text(last_year["to"], "medium"),
+        },
     }
 
 
@@ -268,6 +363,7 @@ def dashboard(
     i18n.set_current(language)
     context = dashboard_context(db_session, settings, principal, days, language)
     context["city"] = city_choice(db_session, request.query_params.get("city"), principal)
+    context["plan"] = active_plan(db_session, principal, context["city"])
     return render(
         request, "dashboard.html", context, principal=principal, settings=settings, page="dashboard"
     )

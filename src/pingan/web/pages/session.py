@@ -18,6 +18,7 @@ from pingan.web.pages.common import (
     SessionDep,
     SettingsDep,
     language_of,
+    may_see_analysis,
     may_see_board,
     may_see_dashboard,
     render,
@@ -44,6 +45,8 @@ def landing_for(principal: Principal | None) -> str:
         return "/board" if may_see_board(principal) else "/home"
     if Role.station_chief in roles and may_see_dashboard(principal):
         return "/dashboard"
+    if Role.analyst in roles and may_see_analysis(principal):
+        return "/analysis"
     if roles <= {Role.citizen, Role.volunteer}:
         return "/report"
     return "/home"
