@@ -29,7 +29,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -83,7 +83,9 @@ class ShiftWindow:
                 f"shift must look like 20:00-02:00, not {text!r}", field=field_name
             ) from None
         if start == end:
-            raise InvalidInput("the shift must not start and end at the same time", field_name)
+            raise InvalidInput(
+                "the shift must not start and end at the same time", field=field_name
+            )
         return cls(start, end)
 
     @property
@@ -124,6 +126,13 @@ def _minutes(text: str) -> int:
     if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m):
         raise ValueError(text)
     return (h * 60 + m) % 1440
+
+
+def local_day_start(day: date | None, tz: ZoneInfo) -> datetime | None:
+    """Midnight starting ``day`` in ``tz``, in UTC (``None`` stays ``None``)."""
+    if day is None:
+        return None
+    return datetime.combine(day, time(0, 0), tz).astimezone(UTC)
 
 
 def day_type_of(day: date) -> DayType:
