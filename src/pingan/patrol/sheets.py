@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,10 @@ from pingan.errors import NotFound
 from pingan.patrol.models import Plan
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK", "Noto Serif CJK SC")
+CJK_FONT_FILES = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"),
+)
 
 
 def plan_geojson(plan: Plan) -> dict[str, Any]:
@@ -94,9 +99,17 @@ def plan_geojson(plan: Plan) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """Name of an installed CJK font matplotlib can use, or ``None``."""
+    """Family name of a CJK font matplotlib can use (registered from Debian's
+    ``fonts-noto-cjk`` files when present), or ``None``."""
     from matplotlib import font_manager
 
+    for path in CJK_FONT_FILES:
+        if path.exists():
+            try:
+                font_manager.fontManager.addfont(str(path))
+                return str(font_manager.FontProperties(fname=str(path)).get_name())
+            except (OSError, RuntimeError, ValueError):
+                continue
     names = {f.name for f in font_manager.fontManager.ttflist}
     for wanted in CJK_FONTS:
         if wanted in names:
@@ -109,8 +122,8 @@ def _clock(start: str, offset_s: float) -> str:
     return (base + timedelta(seconds=round(offset_s))).strftime("%H:%M")
 
 
-def group_sheet_pdf(plan: Plan, group: int, graph: RoadGraph) -> bytes:
-    """The printable sheet of one group (1-based) as PDF bytes."""
+def group_sheet_pdf(plan: Plan, group: int, graph: RoadGraph, *, fmt: str = "pdf") -> bytes:
+    """The printable sheet of one group (1-based) as PDF bytes (``fmt="png"`` for an image)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
@@ -240,5 +253,5 @@ def group_sheet_pdf(plan: Plan, group: int, graph: RoadGraph) -> bytes:
         )
     table_ax.text(0.0, 0.0, summary, fontsize=9, transform=table_ax.transAxes, **text_kw)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="pdf")
+    fig.savefig(buffer, format=fmt, dpi=80 if fmt == "png" else None)
     return buffer.getvalue()
