@@ -111,6 +111,11 @@ def test_report_to_arrival_and_dashboard(live_server: Any, browser: Any, screens
     assert re.search(r"\d+ 秒", median), median
     assert _responded(server, "chief_a") == responded_before + 1
     dashboard.wait_for_selector("#dash-map[data-ready='1']", timeout=30_000)
+    # the demo's active plan for station A is on the map, and its simulated figures say so
+    assert dashboard.locator("#dash-map").get_attribute("data-plan") is not None
+    assert "东街派出所夜班" in dashboard.locator("#plan-note").inner_text()
+    assert dashboard.locator("h1 [data-simulated]").inner_text() == "模拟数据"
+    assert "同比" in dashboard.locator("[data-kpi='count'] [data-verdict]").inner_text()
     dashboard.screenshot(path=screenshots / "dashboard-zh-CN.png", full_page=True)
 
     # The same pages in English; the choice is remembered on the account.
