@@ -65,31 +65,12 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
+from pingan.algo.taxonomy import INCIDENT_TYPES
 from pingan.errors import InvalidInput, NotFound
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-INCIDENT_TYPES: tuple[str, ...] = (
-    "theft.ebike",
-    "theft.bicycle",
-    "theft.phone",
-    "theft.burglary",
-    "theft.vehicle",
-    "theft.other",
-    "robbery",
-    "fraud",
-    "assault",
-    "dispute",
-    "noise",
-    "fire_hazard",
-    "traffic",
-    "missing_person",
-    "suspicious",
-    "vice",
-    "other",
-)
-"""pingan's incident types."""
 
 TORONTO_TYPE_MAP: dict[str, str] = {
     "Assault": "assault",

@@ -14,38 +14,10 @@ largest total wins. Latin keywords are matched case-insensitively.
 
 from __future__ import annotations
 
-INCIDENT_TYPES: tuple[str, ...] = (
-    "theft.ebike",
-    "theft.bicycle",
-    "theft.phone",
-    "theft.burglary",
-    "theft.vehicle",
-    "theft.other",
-    "robbery",
-    "fraud",
-    "assault",
-    "dispute",
-    "noise",
-    "fire_hazard",
-    "traffic",
-    "missing_person",
-    "suspicious",
-    "vice",
-    "other",
-)
+from pingan.algo.taxonomy import FRAUD_TYPES, INCIDENT_TYPES
 
-FRAUD_TYPES: tuple[str, ...] = (
-    "rebate_task",
-    "investment",
-    "fake_shopping",
-    "customer_service",
-    "loan",
-    "credit_record",
-    "impersonating_acquaintance",
-    "impersonating_officials",
-    "romance",
-    "game_trade",
-)
+__all__ = ["FRAUD_TYPES", "INCIDENT_TYPES"]
+
 
 #: Words that say something was stolen (a theft verb).
 THEFT_WORDS: tuple[str, ...] = (
