@@ -72,6 +72,8 @@ DEFAULT_RADII_S: tuple[float, ...] = (60.0, 180.0, 300.0)
 DEFAULT_TIER_WEIGHTS: tuple[float, ...] = (1.0, 1.0, 1.0)
 #: Instances with at most this many (demand, candidate) pairs go to the MILP in ``"auto"``.
 SMALL_INSTANCE_PAIRS = 1_000_000
+#: Up to this many, ``"auto"`` goes to the MILP without computing the Lagrangian bound first.
+TINY_INSTANCE_PAIRS = 20_000
 
 
 # --------------------------------------------------------------------------- pairs
@@ -322,6 +324,29 @@ class CoverageInstance:
         """Objective value (weighted demand) of a set of posts."""
         return float(_value_rows(self, self.counts(posts)).sum())
 
+    def restrict(self, candidates: Sequence[int] | IntArray) -> CoverageInstance:
+        """The same demand with only ``candidates`` (ascending indices) as candidate posts."""
+        keep = np.asarray(candidates, dtype=np.int64)
+        local = np.full(self.n_candidates, -1, dtype=np.int64)
+        local[keep] = np.arange(keep.size)
+        inside = local[self.row_cand] >= 0
+        row_ptr = np.concatenate([[0], np.cumsum(inside, dtype=np.int64)])[self.row_ptr]
+        lens = np.diff(self.col_ptr)[keep]
+        pos, _ = _expand(self.col_ptr, keep)
+        return CoverageInstance(
+            weight=self.weight,
+            radii_s=self.radii_s,
+            tier_weights=self.tier_weights,
+            backup_weight=self.backup_weight,
+            n_candidates=int(keep.size),
+            row_ptr=row_ptr,
+            row_cand=local[self.row_cand[inside]],
+            row_code=self.row_code[inside],
+            col_ptr=np.concatenate([[0], np.cumsum(lens, dtype=np.int64)]),
+            col_dem=self.col_dem[pos],
+            col_code=self.col_code[pos],
+        )
+
 
 def _value_rows(inst: CoverageInstance, cnt: npt.NDArray[np.int32]) -> FloatArray:
     alphas = np.asarray(inst.tier_weights)
@@ -536,7 +561,7 @@ def _lagrangian_bound(
     lower: float,
     deadline: float,
     gap_target: float,
-) -> tuple[float, int]:
+) -> tuple[float, int, FloatArray]:
     """Upper bound from the Lagrangian relaxation of the coverage rows.
 
     For multipliers ``l_it >= 0`` the relaxation is worth
@@ -560,7 +585,8 @@ def _lagrangian_bound(
       relative to the price ``mu`` of a post) is minimised with L-BFGS-B in the box
       ``0 <= l_it <= cap_it``, and the exact ``L`` is evaluated after each stage.
 
-    Returns the best bound and the number of function evaluations.
+    Returns the best bound, the number of function evaluations and the candidate scores
+    ``s_j`` at the best multipliers (for variable fixing).
     """
     from scipy.optimize import Bounds, minimize
     from scipy.special import expit
@@ -572,9 +598,9 @@ def _lagrangian_bound(
     total = float(w.sum()) * (alphas.sum() + beta)
     n_free = k - fixed.size
     if total <= 0:
-        return 0.0, 0
+        return 0.0, 0, np.zeros(n_c)
     if n_free <= 0:
-        return inst.evaluate(fixed), 0
+        return inst.evaluate(fixed), 0, np.zeros(n_c)
     has_pair = np.zeros((n_d, n_t), dtype=bool)
     has_pair[inst.col_dem, inst.col_code] = True
     reach = np.cumsum(has_pair, axis=1) > 0
@@ -703,10 +729,49 @@ def _lagrangian_bound(
             evaluations += int(res.nfev)
         except _Stop:
             x = np.clip(last_x[0], 0.0, upper)
-        value, _ = exact(x)
+        value, s = exact(x)
         evaluations += 1
-        best = min(best, value)
-    return best, evaluations
+        if value < best:
+            best, s_best = value, s
+    return best, evaluations, s_best
+
+
+def _fix_by_bound(
+    inst: CoverageInstance,
+    k: int,
+    fixed: IntArray,
+    posts: Sequence[int],
+    bound: float,
+    lower: float,
+    scores: FloatArray,
+) -> tuple[IntArray, IntArray]:
+    """Lagrangian variable fixing: candidates to keep, and candidates that must be posts.
+
+    With scores ``s`` at the multipliers that gave ``bound`` (``L``), forcing a free
+    candidate ``j`` outside the top ``K - F`` into the plan bounds every such plan by
+    ``L - s_(K-F) + s_j``; forcing one inside it out, by ``L - s_j + s_(K-F+1)``. Below the
+    incumbent value ``lower`` the candidate can be dropped (respectively fixed), since no
+    better plan uses it (respectively avoids it). The incumbent's posts are always kept.
+    """
+    n_c = inst.n_candidates
+    n_free = k - fixed.size
+    free = np.ones(n_c, dtype=bool)
+    free[fixed] = False
+    free_idx = np.flatnonzero(free)
+    if n_free <= 0 or free_idx.size <= n_free or not np.isfinite(bound):
+        return np.arange(n_c, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = free_idx[np.argsort(-scores[free_idx], kind="stable")]
+    kth = float(scores[order[n_free - 1]])
+    next_score = float(scores[order[n_free]])
+    tol = 1e-9 * max(abs(bound), 1.0)
+    inside = order[:n_free]
+    outside = order[n_free:]
+    drop = outside[bound - kth + scores[outside] < lower - tol]
+    forced = inside[bound - scores[inside] + next_score < lower - tol]
+    keep_mask = np.ones(n_c, dtype=bool)
+    keep_mask[drop] = False
+    keep_mask[np.asarray(posts, dtype=np.int64)] = True
+    return np.flatnonzero(keep_mask).astype(np.int64), np.sort(forced).astype(np.int64)
 
 
 # --------------------------------------------------------------------------- exact MILP
@@ -926,14 +991,21 @@ def solve_coverage(
     objective = inst.evaluate(posts)
     t0 = time.perf_counter()
     small = inst.n_pairs * inst.n_tiers <= SMALL_INSTANCE_PAIRS
-    if method == "auto" and small:
-        # The MILP follows and its bound is exact: no Lagrangian bound needed.
-        bound, iterations = (
+    if method == "auto" and inst.n_pairs * inst.n_tiers <= TINY_INSTANCE_PAIRS:
+        # The MILP follows and solves it at once: no Lagrangian bound needed.
+        bound, iterations, scores = (
             float(inst.weight.sum()) * (sum(inst.tier_weights) + inst.backup_weight),
             0,
+            np.zeros(inst.n_candidates),
+        )
+    elif method == "auto" and small:
+        # The MILP follows: a quarter of the budget for a tight bound, used to fix variables.
+        bound_deadline = min(deadline, t0 + 0.25 * (deadline - t0))
+        bound, iterations, scores = _lagrangian_bound(
+            inst, k, fixed, posts, objective, bound_deadline, 0.0
         )
     else:
-        bound, iterations = _lagrangian_bound(
+        bound, iterations, scores = _lagrangian_bound(
             inst, k, fixed, posts, objective, deadline, gap_target
         )
     details["bound_seconds"] = time.perf_counter() - t0
@@ -947,12 +1019,26 @@ def solve_coverage(
     remaining = deadline - time.perf_counter()
     if gap > 1e-9 and (small or gap > gap_target) and remaining > 0.05:
         t0 = time.perf_counter()
-        milp_posts, milp_bound, optimal = _solve_milp(inst, k, fixed, remaining, posts)
+        keep, forced = _fix_by_bound(inst, k, fixed, posts, bound, objective, scores)
+        details["milp_candidates"] = float(keep.size)
+        sub = inst.restrict(keep)
+        local = np.full(inst.n_candidates, -1, dtype=np.int64)
+        local[keep] = np.arange(keep.size)
+        milp_posts, milp_bound, optimal = _solve_milp(
+            sub,
+            k,
+            np.union1d(local[fixed], local[forced]),
+            remaining,
+            [int(local[p]) for p in posts],
+        )
         details["milp_seconds"] = time.perf_counter() - t0
-        if milp_posts is not None and inst.evaluate(milp_posts) > objective:
-            posts = milp_posts
-            objective = inst.evaluate(posts)
-        bound = objective if optimal else min(bound, milp_bound)
+        if milp_posts is not None:
+            mapped = [int(keep[p]) for p in milp_posts]
+            if inst.evaluate(mapped) > objective:
+                posts = mapped
+                objective = inst.evaluate(posts)
+        # Every plan better than the incumbent lies in the reduced model.
+        bound = objective if optimal else min(bound, max(milp_bound, objective))
         gap = (bound - objective) / bound if bound > 0 else 0.0
     status = "optimal" if gap <= 1e-9 else "gap_target" if gap <= gap_target else "time_limit"
     return _result(inst, posts, bound, "auto", started, status, details)
