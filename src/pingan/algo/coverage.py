@@ -33,12 +33,17 @@ Methods
     Greedy construction then swap (interchange) local search, with incremental, vectorised
     gain updates, plus a Lagrangian upper bound: relaxing the coverage rows with multipliers
     ``l_it >= 0`` leaves ``max sum_it (a_t w_i - l_it) y_it + sum_j x_j sum_{i,t: j in N_it}
-    l_it``, which decomposes by demand point and by candidate (take the K best candidates);
-    subgradient steps minimise it. Any multiplier vector gives a valid bound, so the reported
-    gap ``(bound - objective) / bound`` is honest.
+    l_it``, which decomposes by demand point and by candidate (take the K best candidates).
+    Multipliers stay 0 on rows the heuristic plan covers at least twice (slack near the
+    optimum), start from the plan's complementary slackness and are improved with L-BFGS-B
+    on a smoothed dual (see ``_lagrangian_bound``). Any multiplier vector gives a valid bound
+    and the bound is evaluated exactly, so the reported gap ``(bound - objective) / bound``
+    is honest.
 ``"auto"``
-    The heuristic and its bound; then the MILP warm-started from the heuristic if the instance
-    is small or the gap is above ``gap_target``, within the time limit.
+    The heuristic and its bound; then, if the instance is small or the gap is above
+    ``gap_target``, the MILP warm-started from the heuristic, within the time limit, on the
+    candidates that survive Lagrangian variable fixing (a candidate whose forced use bounds
+    every plan below the incumbent is dropped; one whose exclusion does is fixed).
 
 Examples
 --------
