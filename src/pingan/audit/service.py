@@ -146,6 +146,16 @@ class AuditEntry:
         )
 
 
+# built once: constructing a statement costs more than running it
+_HEAD_FOR_UPDATE = (
+    select(AuditHead.__table__.c.seq, AuditHead.__table__.c.hash)
+    .where(AuditHead.__table__.c.id == 1)
+    .with_for_update()
+)
+_INSERT_EVENTS = insert(AuditEvent.__table__)
+_MOVE_HEAD = update(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)
+
+
 def record_many(connection: Connection, entries: Sequence[AuditEntry]) -> list[int]:
     """Append several rows to the chain with Core statements; return their ``seq`` numbers.
 
@@ -157,11 +167,9 @@ def record_many(connection: Connection, entries: Sequence[AuditEntry]) -> list[i
     if not entries:
         return []
     table = AuditHead.__table__
-    head = connection.execute(
-        select(table.c.seq, table.c.hash).where(table.c.id == 1).with_for_update()
-    ).first()
+    head = connection.execute(_HEAD_FOR_UPDATE).first()
     if head is None:
-        connection.execute(insert(table).values(id=1, seq=0, hash=GENESIS))
+        connection.execute(insert(table), {"id": 1, "seq": 0, "hash": GENESIS})
         seq, prev = 0, GENESIS
     else:
         seq, prev = head.seq, head.hash
@@ -185,8 +193,8 @@ def record_many(connection: Connection, entries: Sequence[AuditEntry]) -> list[i
         }
         prev = row["hash"] = _digest(prev, _canonical(row))
         rows.append(row)
-    connection.execute(insert(AuditEvent.__table__), rows)
-    connection.execute(update(table).where(table.c.id == 1).values(seq=seq, hash=prev))
+    connection.execute(_INSERT_EVENTS, rows)
+    connection.execute(_MOVE_HEAD, {"seq": seq, "hash": prev})
     return [row["seq"] for row in rows]
 
 

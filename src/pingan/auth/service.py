@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from pingan.audit import service as audit
 from pingan.auth.models import AccessToken, Role, RoleGrant, TokenKind, User
@@ -89,18 +90,37 @@ def grant_role(db_session: Session, user: User, role: Role, jurisdiction_code: s
 def principal_for(
     db_session: Session, user: User, *, client_addr: str | None = None, token_id: int | None = None
 ) -> Principal:
+    return _principal(
+        db_session,
+        user.id,
+        user.username,
+        user.language,
+        client_addr=client_addr,
+        token_id=token_id,
+    )
+
+
+def _principal(
+    db_session: Session,
+    user_id: int,
+    username: str,
+    language: str,
+    *,
+    client_addr: str | None,
+    token_id: int | None,
+) -> Principal:
     rows = db_session.execute(
         select(RoleGrant.role, Jurisdiction.id, Jurisdiction.path)
         .join(Jurisdiction, Jurisdiction.id == RoleGrant.jurisdiction_id)
-        .where(RoleGrant.user_id == user.id)
+        .where(RoleGrant.user_id == user_id)
         .order_by(RoleGrant.id)
     ).all()
     return Principal(
-        user_id=user.id,
-        username=user.username,
+        user_id=user_id,
+        username=username,
         grants=tuple(Grant(role, jid, path) for role, jid, path in rows),
         client_addr=client_addr,
-        language=user.language,
+        language=language,
         token_id=token_id,
     )
 
@@ -186,17 +206,48 @@ def login(
     return token, row, user
 
 
+@dataclass(frozen=True)
+class TokenRow:
+    """The fields of an access token that a request needs after authentication."""
+
+    id: int
+    kind: TokenKind
+    csrf_token: str | None
+
+
 def authenticate(
     db_session: Session, token: str, *, client_addr: str | None = None
-) -> tuple[Principal, AccessToken]:
-    row = db_session.scalar(select(AccessToken).where(AccessToken.token_hash == _token_hash(token)))
+) -> tuple[Principal, TokenRow]:
+    """The caller behind a token; every request runs it, so it reads plain columns (no
+    ORM entities) in two queries: the token with its user, then the user's grants."""
+    row = db_session.execute(
+        select(
+            AccessToken.id,
+            AccessToken.kind,
+            AccessToken.csrf_token,
+            AccessToken.expires_at,
+            AccessToken.revoked_at,
+            User.id.label("user_id"),
+            User.username,
+            User.language,
+            User.is_active,
+        )
+        .join(User, User.id == AccessToken.user_id)
+        .where(AccessToken.token_hash == _token_hash(token))
+    ).first()
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         raise Unauthenticated("token is invalid, expired or revoked")
-    # principal_for reads the grants itself: don't load them a second time (selectin)
-    user = db_session.get(User, row.user_id, options=[lazyload(User.grants)])
-    if user is None or not user.is_active:
+    if not row.is_active:
         raise Unauthenticated("token is invalid, expired or revoked")
-    return principal_for(db_session, user, client_addr=client_addr, token_id=row.id), row
+    principal = _principal(
+        db_session,
+        row.user_id,
+        row.username,
+        row.language,
+        client_addr=client_addr,
+        token_id=row.id,
+    )
+    return principal, TokenRow(row.id, row.kind, row.csrf_token)
 
 
 def logout(db_session: Session, principal: Principal) -> None:

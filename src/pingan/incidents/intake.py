@@ -55,7 +55,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pingan.audit import service as audit
@@ -159,6 +159,28 @@ def _replay(row: Any, claim: IdempotencyClaim) -> Written | PinganError:
     return Written(row.incident_id or 0, answer.get("public_token") or "", answer, True)
 
 
+# statements built once (building one costs more than running it)
+_records = IdempotencyRecord.__table__
+_FIND_KEYS = select(
+    _records.c.caller,
+    _records.c.key,
+    _records.c.body_sha256,
+    _records.c.incident_id,
+    _records.c.response,
+).where(
+    _records.c.caller.in_(bindparam("callers", expanding=True)),
+    _records.c.key.in_(bindparam("keys", expanding=True)),
+)
+_INSERT_RECORDS = insert(_records)
+_INSERT_INCIDENTS = insert(Incident.__table__).returning(
+    Incident.__table__.c.id, sort_by_parameter_order=True
+)
+_INSERT_REPORTS = insert(IncidentReport.__table__).returning(
+    IncidentReport.__table__.c.id, sort_by_parameter_order=True
+)
+_INSERT_ITEMS = insert(StolenItem.__table__)
+
+
 def _digest_of(pending: PendingReport) -> str | None:
     return pending.claim.body_sha256 if pending.claim is not None else None
 
@@ -175,22 +197,11 @@ def write_reports(
     at the idempotency insert.
     """
     outcomes: list[Written | PinganError | None] = [None] * len(batch)
-    records = IdempotencyRecord.__table__
     claims = [p.claim for p in batch if p.claim is not None]
     stored: dict[tuple[str, str], Any] = {}
     if claims:
-        found = connection.execute(
-            select(
-                records.c.caller,
-                records.c.key,
-                records.c.body_sha256,
-                records.c.incident_id,
-                records.c.response,
-            ).where(
-                records.c.caller.in_({c.caller for c in claims}),
-                records.c.key.in_({c.key for c in claims}),
-            )
-        )
+        callers, keys = sorted({c.caller for c in claims}), sorted({c.key for c in claims})
+        found = connection.execute(_FIND_KEYS, {"callers": callers, "keys": keys})
         stored = {(row.caller, row.key): row for row in found}
     first_of: dict[tuple[str, str], int] = {}
     twins: list[tuple[int, int]] = []  # (index, index of the first report with its key)
@@ -210,19 +221,17 @@ def write_reports(
 
     if fresh:
         stamps = [utcnow() for _ in fresh]
-        incidents = Incident.__table__
         incident_ids = connection.execute(
-            insert(incidents).returning(incidents.c.id, sort_by_parameter_order=True),
+            _INSERT_INCIDENTS,
             [
                 batch[i].incident | {"created_at": stamp, "updated_at": stamp}
                 for i, stamp in zip(fresh, stamps, strict=True)
             ],
         ).scalars()
         incident_ids = list(incident_ids)
-        reports = IncidentReport.__table__
         report_ids = list(
             connection.execute(
-                insert(reports).returning(reports.c.id, sort_by_parameter_order=True),
+                _INSERT_REPORTS,
                 [
                     batch[i].report | {"incident_id": incident_id}
                     for i, incident_id in zip(fresh, incident_ids, strict=True)
@@ -235,7 +244,7 @@ def write_reports(
             for item in batch[i].items
         ]
         if item_rows:
-            connection.execute(insert(StolenItem.__table__), item_rows)
+            connection.execute(_INSERT_ITEMS, item_rows)
         audit.record_many(
             connection,
             [
@@ -260,7 +269,7 @@ def write_reports(
                     }
                 )
         if record_rows:
-            connection.execute(insert(records), record_rows)
+            connection.execute(_INSERT_RECORDS, record_rows)
 
     for index, first in twins:
         winner = outcomes[first]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import exists, func, or_, select, tuple_
+from sqlalchemy import bindparam, exists, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -160,9 +160,8 @@ def locate(
     InvalidInput
         The point lies outside every jurisdiction boundary and every city, while some exist.
     """
-    fallback = jurisdictions.get(db_session, fallback_jurisdiction_id)
     if lat is None or lon is None:
-        return fallback, None
+        return jurisdictions.get(db_session, fallback_jurisdiction_id), None
     from pingan.city import service as cities
 
     city = cities.city_for_point(db_session, lat, lon)
@@ -176,7 +175,7 @@ def locate(
                 "of pingan contains it)",
                 field=field,
             )
-        node = fallback
+        node = jurisdictions.get(db_session, fallback_jurisdiction_id)
     return node, city.name if city is not None else None
 
 
@@ -547,14 +546,15 @@ def create_report(
     return CreateResult(written.answer, written.replayed, written.incident_id)
 
 
+_FIND_KEY = select(
+    IdempotencyRecord.body_sha256, IdempotencyRecord.incident_id, IdempotencyRecord.response
+).where(IdempotencyRecord.caller == bindparam("caller"), IdempotencyRecord.key == bindparam("key"))
+
+
 def _idempotent_answer(
     db_session: Session, caller: str, key: str, digest: str
 ) -> CreateResult | None:
-    row = db_session.execute(
-        select(
-            IdempotencyRecord.body_sha256, IdempotencyRecord.incident_id, IdempotencyRecord.response
-        ).where(IdempotencyRecord.caller == caller, IdempotencyRecord.key == key)
-    ).first()
+    row = db_session.connection().execute(_FIND_KEY, {"caller": caller, "key": key}).first()
     if row is None:
         return None
     if row.body_sha256 != digest:
