@@ -710,23 +710,41 @@ def simulated_position_feed(
         session = session_factory()
         try:
             principal = operator(session)
+            bounds = {
+                c.name: (c.min_lat, c.max_lat, c.min_lon, c.max_lon)
+                for c in session.scalars(select(City))
+            }
             rows = session.execute(
-                select(Unit.id, Unit.status, Unit.post_lat, Unit.post_lon, Unit.lat, Unit.lon)
+                select(
+                    Unit.id,
+                    Unit.city,
+                    Unit.status,
+                    Unit.post_lat,
+                    Unit.post_lon,
+                    Unit.lat,
+                    Unit.lon,
+                )
             ).all()
             batch: list[PositionBatchItem] = []
-            for unit_id, status, post_lat, post_lon, lat, lon in rows:
+            for unit_id, city, status, post_lat, post_lon, lat, lon in rows:
                 if status in (UnitStatus.available, UnitStatus.off_duty) and post_lat is not None:
                     d_north, d_east = rng.normal(0.0, jitter_m / 2, 2)
                     lat = post_lat + d_north / 111_320.0
                     lon = post_lon + d_east / (111_320.0 * math.cos(math.radians(post_lat)))
+                    if city in bounds:  # a post at the edge of the extract stays inside it
+                        min_lat, max_lat, min_lon, max_lon = bounds[city]
+                        lat = min(max(lat, min_lat), max_lat)
+                        lon = min(max(lon, min_lon), max_lon)
                 if lat is not None and lon is not None:
                     batch.append(PositionBatchItem(unit_id=unit_id, lat=lat, lon=lon))
             if batch:
                 units.report_positions(session, principal, batch)
             session.commit()
-        except Exception:  # the feed must never take the server down
+        except Exception as exc:  # the feed must never take the server down
             session.rollback()
-            log.warning("simulated position feed: one round failed", exc_info=False)
+            log.warning(
+                "simulated position feed: one round failed: %s: %s", type(exc).__name__, exc
+            )
         finally:
             session.close()
         stop.wait(every_s)
