@@ -36,8 +36,20 @@ from pingan.units.models import Unit, UnitStatus
 
 #: Walking pace for the short legs between a point and its nearest network node (m/s).
 ACCESS_SPEED_MS = 1.4
-#: Units further than this by road are listed as out of reach (s).
+#: Units further than this by road are listed as out of reach (s); used by the demo's
+#: simulated history. Recommendations search to :func:`search_limit_s` instead.
 SEARCH_LIMIT_S = 1800.0
+
+
+def search_limit_s(settings: Settings) -> float:
+    """How far (s) a recommendation searches: twice the last tier (600 s for 1-3-5).
+
+    Units beyond it are still listed, as out of reach (no time). Halving the search
+    from 1800 s halves a recommendation's cost on a city-sized network.
+    """
+    return 2.0 * float(max(settings.tiers_s))
+
+
 #: Who makes each tier count as met: tier 1 by posts and volunteers already on the spot,
 #: tiers 2 and 3 by anyone (the 1-3-5 promise).
 TIER_KINDS: tuple[frozenset[str] | None, ...] = (
@@ -80,7 +92,7 @@ def travel_times(
     for mode, indices in by_mode.items():
         graph = cities.load_graph(settings, city, mode)
         target = routing.snap(graph, [lat], [lon])
-        times = routing.times_to(graph, int(target.node[0]), cutoff_s=SEARCH_LIMIT_S)
+        times = routing.times_to(graph, int(target.node[0]), cutoff_s=search_limit_s(settings))
         snapped = routing.snap(
             graph,
             np.array([unit_lat[i] for i in indices], dtype=np.float64),
