@@ -1,12 +1,15 @@
 """Intake throughput: POST /api/v1/reports with Idempotency-Keys on SQLite, one uvicorn worker.
 
 The script makes a fresh SQLite database (migrated, demo accounts), starts uvicorn with one
-worker in a subprocess, drives it from another process with wrk (a Lua script gives every
+worker in a subprocess (reports go through the group-commit writer of
+:mod:`pingan.incidents.intake`), drives it from another process with wrk (a Lua script gives every
 request its own Idempotency-Key and writes the key into the text too), then checks in the
 database that every acknowledged report is stored exactly once. It then re-sends a sample
 of keys with the same bodies (each must answer the first result and store nothing) and
 measures, in this process, where the time of one report goes (extraction, the whole
-service call with its commit) to compare with the HTTP figure.
+service call with its commit) to compare with the HTTP figure. The server's CPU time per
+acknowledged report and the machine's load average are printed too: on a shared machine
+the rate depends on the load, the CPU time much less.
 
 Run: ``.venv/bin/python bench/intake.py [--seconds 20] [--connections 16]``
 (needs ``wrk``: ``apt-get install -y wrk``).
@@ -133,6 +136,12 @@ def stored_keys(url: str, limit: int) -> list[str]:
     return [t[len(TEXT) :] for t in texts]
 
 
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds used so far by a process (Linux ``/proc``), all threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def fsync_cost_ms(directory: Path, n: int = 200) -> dict[str, float]:
     """Cost of one tiny SQLite WAL commit on this disk, synchronous=FULL vs NORMAL."""
     import sqlite3
@@ -155,7 +164,8 @@ def fsync_cost_ms(directory: Path, n: int = 200) -> dict[str, float]:
 
 
 def in_process(settings: Settings, n: int = 300) -> dict[str, float]:
-    """Per-report time inside one process: extraction alone, and the service call + commit."""
+    """Per-report time inside one process: extraction alone, and the service call + commit
+    (a write session: the per-request path, one commit per report, no group commit)."""
     from zoneinfo import ZoneInfo
 
     from pingan.algo.text import extract_report
@@ -252,6 +262,8 @@ def main() -> None:
         )
         assert warm.status_code == 201, warm.text
         before = db_counts(url)
+        load_before = os.getloadavg()
+        cpu_before = process_cpu_s(server.pid)
         script = workdir / "intake.lua"
         script.write_text(LUA, encoding="utf-8")
         run = subprocess.run(
@@ -275,6 +287,8 @@ def main() -> None:
             text=True,
             check=True,
         )
+        cpu_used = process_cpu_s(server.pid) - cpu_before
+        load_after = os.getloadavg()
         out = run.stdout
         acked, errors = map(int, re.search(r"ACKED (\d+) ERRORS (\d+)", out).groups())  # type: ignore[union-attr]
         p50, p99 = map(float, re.search(r"P50_MS ([\d.]+) P99_MS ([\d.]+)", out).groups())  # type: ignore[union-attr]
@@ -310,6 +324,9 @@ def main() -> None:
         "reports_per_s": round(rate, 1),
         "latency_p50_ms": p50,
         "latency_p99_ms": p99,
+        "server_cpu_s": round(cpu_used, 2),
+        "server_cpu_ms_per_report": round(1000 * cpu_used / max(acked, 1), 2),
+        "load_avg_1min_before_after": [round(load_before[0], 1), round(load_after[0], 1)],
         "stored": stored,
         "stored_not_acknowledged": stored - acked,
         "every_incident_text_distinct": after["distinct_texts"] == after["incidents"],

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from pingan.audit import service as audit
@@ -100,6 +100,30 @@ def principal_for(
     )
 
 
+# statements built once: building one costs more than running it, on every request
+_GRANTS = (
+    select(RoleGrant.role, Jurisdiction.id, Jurisdiction.path)
+    .join(Jurisdiction, Jurisdiction.id == RoleGrant.jurisdiction_id)
+    .where(RoleGrant.user_id == bindparam("user_id"))
+    .order_by(RoleGrant.id)
+)
+_TOKEN = (
+    select(
+        AccessToken.id,
+        AccessToken.kind,
+        AccessToken.csrf_token,
+        AccessToken.expires_at,
+        AccessToken.revoked_at,
+        User.id.label("user_id"),
+        User.username,
+        User.language,
+        User.is_active,
+    )
+    .join(User, User.id == AccessToken.user_id)
+    .where(AccessToken.token_hash == bindparam("token_hash"))
+)
+
+
 def _principal(
     db_session: Session,
     user_id: int,
@@ -109,12 +133,7 @@ def _principal(
     client_addr: str | None,
     token_id: int | None,
 ) -> Principal:
-    rows = db_session.execute(
-        select(RoleGrant.role, Jurisdiction.id, Jurisdiction.path)
-        .join(Jurisdiction, Jurisdiction.id == RoleGrant.jurisdiction_id)
-        .where(RoleGrant.user_id == user_id)
-        .order_by(RoleGrant.id)
-    ).all()
+    rows = db_session.connection().execute(_GRANTS, {"user_id": user_id}).all()
     return Principal(
         user_id=user_id,
         username=username,
@@ -220,21 +239,7 @@ def authenticate(
 ) -> tuple[Principal, TokenRow]:
     """The caller behind a token; every request runs it, so it reads plain columns (no
     ORM entities) in two queries: the token with its user, then the user's grants."""
-    row = db_session.execute(
-        select(
-            AccessToken.id,
-            AccessToken.kind,
-            AccessToken.csrf_token,
-            AccessToken.expires_at,
-            AccessToken.revoked_at,
-            User.id.label("user_id"),
-            User.username,
-            User.language,
-            User.is_active,
-        )
-        .join(User, User.id == AccessToken.user_id)
-        .where(AccessToken.token_hash == _token_hash(token))
-    ).first()
+    row = db_session.connection().execute(_TOKEN, {"token_hash": _token_hash(token)}).first()
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         raise Unauthenticated("token is invalid, expired or revoked")
     if not row.is_active:

@@ -152,7 +152,7 @@ def locate(
     fallback_jurisdiction_id: int,
     *,
     field: str = "lat",
-) -> tuple[Jurisdiction, str | None]:
+) -> tuple[jurisdictions.JurisdictionRef, str | None]:
     """The jurisdiction (and city name) a point falls in.
 
     Raises
@@ -161,22 +161,22 @@ def locate(
         The point lies outside every jurisdiction boundary and every city, while some exist.
     """
     if lat is None or lon is None:
-        return jurisdictions.get(db_session, fallback_jurisdiction_id), None
+        return jurisdictions.get_ref(db_session, fallback_jurisdiction_id), None
     from pingan.city import service as cities
 
     city = cities.city_for_point(db_session, lat, lon)
-    node = jurisdictions.jurisdiction_for_point(db_session, lat, lon)
-    if node is None and city is not None:
-        node = jurisdictions.get(db_session, city.jurisdiction_id)
-    if node is None:
+    node_id = jurisdictions.jurisdiction_id_for_point(db_session, lat, lon)
+    if node_id is None and city is not None:
+        node_id = city.jurisdiction_id
+    if node_id is None:
         if _any_geography(db_session):
             raise InvalidInput(
                 f"the point {lat:.6f},{lon:.6f} is outside the city (no jurisdiction or city "
                 "of pingan contains it)",
                 field=field,
             )
-        node = jurisdictions.get(db_session, fallback_jurisdiction_id)
-    return node, city.name if city is not None else None
+        node_id = fallback_jurisdiction_id
+    return jurisdictions.get_ref(db_session, node_id), city.name if city is not None else None
 
 
 def city_geocoder(db_session: Session, settings: Settings, jurisdiction_id: int) -> Geocoder:
@@ -193,7 +193,7 @@ def city_geocoder(db_session: Session, settings: Settings, jurisdiction_id: int)
     def city_names() -> list[str]:
         # looked up on the first place text only: most reports name none, or give a point
         if not found:
-            node = jurisdictions.get(db_session, jurisdiction_id)
+            node = jurisdictions.get_ref(db_session, jurisdiction_id)
             found.append(node.path)
             for name, path in db_session.execute(
                 select(City.name, Jurisdiction.path).join(
@@ -254,7 +254,7 @@ class Placed:
 
     data: ReportInput
     extraction: Extraction
-    jurisdiction: Jurisdiction
+    jurisdiction: jurisdictions.JurisdictionRef
     city: str | None
     lat: float | None
     lon: float | None

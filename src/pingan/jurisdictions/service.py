@@ -7,11 +7,12 @@ import io
 import json
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from shapely.geometry import Point, shape
 from shapely.prepared import PreparedGeometry, prep
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from pingan.errors import InvalidInput, NotFound
@@ -194,8 +195,36 @@ def _prepared_boundary(node_id: int, boundary: str) -> PreparedGeometry:
     return geometry
 
 
+@dataclass(frozen=True)
+class JurisdictionRef:
+    """The identity of a jurisdiction node, read without loading the ORM entity (hot paths)."""
+
+    id: int
+    code: str
+    path: str
+
+
+_REF = select(Jurisdiction.id, Jurisdiction.code, Jurisdiction.path).where(
+    Jurisdiction.id == bindparam("node_id")
+)
+
+
+def get_ref(db_session: Session, jurisdiction_id: int) -> JurisdictionRef:
+    """Like :func:`get`, for callers that need only the id, code and path (one Core query)."""
+    row = db_session.connection().execute(_REF, {"node_id": jurisdiction_id}).first()
+    if row is None:
+        raise NotFound(f"no jurisdiction {jurisdiction_id}")
+    return JurisdictionRef(row.id, row.code, row.path)
+
+
 def jurisdiction_for_point(db_session: Session, lat: float, lon: float) -> Jurisdiction | None:
-    """The deepest jurisdiction whose boundary contains the point (lon/lat), if any.
+    """The deepest jurisdiction whose boundary contains the point (lon/lat), if any."""
+    found = jurisdiction_id_for_point(db_session, lat, lon)
+    return None if found is None else get(db_session, found)
+
+
+def jurisdiction_id_for_point(db_session: Session, lat: float, lon: float) -> int | None:
+    """The id of the deepest jurisdiction whose boundary contains the point, if any.
 
     Boundaries are parsed once per process and kept prepared (see ``_boundary_cache``);
     each call still reads the boundary texts, so a change made anywhere is seen at once.
@@ -212,7 +241,7 @@ def jurisdiction_for_point(db_session: Session, lat: float, lon: float) -> Juris
         deeper = best is None or depth > best[0]
         if deeper and boundary and _prepared_boundary(node_id, boundary).covers(point):
             best = (depth, node_id)
-    return None if best is None else get(db_session, best[1])
+    return None if best is None else best[1]
 
 
 def set_boundary(db_session: Session, node: Jurisdiction, boundary: dict) -> None:
