@@ -32,9 +32,6 @@ IntArray = npt.NDArray[np.int64]
 HOTSPOT_SEPARATION_M = 150.0
 #: Wall-time budget for all OR-Tools loop searches of one plan, seconds.
 ROUTE_BUDGET_S = 3.0
-#: Cap on the boundary moves of the beat partition: on Coquimbo (15,504 nodes, K = 75) each
-#: thousand moves costs about 25 s and narrows max/mean workload by little (2.61 → 2.46).
-BEAT_MOVES = 200
 
 
 def thin_nodes(x_m: FloatArray, y_m: FloatArray, nodes: IntArray, limit: int) -> IntArray:
@@ -210,7 +207,6 @@ def plan_beats(graph: RoadGraph, area: Area, incidents: FloatArray, k: int) -> P
         k_eff,
         graph.x[nodes][main],
         graph.y[nodes][main],
-        max_moves=BEAT_MOVES,
     )
     beat = np.full(nodes.size, -1, dtype=np.int64)
     beat[main] = part
@@ -224,12 +220,15 @@ def plan_beats(graph: RoadGraph, area: Area, incidents: FloatArray, k: int) -> P
     optimised = beats_algo.beat_stats(beat, workload)
     grid = beats_algo.square_grid_beats(graph.x[nodes], graph.y[nodes], k_eff)
     naive = beats_algo.beat_stats(grid, workload)
+    # grid cells are squares on the map: on the roads a cell may fall apart into pieces
+    grid_pieces = beats_algo.beat_components(sub, grid)
     stats = {
         "beats": int(beat.max()) + 1,
         "workload": "0.5 × share of incidents + 0.5 × share of road km",
         "optimised": {"max_over_mean": optimised.max_over_mean, "cv": optimised.cv},
         "square_grid": {
             "beats": int(grid.max()) + 1,
+            "disconnected": int(np.sum(grid_pieces > 1)),
             "max_over_mean": naive.max_over_mean,
             "cv": naive.cv,
         },
