@@ -10,7 +10,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from pingan.config import Settings
@@ -54,19 +53,20 @@ ChatWriter = authorized("chat", "write")
 async def create_report(
     request: Request,
     body: ReportCreate,
-    settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Response:
     """File a report. With an ``Idempotency-Key``, a retry returns the first answer.
 
     Intake is the hot path: one trip to the thread pool authenticates, files the report
-    and waits for its (group) commit (:mod:`pingan.incidents.intake`).
+    and waits for its (group) commit (:mod:`pingan.incidents.intake`). No synchronous
+    dependencies (each would be one more trip to the thread pool).
     """
     credentials = await request_credentials(request)
     if credentials is None:
         raise Unauthenticated("log in first (bearer token or session cookie)")
+    settings: Settings = request.app.state.settings
     factory = request.app.state.session_factory
-    result = await run_in_threadpool(
+    result = await intake.run_blocking(
         _file_report, factory, credentials, settings, body, idempotency_key
     )
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
@@ -303,8 +303,9 @@ def service_definition(service_code: str) -> Any:
 
 
 @open311_router.post("/requests.json", status_code=201)
-async def post_request(request: Request, settings: SettingsDep) -> Any:
+async def post_request(request: Request) -> Any:
     """Create a service request (form-encoded body with ``api_key``)."""
+    settings: Settings = request.app.state.settings
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("application/x-www-form-urlencoded"):
         raise InvalidInput(
@@ -312,7 +313,7 @@ async def post_request(request: Request, settings: SettingsDep) -> Any:
         )
     form = open311.parse_form(await request.body())
     # the database work and the wait for the commit run in the thread pool
-    written = await run_in_threadpool(
+    written = await intake.run_blocking(
         _file_open311_request, request.app.state.session_factory, settings, form
     )
     return [

@@ -7,7 +7,8 @@ Intake (``POST /api/v1/reports``, Open311 ``POST requests.json``) happens in two
    the point, and build a :class:`PendingReport` — plain column values, no ORM objects,
    nothing written. On SQLite the request reads through a *snapshot*
    (:func:`use_snapshot`: ``BEGIN DEFERRED`` in WAL mode), which neither waits for nor
-   blocks the writer.
+   blocks the writer, and ends it (returning its pooled connection) before it waits for
+   the commit. The route does all of this in one trip to a thread (:func:`run_blocking`).
 2. **The write** (:func:`write_reports`): for a batch of pending reports, in one
    transaction: one ``SELECT`` of the batch's idempotency keys, one multi-row
    ``INSERT … RETURNING`` each for incidents and reports, one for stolen items, the
@@ -22,7 +23,9 @@ timer: while one batch's fsync runs, the next batch gathers, so a lone request w
 nothing but its own commit. Each request blocks until *its* batch has committed and only
 then answers, so an acknowledged report is durable; a failed commit fails (5xx) every
 report of that batch, none of which was acknowledged, and a batch that raises is retried
-one report per transaction so that one bad report cannot fail the others.
+one report per transaction so that one bad report cannot fail the others. The writer
+keeps one connection of its own while it runs (waiting requests can never starve it of
+one) and ends after :data:`IDLE_EXIT_S` without work.
 
 **Idempotency.** The writer holds SQLite's write lock while it checks the keys, so the
 check sees every committed key, from this process or any other. Within a batch the first
@@ -44,16 +47,17 @@ so on SQLite they grow in commit order and the (updated_at, id) cursor of
 
 from __future__ import annotations
 
+import asyncio
 import json
 import queue
 import threading
 import weakref
 from collections import deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -63,6 +67,8 @@ from pingan.db import SQLITE_BEGIN, utcnow
 from pingan.errors import InvalidInput, PinganError
 from pingan.incidents.models import IdempotencyRecord, Incident, IncidentReport, StolenItem
 from pingan.incidents.schemas import IncidentRead
+
+T = TypeVar("T")
 
 #: Most reports written in one transaction.
 MAX_BATCH = 256
@@ -283,6 +289,26 @@ def write_reports(
         else:
             outcomes[index] = replace(winner, replayed=True)
     return outcomes  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- requests
+
+#: Threads that run intake requests' blocking work (reads, extraction, the wait for the
+#: commit). A plain executor hands work over through a C queue; anyio's thread pool
+#: (``run_in_threadpool``) costs several times more event-loop time per call.
+REQUEST_THREADS = 32
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+async def run_blocking(function: Callable[..., T], /, *args: Any) -> T:
+    """Run ``function(*args)`` on the intake threads and await its result."""
+    global _executor
+    if _executor is None:
+        with _executor_lock:
+            if _executor is None:
+                _executor = ThreadPoolExecutor(REQUEST_THREADS, thread_name_prefix="pingan-intake")
+    return await asyncio.get_running_loop().run_in_executor(_executor, function, *args)
 
 
 # --------------------------------------------------------------------------- snapshots
