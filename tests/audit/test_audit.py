@@ -10,6 +10,15 @@ from pingan.db import make_engine, make_session_factory
 from support.app import seeded_client, token_for
 
 
+def _auditor(session, code: str = "demo-bureau"):  # type: ignore[no-untyped-def]
+    from pingan.auth.models import Role
+    from pingan.auth.principal import Grant, Principal
+    from pingan.jurisdictions import service as jurisdictions
+
+    node = jurisdictions.get_by_code(session, code)
+    return Principal(user_id=0, username="t", grants=(Grant(Role.auditor, node.id, node.path),))
+
+
 def _session(settings: Settings):
     return make_session_factory(make_engine(settings.effective_database_url))()
 
@@ -22,7 +31,9 @@ def test_chain_verifies_then_fails_after_direct_edit(settings: Settings) -> None
     report = audit.verify_chain(session)
     assert report.ok, report.reason
     assert report.rows >= 13  # 11 demo accounts created, one good and one bad login
-    outcomes = [e.outcome for e in audit.list_events(session, action="auth.login")]
+    outcomes = [
+        e.outcome for e in audit.list_events(session, _auditor(session), action="auth.login")
+    ]
     assert outcomes[:2] == ["bad_password", "ok"]
     session.close()
 
@@ -67,3 +78,36 @@ def test_only_the_auditor_reads_the_log(settings: Settings) -> None:
     )
     verify = client.get("/api/v1/audit/verify", headers=token_for(client, settings, "auditor"))
     assert verify.json()["ok"] is True
+
+
+def test_an_auditor_reads_only_their_subtree(settings: Settings) -> None:
+    from pingan.jurisdictions import service as jurisdictions
+
+    client = seeded_client(settings)
+    token_for(client, settings, "chief_a")
+    session = _session(settings)
+    station_a = jurisdictions.get_by_code(session, "station-a")
+    station_b = jurisdictions.get_by_code(session, "station-b")
+    audit.record(
+        session,
+        action="unit.create",
+        object_type="unit",
+        object_id=1,
+        actor="t",
+        jurisdiction_id=station_a.id,
+    )
+    audit.record(
+        session,
+        action="unit.create",
+        object_type="unit",
+        object_id=2,
+        actor="t",
+        jurisdiction_id=station_b.id,
+    )
+    session.commit()
+    everything = audit.list_events(session, _auditor(session))
+    assert {e.object_id for e in everything if e.action == "unit.create"} == {"1", "2"}
+    assert any(e.jurisdiction_id is None for e in everything)  # logins, for a whole-tree auditor
+    local = audit.list_events(session, _auditor(session, "station-a"))
+    assert [e.object_id for e in local] == ["1"]
+    session.close()

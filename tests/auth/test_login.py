@@ -92,3 +92,26 @@ def test_passwords_are_stored_as_argon2id(settings: Settings) -> None:
     session.close()
     assert stored.startswith("$argon2id$")
     assert settings.demo_password not in stored
+
+
+def test_an_admin_lists_only_accounts_of_their_subtree(settings: Settings) -> None:
+    client = seeded_client(settings)
+    everyone = client.get("/api/v1/users", headers=token_for(client, settings, "admin")).json()
+    assert {"chief_a", "chief_b", "auditor"} <= {u["username"] for u in everyone}
+    created = client.post(
+        "/api/v1/users",
+        headers=token_for(client, settings, "admin"),
+        json={
+            "username": "admin_b",
+            "password": "a-long-password-b",
+            "grants": [{"role": "admin", "jurisdiction_code": "station-b"}],
+        },
+    )
+    assert created.status_code == 201, created.text
+    login = client.post(
+        "/api/v1/auth/token", json={"username": "admin_b", "password": "a-long-password-b"}
+    )
+    local = client.get(
+        "/api/v1/users", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
+    ).json()
+    assert {u["username"] for u in local} == {"chief_b", "admin_b"}

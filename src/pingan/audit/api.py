@@ -21,7 +21,9 @@ def list_events(
     action: str | None = Query(None, max_length=64),
 ) -> list:
     service.record(db_session, action="audit.read", object_type="audit", principal=caller)
-    return service.list_events(db_session, limit=limit, before_seq=before_seq, action=action)
+    return service.list_events(
+        db_session, caller, limit=limit, before_seq=before_seq, action=action
+    )
 
 
 @router.get("/verify", response_model=ChainRead)

@@ -233,12 +233,33 @@ def verify_chain(db_session: Session) -> ChainReport:
 
 def list_events(
     db_session: Session,
+    principal: Principal,
     *,
     limit: int = 100,
     before_seq: int | None = None,
     action: str | None = None,
 ) -> list[AuditEvent]:
-    query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit)
+    """The newest events the caller may read: those of jurisdictions in the subtrees where
+    they hold the auditor role; events tied to no jurisdiction (logins, account changes)
+    only for auditors of a whole tree (a root jurisdiction)."""
+    from sqlalchemy import and_, or_
+
+    from pingan.jurisdictions.models import Jurisdiction
+
+    principal.require("audit", "read")
+    whole_tree = any(
+        grant.jurisdiction_path.count("/") == 2
+        for grant, _scope in principal.matching_grants("audit", "read")
+    )
+    visible = principal.visible_clause("audit", "read", Jurisdiction.path)
+    unplaced = and_(AuditEvent.jurisdiction_id.is_(None), whole_tree)
+    query = (
+        select(AuditEvent)
+        .outerjoin(Jurisdiction, Jurisdiction.id == AuditEvent.jurisdiction_id)
+        .where(or_(visible, unplaced) if whole_tree else visible)
+        .order_by(AuditEvent.seq.desc())
+        .limit(limit)
+    )
     if before_seq is not None:
         query = query.where(AuditEvent.seq < before_seq)
     if action:

@@ -74,7 +74,7 @@ def me(principal: PrincipalDep, db_session: SessionDep) -> UserRead:
 
 @users_router.get("", response_model=list[UserRead])
 def list_users(caller: authorized("user", "read"), db_session: SessionDep) -> list[UserRead]:
-    return [_read(u, db_session) for u in service.list_users(db_session)]
+    return [_read(u, db_session) for u in service.list_users(db_session, caller)]
 
 
 @users_router.post("", response_model=UserRead, status_code=201)

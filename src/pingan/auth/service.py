@@ -319,5 +319,12 @@ def get_user(db_session: Session, username: str) -> User:
     return user
 
 
-def list_users(db_session: Session) -> list[User]:
-    return list(db_session.scalars(select(User).order_by(User.id)))
+def list_users(db_session: Session, principal: Principal) -> list[User]:
+    """Accounts holding at least one role inside the caller's ("user", "read") subtrees."""
+    principal.require("user", "read")
+    holders = (
+        select(RoleGrant.user_id)
+        .join(Jurisdiction, Jurisdiction.id == RoleGrant.jurisdiction_id)
+        .where(principal.visible_clause("user", "read", Jurisdiction.path))
+    )
+    return list(db_session.scalars(select(User).where(User.id.in_(holders)).order_by(User.id)))
