@@ -32,7 +32,7 @@ from pingan.auth import service as auth
 from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.errors import InvalidInput, PinganError
-from pingan.web.deps import SESSION_COOKIE, authorized
+from pingan.web.deps import authorized, request_credentials
 
 router = APIRouter(prefix="/api/v1", tags=["stream"])
 
@@ -139,7 +139,10 @@ async def _events(
         batch = await run_in_threadpool(_with_session, request, first)
         cursor = batch.cursor
         yield _event("hello", {"cursor": cursor.encode()}, cursor.encode())
-    token = request.cookies.get(SESSION_COOKIE)
+    # Re-check the caller's token (bearer or session cookie) every REAUTH_EVERY_S, so a
+    # revoked or expired token ends the stream.
+    credentials = await request_credentials(request)
+    token = credentials.token if credentials is not None else None
     while time.monotonic() - started < max_s:
         if await request.is_disconnected():
             return
