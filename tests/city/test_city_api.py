@@ -180,3 +180,16 @@ def _eta(settings: Settings, factory) -> float:  # type: ignore[no-untyped-def]
         origin = (float(graph.lat[a]), float(graph.lon[a]))
         destination = (float(graph.lat[b]), float(graph.lon[b]))
         return service.eta(session, settings, "testcity", origin, destination)["travel_time_s"]
+
+
+@pytest.mark.parametrize("cutoffs", ["", "nan", "-5", "9000", ",".join(["60"] * 11), "sixty"])
+def test_bad_cutoffs_are_refused(settings: Settings, cutoffs: str) -> None:
+    client = seeded_client(settings)
+    headers = token_for(client, settings, "dispatcher_a")
+    response = client.get(
+        "/api/v1/cities/helsinki/reach",
+        params={"at": "60.1675,24.9420", "cutoffs": cutoffs},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "cutoffs"

@@ -32,7 +32,9 @@ def parse_cutoffs(text: str) -> tuple[float, ...]:
         values = tuple(float(p) for p in text.split(",") if p.strip())
     except ValueError:
         raise InvalidInput("cut-offs are seconds separated by commas", field="cutoffs") from None
-    if not values or any(v <= 0 or v > 7200 for v in values):
+    if len(values) > 10:
+        raise InvalidInput("give at most 10 cut-offs", field="cutoffs")
+    if not values or any(not v > 0 or v > 7200 for v in values):
         raise InvalidInput("cut-offs must be between 0 and 7200 s", field="cutoffs")
     return values
 
