@@ -621,6 +621,25 @@ def _comparison_json(c: st.RateComparison) -> dict[str, Any]:
     }
 
 
+STATS_FIRST_DAY = dt.date(1970, 1, 1)
+STATS_LAST_DAY = dt.date(2100, 12, 31)
+STATS_MAX_SPAN_DAYS = 3660
+
+
+def check_stats_range(start: dt.date, end: dt.date) -> None:
+    """Require ``1970-01-01 <= start <= end <= 2100-12-31`` and at most
+    :data:`STATS_MAX_SPAN_DAYS` days from ``start`` to ``end`` (so the period before and the
+    same period last year stay valid dates and a request counts a bounded number of days)."""
+    if not STATS_FIRST_DAY <= start <= STATS_LAST_DAY:
+        raise InvalidInput(f"from must be within {STATS_FIRST_DAY}…{STATS_LAST_DAY}", field="from")
+    if not STATS_FIRST_DAY <= end <= STATS_LAST_DAY:
+        raise InvalidInput(f"to must be within {STATS_FIRST_DAY}…{STATS_LAST_DAY}", field="to")
+    if end < start:
+        raise InvalidInput("to is before from", field="to")
+    if (end - start).days > STATS_MAX_SPAN_DAYS:
+        raise InvalidInput(f"from … to spans more than {STATS_MAX_SPAN_DAYS} days", field="to")
+
+
 def incident_stats(
     db_session: Session,
     settings: Settings,
@@ -638,8 +657,7 @@ def incident_stats(
     ``principal=None`` (the command line) counts every incident."""
     if group_by not in GROUPINGS:
         raise InvalidInput(f"group_by must be one of {', '.join(GROUPINGS)}", field="group_by")
-    if end < start:
-        raise InvalidInput("to is before from", field="to")
+    check_stats_range(start, end)
     if principal is not None:
         principal.require("analytics", "read")
         visible = principal.visible_clause("analytics", "read", Jurisdiction.path)
@@ -772,6 +790,7 @@ def report_data(
     city: str | None = None,
 ) -> report.ReportData:
     """Everything the campaign report of ``start`` … ``end`` (inclusive) shows."""
+    check_stats_range(start, end)
     by_type = incident_stats(
         db_session, settings, principal, start=start, end=end, group_by="type", city=city
     )
