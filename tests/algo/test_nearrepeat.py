@@ -69,3 +69,23 @@ def test_same_seed_same_result() -> None:
 def test_edges_must_start_at_zero() -> None:
     with pytest.raises(InvalidInput, match="must start at 0"):
         knox_test([0.0], [0.0], [0.0], (10, 100))
+
+
+@pytest.mark.parametrize(
+    "edges", [(0, float("nan")), (0, 10, float("nan")), (0, 10, float("inf")), (float("nan"), 10)]
+)
+def test_edges_must_be_finite(edges: tuple[float, ...]) -> None:
+    # NaN compares false with everything, so np.diff(edges) <= 0 alone lets it through
+    with pytest.raises(InvalidInput, match="must be finite") as err:
+        knox_test([0.0, 1.0], [0.0, 0.0], [0.0, 1.0], edges, (0, 7))
+    assert err.value.field == "space_edges_m"
+
+
+def test_at_most_fifty_edges() -> None:
+    fifty = tuple(float(k) for k in range(50))
+    r = knox_test([0.0, 1.0], [0.0, 0.0], [0.0, 1.0], (0, 100), fifty, n_permutations=1)
+    assert r.observed.shape == (2, 50)
+    assert int(r.observed.sum()) == 1
+    with pytest.raises(InvalidInput, match="at most 50 edges") as err:
+        knox_test([0.0, 1.0], [0.0, 0.0], [0.0, 1.0], (0, 100), (*fifty, 50.0))
+    assert err.value.field == "time_edges_days"

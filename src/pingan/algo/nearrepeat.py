@@ -91,8 +91,16 @@ def _labels(edges: Sequence[float], unit: str) -> list[str]:
     return out
 
 
+MAX_EDGES = 50
+"""Most band edges accepted per axis (the table has up to 50 × 50 cells)."""
+
+
 def _check_edges(edges: Sequence[float], name: str) -> FloatArray:
     arr = np.asarray(edges, dtype=float)
+    if arr.ndim == 1 and arr.size > MAX_EDGES:
+        raise InvalidInput(f"{name} may have at most {MAX_EDGES} edges", field=name)
+    if arr.ndim == 1 and not np.all(np.isfinite(arr)):
+        raise InvalidInput(f"{name} must be finite", field=name)
     if arr.ndim != 1 or arr.size < 2 or arr[0] != 0 or np.any(np.diff(arr) <= 0):
         raise InvalidInput(f"{name} must start at 0 and increase", field=name)
     return arr
