@@ -8,6 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pingan.config import Settings
+from pingan.db import session_scope
+from pingan.incidents.models import Incident
 from support.app import seeded_client, token_for
 
 #: Points in the east half of the Helsinki extract (station A).
@@ -34,13 +36,16 @@ def file_incident(
         "lon": lon,
         "occurred_start": at,
         "occurred_end": at,
-        "simulated": simulated,
     }
     if items is not None:
         body["items"] = items
     response = client.post("/api/v1/reports", json=body, headers=headers)
     assert response.status_code in (200, 201), response.text
-    return int(response.json()["id"])
+    incident_id = int(response.json()["id"])
+    if simulated:  # no client may mark a report simulated; the demo loader does
+        with session_scope(client.app.state.session_factory) as session:
+            session.get(Incident, incident_id).simulated = True
+    return incident_id
 
 
 @pytest.fixture

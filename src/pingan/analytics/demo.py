@@ -75,10 +75,14 @@ def _file_thefts(db_session: Session, settings: Settings, officer: Principal) ->
                 if same
                 else ItemIn(kind="ebike", brand="爱玛", colour="黑色")
             ],
-            simulated=True,
         )
         result = incidents.create_report(
-            db_session, settings, officer, body, idempotency_key=f"demo-series-{k}"
+            db_session,
+            settings,
+            officer,
+            body,
+            idempotency_key=f"demo-series-{k}",
+            simulated=True,
         )
         ids.append(result.incident_id)
     return ids

@@ -147,19 +147,7 @@ def get_incident(incident_id: int, caller: IncidentReader, db_session: SessionDe
 @router.get("/incidents/{incident_id}/reports", response_model=list[ReportRead])
 @audited_read
 def list_reports(incident_id: int, caller: IncidentReader, db_session: SessionDep) -> Any:
-    return [
-        ReportRead(
-            id=r.id,
-            incident_id=r.incident_id,
-            channel=r.channel,
-            received_at=r.received_at,
-            text=r.text,
-            type=r.type,
-            place_text=r.place_text,
-            source_ref=r.source_ref,
-        )
-        for r in service.list_reports_of(db_session, caller, incident_id)
-    ]
+    return service.list_reports_of(db_session, caller, incident_id)
 
 
 def _note_read(note: Any) -> NoteRead:

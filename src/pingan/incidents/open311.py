@@ -223,6 +223,8 @@ def _int(form: dict[str, str], name: str) -> int | None:
         return None
     if value < 0:
         raise InvalidInput(f"{name} must not be negative", field=name)
+    if not value <= 2_147_483_647:  # also nan and inf
+        raise InvalidInput(f"{name} must be a whole number up to 2147483647", field=name)
     return int(value)
 
 

@@ -22,7 +22,7 @@ class ItemIn(BaseModel):
     plate: str | None = Field(default=None, max_length=32)
     frame_number: str | None = Field(default=None, max_length=64)
     count: int = Field(default=1, ge=1, le=1000)
-    value_yuan: int | None = Field(default=None, ge=0)
+    value_yuan: int | None = Field(default=None, ge=0, le=2_147_483_647)
 
 
 class ItemRead(ItemIn):
@@ -56,10 +56,16 @@ class ReportCreate(BaseModel):
     reporter_name: str | None = Field(default=None, max_length=100)
     reporter_phone: str | None = Field(default=None, max_length=32)
     items: list[ItemIn] | None = None
-    simulated: bool = False
 
     _type = field_validator("type")(_check_type)
     _fraud = field_validator("fraud_type")(_check_fraud_type)
+
+    @field_validator("occurred_start", "occurred_end")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError("the time needs a UTC offset (e.g. 2024-05-01T08:00:00+08:00)")
+        return value
 
 
 class IncidentRead(BaseModel):

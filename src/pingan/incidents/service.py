@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -25,6 +26,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from pingan.algo.dedup import ReportPoint, find_duplicates
 from pingan.algo.text import Extraction, GeoHit, extract_report
+from pingan.algo.text.amounts import find_phones
+from pingan.algo.text.numbers import normalize
 from pingan.audit import service as audit
 from pingan.auth.principal import Principal
 from pingan.config import Settings
@@ -47,6 +50,7 @@ from pingan.incidents.schemas import (
     IncidentRead,
     ItemIn,
     ReportCreate,
+    ReportRead,
 )
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction
@@ -118,6 +122,36 @@ def mask_phone(phone: str | None) -> str | None:
     if len(digits) >= 11:
         return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
     return "*" * max(len(digits) - 2, 1) + digits[-2:]
+
+
+def mask_text_phones(text: str) -> str:
+    """Free text with every phone number :func:`find_phones` finds masked by :func:`mask_phone`.
+
+    "我的电话13812345678" → "我的电话138****5678"; spaces, dashes and full-width digits
+    inside the number are covered too.
+    """
+    phones = find_phones(text)
+    if not phones:
+        return text
+    norm = normalize(text)  # same length as ``text``: spans carry over
+    spans: list[tuple[int, int, str]] = []
+    for phone in phones:
+        digits = [c for c in phone if c.isdigit()]
+        pattern = r"(?<!\d)" + r"[\s-]?".join(digits) + r"(?!\d)"
+        spans += [(m.start(), m.end(), mask_phone(phone) or "") for m in re.finditer(pattern, norm)]
+    out, last = [], 0
+    for start, end, masked in sorted(spans):
+        if start < last:
+            continue
+        out += [text[last:start], masked]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def has_phone(text: str | None) -> bool:
+    """Whether free text names a phone number (personal data when shown unmasked)."""
+    return bool(text) and bool(find_phones(text or ""))
 
 
 def _token() -> str:
@@ -261,6 +295,12 @@ class Placed:
     geocode_confidence: float
 
 
+#: Longest reporter name, phone and place text (characters; the column lengths).
+FIELD_LIMITS = {"reporter_name": 100, "reporter_phone": 32, "place_text": 300}
+#: The largest amount the ``amount_yuan`` column holds (a 32-bit integer on PostgreSQL).
+MAX_AMOUNT_YUAN = 2_147_483_647
+
+
 def prepare(
     db_session: Session,
     settings: Settings,
@@ -275,10 +315,14 @@ def prepare(
     around the fallback jurisdiction (pass ``lambda text: None`` for none).
     """
     data.text = check_text(data.text, limit=data.text_limit, field=data.text_field)
-    for name in ("reporter_name", "reporter_phone", "place_text"):
+    for name, limit in FIELD_LIMITS.items():
         value = getattr(data, name)
         if value is not None and "\ufffd" in value:
             raise InvalidInput("the text is not valid UTF-8", field=name)
+        if value is not None and len(value) > limit:
+            raise InvalidInput(
+                f"{name} has {len(value)} characters; at most {limit} are accepted", field=name
+            )
     if (data.lat is None) != (data.lon is None):
         raise InvalidInput("give both lat and lon, or neither", field=data.point_field)
     if (
@@ -381,7 +425,9 @@ def _incident_values(placed: Placed, *, is_draft: bool) -> dict[str, Any]:
         or (extraction.phones[0] if extraction.phones else None),
         "reporter_user_id": data.reporter_user_id,
         "open311_key_id": data.open311_key_id,
-        "amount_yuan": extraction.amount_yuan,
+        "amount_yuan": extraction.amount_yuan
+        if extraction.amount_yuan is not None and extraction.amount_yuan <= MAX_AMOUNT_YUAN
+        else None,
         "property_returned": False,
         "duplicate_of_id": None,
         "public_token": _token(),
@@ -501,6 +547,7 @@ def create_report(
     *,
     idempotency_key: str | None,
     geocode: Geocoder | None = None,
+    simulated: bool = False,
 ) -> CreateResult:
     """File a citizen's report; idempotent per (caller, ``Idempotency-Key``).
 
@@ -508,7 +555,7 @@ def create_report(
     raises :class:`InvalidInput`. The request only reads; the write goes through
     :func:`write_pending` (group commit on SQLite, see :mod:`pingan.incidents.intake`),
     which checks the key again under the write lock, so two concurrent requests with
-    one key store one incident.
+    one key store one incident. ``simulated`` marks a demo record (never set by a client).
     """
     principal.require("report", "create")
     caller = f"user:{principal.user_id}"
@@ -538,7 +585,7 @@ def create_report(
         reporter_phone=body.reporter_phone,
         reporter_user_id=principal.user_id,
         items=body.items,
-        simulated=body.simulated,
+        simulated=simulated,
     )
     fallback = default_jurisdiction(principal, "report", "create")
     placed = prepare(db_session, settings, data, fallback, geocode=geocode)
@@ -588,8 +635,10 @@ def incident_json(
             or 0
         )
     name, phone = incident.reporter_name, incident.reporter_phone
+    description = incident.description
     if not show_personal:
         name, phone = mask_name(name), mask_phone(phone)
+        description = mask_text_phones(description)
     read = IncidentRead(
         id=incident.id,
         type=incident.type,
@@ -604,7 +653,7 @@ def incident_json(
         lat=incident.lat,
         lon=incident.lon,
         geocode_confidence=incident.geocode_confidence,
-        description=incident.description,
+        description=description,
         channel=incident.channel,
         simulated=incident.simulated,
         reporter_name=name,
@@ -650,7 +699,11 @@ def _read_for(
         show_token=own,
         report_count=report_count,
     )
-    if allowed and not own and (incident.reporter_name or incident.reporter_phone):
+    if (
+        allowed
+        and not own
+        and (incident.reporter_name or incident.reporter_phone or has_phone(incident.description))
+    ):
         audit.record(
             db_session,
             action="personal_data.read",
@@ -802,15 +855,44 @@ def list_own_reports(db_session: Session, principal: Principal) -> list[dict[str
 
 def list_reports_of(
     db_session: Session, principal: Principal, incident_id: int
-) -> list[IncidentReport]:
-    _load_checked(db_session, principal, incident_id, "read")
-    return list(
+) -> list[dict[str, Any]]:
+    """The :class:`ReportRead` bodies of an incident's reports; phone numbers in their text
+    are masked unless the caller may see personal data (then the read is audited)."""
+    incident, path = _load(db_session, incident_id)
+    principal.check("incident", "read", path)
+    allowed = principal.can("incident", "personal_data", path)
+    own = incident.reporter_user_id is not None and incident.reporter_user_id == principal.user_id
+    reports = list(
         db_session.scalars(
             select(IncidentReport)
             .where(IncidentReport.incident_id == incident_id)
             .order_by(IncidentReport.id)
         )
     )
+    show = allowed or own
+    bodies = [
+        ReportRead(
+            id=r.id,
+            incident_id=r.incident_id,
+            channel=r.channel,
+            received_at=r.received_at,
+            text=r.text if show else mask_text_phones(r.text),
+            type=r.type,
+            place_text=r.place_text,
+            source_ref=r.source_ref,
+        ).model_dump(mode="json")
+        for r in reports
+    ]
+    if allowed and not own and any(has_phone(r.text) for r in reports):
+        audit.record(
+            db_session,
+            action="personal_data.read",
+            object_type="incident",
+            object_id=incident.id,
+            principal=principal,
+            jurisdiction_id=incident.jurisdiction_id,
+        )
+    return bodies
 
 
 def encode_cursor(at: datetime, incident_id: int) -> str:
@@ -824,9 +906,12 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 
     try:
         micros, incident_id = cursor.split("-", 1)
-        return datetime.fromtimestamp(int(micros) / 1_000_000, UTC), int(incident_id)
-    except ValueError:
+        at, last_id = datetime.fromtimestamp(int(micros) / 1_000_000, UTC), int(incident_id)
+    except (ValueError, OverflowError, OSError):
         raise InvalidInput("cursor is malformed", field="cursor") from None
+    if not 0 <= last_id < 2**63:
+        raise InvalidInput("cursor is malformed", field="cursor")
+    return at, last_id
 
 
 def changes_since(
@@ -1310,6 +1395,12 @@ def post_chat_message(
         text_field=text_field,
     )
     placed = prepare(db_session, settings, data, fallback, geocode=geocode)
+    if not principal.can("chat", "write", placed.jurisdiction.path):
+        # as the CSV import: a place in another station's area is refused, not filed there
+        raise InvalidInput(
+            f"the place lies in {placed.jurisdiction.code}, outside your jurisdiction",
+            field=text_field,
+        )
     extraction = placed.extraction
     message = ChatMessage(
         jurisdiction_id=placed.jurisdiction.id,
