@@ -135,3 +135,67 @@ def test_compare_reports_plan_and_naive_plans(planned) -> None:  # type: ignore[
     assert body["plans"][1]["posts"] == 1
     assert body["plans"][1]["groups"] == 3
     assert body["notes"]
+
+
+def test_visibility_from_position_reports(planned, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    client, chief, plan, _made = planned
+    zone = ZoneInfo(settings.time_zone)
+    day = (datetime.now(zone) - timedelta(days=2)).date()
+    spot = plan["routes"][0]["stops"][0]
+    hotspots = {s["hotspot"] for r in plan["routes"] for s in r["stops"]}
+    unit = client.post(
+        "/api/v1/units",
+        headers=chief,
+        json={
+            "callsign": "VIS-1",
+            "kind": "foot_patrol",
+            "station_code": "station-a",
+            "city": "helsinki",
+        },
+    )
+    assert unit.status_code == 201, unit.text
+    # one report a minute at the hot spot from 21:00:30 to 22:04:30: seen in the 21–22 and
+    # 22–23 o'clock slots of a 20:00–02:00 shift (six slots per hot spot)
+    start = datetime(day.year, day.month, day.day, 21, 0, 30, tzinfo=zone)
+    positions = [
+        {
+            "unit_id": unit.json()["id"],
+            "lat": spot["lat"],
+            "lon": spot["lon"],
+            "at": (start + timedelta(minutes=i)).isoformat(),
+        }
+        for i in range(65)
+    ]
+    desk = token_for(client, settings, "dispatcher_a")  # the chief may not report positions
+    sent = client.post("/api/v1/units/positions", headers=desk, json={"positions": positions})
+    assert sent.status_code == 200, sent.text
+    seen = client.get(
+        f"/api/v1/plans/{plan['id']}/visibility",
+        headers=chief,
+        params={"from": day.isoformat(), "to": day.isoformat(), "radius_m": 5},
+    )
+    assert seen.status_code == 200, seen.text
+    body = seen.json()
+    assert body["hotspots"] == len(hotspots)
+    assert body["n_slots"] == 6 * len(hotspots)
+    assert body["positions"] == 65
+    assert body["share"] == pytest.approx(round(2 / (6 * len(hotspots)), 4))
+    nothing = client.get(
+        f"/api/v1/plans/{plan['id']}/visibility",
+        headers=chief,
+        params={
+            "from": (day - timedelta(days=1)).isoformat(),
+            "to": (day - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert nothing.json()["share"] == 0.0
+    backwards = client.get(
+        f"/api/v1/plans/{plan['id']}/visibility",
+        headers=chief,
+        params={"from": day.isoformat(), "to": (day - timedelta(days=1)).isoformat()},
+    )
+    assert backwards.status_code == 422
+    assert backwards.json()["field"] == "to"

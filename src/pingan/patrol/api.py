@@ -7,9 +7,10 @@ to a task queue (Dramatiq or Celery on Redis) later.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from pingan.patrol import service
@@ -73,6 +74,23 @@ def group_sheet(
 @router.get("/{plan_id}", response_model=PlanDetail)
 def get_plan(plan_id: int, caller: PlanReader, db_session: SessionDep) -> dict[str, Any]:
     return service.plan_detail(db_session, service.get_plan(db_session, caller, plan_id))
+
+
+@router.get("/{plan_id}/visibility")
+def observed_visibility(
+    plan_id: int,
+    caller: PlanReader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    first_day: Annotated[date, Query(alias="from")],
+    last_day: Annotated[date, Query(alias="to")],
+    radius_m: Annotated[float, Query(gt=0, le=1000)] = 100.0,
+) -> dict[str, Any]:
+    """见警率 as it happened: the share of the plan's hot-spot-hours in which a unit's
+    position reports put a patrol within ``radius_m`` of the hot spot."""
+    return service.observed_visibility(
+        db_session, settings, caller, plan_id, first_day, last_day, radius_m=radius_m
+    )
 
 
 @router.post("/{plan_id}/activate", response_model=PlanRead)

@@ -616,3 +616,121 @@ def compare_plans(
         jurisdiction_id=plan.jurisdiction_id,
     )
     return {"id": comparison.id, **body}
+
+
+# ------------------------------------------------------------- observed visibility (见警率)
+
+MAX_VISIBILITY_DAYS = 92
+
+
+def observed_visibility(
+    db_session: Session,
+    settings: Settings,
+    principal: Principal | None,
+    plan_id: int,
+    first_day: date,
+    last_day: date,
+    *,
+    radius_m: float = 100.0,
+    max_gap_s: float = 120.0,
+) -> dict[str, Any]:
+    """Police visibility as it happened: the share of the plan's hot-spot-hours (each day's
+    shift window, ``first_day`` … ``last_day`` inclusive, in the district's time zone) in
+    which some unit of the plan's city reported a position within ``radius_m`` of the hot
+    spot. A report makes its unit present until its next report, for at most
+    ``max_gap_s`` seconds (see :func:`pingan.algo.visibility.presence_from_positions`).
+    """
+    from datetime import datetime
+
+    from pingan.algo.visibility import hotspot_visibility, presence_from_positions
+    from pingan.units.models import PositionReport, Unit
+
+    if last_day < first_day:
+        raise InvalidInput("the last day comes before the first", field="to")
+    if (last_day - first_day).days >= MAX_VISIBILITY_DAYS:
+        raise InvalidInput(f"at most {MAX_VISIBILITY_DAYS} days at a time", field="to")
+    if not 0 < radius_m <= 1000:
+        raise InvalidInput("radius_m must be between 0 and 1000 m", field="radius_m")
+    plan = get_plan(db_session, principal, plan_id)
+    spots: dict[int, tuple[float, float]] = {}
+    for route in plan.routes:
+        for stop in route.stops:
+            spots.setdefault(int(stop["hotspot"]), (float(stop["lat"]), float(stop["lon"])))
+    keys = sorted(spots)
+    zone = ZoneInfo(settings.time_zone)
+    start_h, start_m = (int(v) for v in plan.shift_start.split(":"))
+    end_h, end_m = (int(v) for v in plan.shift_end.split(":"))
+    windows: list[tuple[datetime, datetime]] = []
+    day = first_day
+    while day <= last_day:
+        opens = datetime(day.year, day.month, day.day, start_h, start_m, tzinfo=zone)
+        closes = datetime(day.year, day.month, day.day, end_h, end_m, tzinfo=zone)
+        if closes <= opens:
+            closes += timedelta(days=1)
+        windows.append((opens, closes))
+        day += timedelta(days=1)
+    origin = windows[0][0]
+    body: dict[str, Any] = {
+        "plan_id": plan.id,
+        "from": first_day.isoformat(),
+        "to": last_day.isoformat(),
+        "radius_m": radius_m,
+        "hotspots": len(keys),
+        "positions": 0,
+        "share": None,
+        "time_share": None,
+        "per_hotspot": [],
+        "n_slots": 0,
+        "planned_share": (plan.visibility or {}).get("share"),
+    }
+    if not keys:
+        return body
+    rows = db_session.execute(
+        select(PositionReport.unit_id, PositionReport.at, PositionReport.lat, PositionReport.lon)
+        .join(Unit, Unit.id == PositionReport.unit_id)
+        .where(
+            Unit.city == plan.city,
+            PositionReport.at >= origin - timedelta(seconds=max_gap_s),
+            PositionReport.at <= windows[-1][1],
+        )
+    ).all()
+    lat0 = float(np.mean([spots[k][0] for k in keys]))
+    lon0 = float(np.mean([spots[k][1] for k in keys]))
+    metres_per_deg_lon = 111_320.0 * float(np.cos(np.radians(lat0)))
+
+    def project(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[npt.NDArray[np.float64], ...]:
+        la, lo = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+        return (lo - lon0) * metres_per_deg_lon, (la - lat0) * 111_320.0
+
+    hx, hy = project([spots[k][0] for k in keys], [spots[k][1] for k in keys])
+    px, py = project([r[2] for r in rows], [r[3] for r in rows])
+    presence = presence_from_positions(
+        hx,
+        hy,
+        [r[0] for r in rows],
+        [(r[1] - origin).total_seconds() for r in rows],
+        px,
+        py,
+        radius_m=radius_m,
+        max_gap_s=max_gap_s,
+    )
+    n = len(keys)
+    window_start = [(opens - origin).total_seconds() for opens, _ in windows]
+    window_end = [(closes - origin).total_seconds() for _, closes in windows]
+    result = hotspot_visibility(
+        n,
+        np.repeat(np.arange(n), len(windows)),
+        np.tile(window_start, n),
+        np.tile(window_end, n),
+        *presence,
+    )
+    body.update(
+        {
+            "positions": len(rows),
+            "share": round(result.share, 4),
+            "time_share": round(result.time_share, 4),
+            "per_hotspot": [round(v, 4) for v in result.per_hotspot],
+            "n_slots": result.n_slots,
+        }
+    )
+    return body
