@@ -98,3 +98,18 @@ def test_templates_hold_no_hard_coded_text() -> None:
             text = re.sub(r'[\w-]+="[^"]*"', " ", text)
         leftovers = [w for w in visible.findall(text) if w not in {"Esc", "dark", "light", "theme"}]
         assert leftovers == [], (template.name, leftovers)
+
+
+def test_the_report_form_lists_incident_types_in_the_page_language(settings) -> None:  # type: ignore[no-untyped-def]
+    from pingan.web import i18n
+    from support.app import seeded_client
+
+    client = seeded_client(settings)
+    client.cookies.set(i18n.LANG_COOKIE, "en")
+    english = client.get("/report")
+    assert english.status_code == 200
+    assert "E-bike theft" in english.text
+    assert "电动车被盗" not in english.text
+    client.cookies.set(i18n.LANG_COOKIE, "zh-CN")
+    chinese = client.get("/report")
+    assert "电动车被盗" in chinese.text

@@ -108,11 +108,16 @@ def navigation(principal: Principal | None) -> list[NavItem]:
 
 
 async def page_principal(request: Request, db_session: SessionDep) -> Principal | None:
-    """The caller of a page; an expired or revoked session reads as "not logged in"."""
+    """The caller of a page; an expired or revoked session reads as "not logged in".
+
+    It also sets the page's language before the route runs, so that labels and messages the
+    route builds (not only the template) come out in the caller's language."""
     try:
-        return await optional_principal(request, db_session)
+        principal = await optional_principal(request, db_session)
     except Unauthenticated:
-        return None
+        principal = None
+    i18n.set_current(language_of(request, principal, request.app.state.settings))
+    return principal
 
 
 PagePrincipalDep = Annotated[Principal | None, Depends(page_principal)]
