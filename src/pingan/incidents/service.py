@@ -1045,6 +1045,23 @@ def list_notes(db_session: Session, principal: Principal, incident_id: int) -> l
     return list(incident.notes)
 
 
+def _reassign(
+    db_session: Session,
+    models: tuple[type[Any], ...],
+    column: str,
+    value: int,
+    incident_id: int,
+) -> None:
+    """Point the rows of ``models`` whose ``column`` equals ``value`` at ``incident_id``
+    (merge moves whole incidents' rows, split moves one report's)."""
+    for model in models:
+        db_session.execute(
+            model.__table__.update()
+            .where(model.__table__.c[column] == value)
+            .values(incident_id=incident_id)
+        )
+
+
 def merge(
     db_session: Session,
     principal: Principal,
@@ -1066,20 +1083,12 @@ def merge(
             raise Conflict(f"incident {other_id} is already a duplicate", field="other_ids")
         others.append(other)
     for other in others:
-        db_session.execute(
-            IncidentReport.__table__.update()
-            .where(IncidentReport.incident_id == other.id)
-            .values(incident_id=target.id)
-        )
-        db_session.execute(
-            StolenItem.__table__.update()
-            .where(StolenItem.incident_id == other.id)
-            .values(incident_id=target.id)
-        )
-        db_session.execute(
-            ChatMessage.__table__.update()
-            .where(ChatMessage.incident_id == other.id)
-            .values(incident_id=target.id)
+        _reassign(
+            db_session,
+            (IncidentReport, StolenItem, ChatMessage),
+            "incident_id",
+            other.id,
+            target.id,
         )
         if target.lat is None and other.lat is not None:
             target.lat, target.lon = other.lat, other.lon
@@ -1192,16 +1201,7 @@ def split(
     db_session.flush()
     for report in moving:
         report.incident_id = new.id
-        db_session.execute(
-            StolenItem.__table__.update()
-            .where(StolenItem.report_id == report.id)
-            .values(incident_id=new.id)
-        )
-        db_session.execute(
-            ChatMessage.__table__.update()
-            .where(ChatMessage.report_id == report.id)
-            .values(incident_id=new.id)
-        )
+        _reassign(db_session, (StolenItem, ChatMessage), "report_id", report.id, new.id)
     _note(
         db_session,
         source,
