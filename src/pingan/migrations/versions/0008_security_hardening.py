@@ -1,0 +1,34 @@
+"""security hardening: rate-limit counters, public status notes, audit keying
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-04 17:00:00
+
+Each part of issue 11 keeps its operations in its own section below.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import pingan.db  # noqa: F401  (column types used by the sections)
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # --- rate limits (11.2) ---
+    # --- public status note (11.5) ---
+    # --- audit chain keying and anchors (11.6) ---
+    pass
+
+
+def downgrade() -> None:
+    # --- audit chain keying and anchors (11.6) ---
+    # --- public status note (11.5) ---
+    # --- rate limits (11.2) ---
+    pass
