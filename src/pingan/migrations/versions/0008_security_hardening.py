@@ -9,8 +9,8 @@ Each part of issue 11 keeps its operations in its own section below.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
 
 import pingan.db  # noqa: F401  (column types used by the sections)
 
