@@ -155,7 +155,7 @@
         return { color: colour, weight: 1, opacity: 0.9, fillColor: colour, fillOpacity: 0.5 };
       },
       onEachFeature: function (f, l) {
-        l.bindTooltip(t("Rank %(rank)s · %(share)s of the expected incidents", { rank: f.properties.rank, share: percent(f.properties.share) }));
+        l.bindTooltip(pingan.label(t("Rank %(rank)s · %(share)s of the expected incidents", { rank: f.properties.rank, share: percent(f.properties.share) })));
         cells.push({ props: f.properties, layer: l });
       },
     }).addTo(layer);
@@ -175,7 +175,7 @@
       const button = el("button", { type: "button", class: "linklike", text: t("Rank %(rank)s", { rank: cell.props.rank }),
         onclick: function () { state.map.setView([cell.props.lat, cell.props.lon], 17); cell.layer.openTooltip(); } });
       list.appendChild(el("li", null, [
-        el("span", { class: "swatch", style: "background:" + rankColour(cell.props.rank, count) }),
+        el("span", { class: "swatch", style: { background: rankColour(cell.props.rank, count) } }),
         button, el("span", { class: "small muted", text: percent(cell.props.share) }),
       ]));
     });
@@ -286,7 +286,7 @@
   }
 
   function memberIcon(order) {
-    return L.divIcon({ className: "num-marker", html: "<span>" + order + "</span>", iconSize: [24, 24], iconAnchor: [12, 12] });
+    return L.divIcon({ className: "num-marker", html: pingan.label(order), iconSize: [24, 24], iconAnchor: [12, 12] });
   }
 
   function showSeries(index) {
@@ -334,7 +334,7 @@
     s.members.forEach(function (m, k) {
       if (m.lat === null) return;
       L.marker([m.lat, m.lon], { icon: memberIcon(k + 1), keyboard: false })
-        .bindTooltip("#" + m.incident_id + " · " + when(m.occurred_at)).addTo(layer);
+        .bindTooltip(pingan.label("#" + m.incident_id + " · " + when(m.occurred_at))).addTo(layer);
     });
     if (root.dataset.tab === "series") fitLayer("series");
   }
@@ -456,13 +456,13 @@
       : null;
     result.replaceChildren(head, body.cameras.length ? table : el("p", { class: "muted", text: t("No camera lies within reach of the scene.") }), more);
 
-    L.marker(body.scene, { icon: L.divIcon({ className: "", html: "<div class=\"pin-marker\"></div>", iconSize: [26, 26], iconAnchor: [13, 26] }), keyboard: false })
-      .bindTooltip(t("Scene of incident #%(id)s", { id: body.incident_id })).addTo(layer);
+    L.marker(body.scene, { icon: L.divIcon({ className: "", html: el("div", { class: "pin-marker" }), iconSize: [26, 26], iconAnchor: [13, 26] }), keyboard: false })
+      .bindTooltip(pingan.label(t("Scene of incident #%(id)s", { id: body.incident_id }))).addTo(layer);
     body.cameras.forEach(function (c, k) {
       const marker = k < CANVASS_ROWS
-        ? L.marker([c.lat, c.lon], { icon: L.divIcon({ className: "num-marker cam " + c.status, html: "<span>" + (k + 1) + "</span>", iconSize: [22, 22], iconAnchor: [11, 11] }), keyboard: false })
+        ? L.marker([c.lat, c.lon], { icon: L.divIcon({ className: "num-marker cam " + c.status, html: pingan.label(k + 1), iconSize: [22, 22], iconAnchor: [11, 11] }), keyboard: false })
         : L.circleMarker([c.lat, c.lon], { radius: 4, weight: 1, color: "#fff", fillColor: FOOTAGE_COLOURS[c.status] || "#57606a", fillOpacity: 0.9 });
-      marker.bindTooltip((k + 1) + ". " + cameraName(c) + " · " + pingan.duration(c.earliest_s) + " " + modeName(c.earliest_mode)).addTo(layer);
+      marker.bindTooltip(pingan.label((k + 1) + ". " + cameraName(c) + " · " + pingan.duration(c.earliest_s) + " " + modeName(c.earliest_mode))).addTo(layer);
     });
     if (root.dataset.tab === "canvass" && state.map) {
       const near = [body.scene].concat(body.cameras.slice(0, 12).map(function (c) { return [c.lat, c.lon]; }));

@@ -117,15 +117,13 @@
   function incidentIcon(incident) {
     const colour = STATUS_COLOURS[statusClass(incident)] || "#7d8590";
     const selected = state.selected === incident.id ? " selected" : "";
-    return L.divIcon({ className: "", html: '<div class="incident-marker' + selected + '" style="background:' + colour + '"></div>', iconSize: [18, 18], iconAnchor: [9, 9] });
+    const dot = el("div", { class: "incident-marker" + selected, style: { background: colour } });
+    return L.divIcon({ className: "", html: dot, iconSize: [18, 18], iconAnchor: [9, 9] });
   }
   function unitIcon(unit) {
     const colour = UNIT_COLOURS[unit.status] || "#7d8590";
-    const label = document.createElement("div");
-    label.className = "unit-marker" + (unit.stale ? " stale" : "");
-    label.style.background = colour;
-    label.textContent = unit.callsign || "";
-    return L.divIcon({ className: "unit-icon", html: label.outerHTML, iconSize: null, iconAnchor: [0, 11] });
+    const label = el("div", { class: "unit-marker" + (unit.stale ? " stale" : ""), style: { background: colour }, text: unit.callsign || "" });
+    return L.divIcon({ className: "unit-icon", html: label, iconSize: null, iconAnchor: [0, 11] });
   }
   function drawIncident(incident) {
     if (!mapApi) return;
@@ -140,7 +138,10 @@
     } else {
       const marker = L.marker([incident.lat, incident.lon], { icon: incidentIcon(incident), title: L_.type(incident.type), zIndexOffset: 500, keyboard: false });
       marker.on("click", function () { select(incident.id); });
-      marker.bindTooltip(function () { return L_.type(incident.type) + " · " + L_.status(incident.status, incident.is_draft); });
+      marker.bindTooltip(function () {
+        const now = state.incidents.get(incident.id) || incident;
+        return pingan.label(L_.type(now.type) + " · " + L_.status(now.status, now.is_draft));
+      });
       marker.addTo(mapApi.map);
       markers.incidents.set(incident.id, marker);
     }
@@ -160,7 +161,7 @@
       const marker = L.marker([unit.lat, unit.lon], { icon: unitIcon(unit), keyboard: false, zIndexOffset: 800 });
       marker.bindTooltip(function () {
         const u = state.units.get(unit.id) || unit;
-        return u.callsign + " · " + L_.unitKind(u.kind) + " · " + L_.unitStatus(u.status) + (u.stale ? " · " + t("position too old") : "");
+        return pingan.label(u.callsign + " · " + L_.unitKind(u.kind) + " · " + L_.unitStatus(u.status) + (u.stale ? " · " + t("position too old") : ""));
       });
       marker.addTo(mapApi.map);
       markers.units.set(unit.id, marker);

@@ -22,7 +22,7 @@
         return { color: colour, weight: 3, opacity: 0.9 };
       },
       onEachFeature: function (f, l) {
-        l.bindTooltip(t("Group %(n)s", { n: f.properties.group }));
+        l.bindTooltip(pingan.label(t("Group %(n)s", { n: f.properties.group })));
       },
     }).addTo(map);
     L.geoJSON(layer, {
@@ -31,7 +31,7 @@
         const colour = groupColour(f.properties.group);
         if (f.properties.kind === "post") {
           return L.marker(latlng, {
-            icon: L.divIcon({ className: "plan-post", html: "<span style=\"background:" + colour + "\">" + f.properties.group + "</span>", iconSize: [22, 22], iconAnchor: [11, 11] }),
+            icon: L.divIcon({ className: "plan-post", html: pingan.el("span", { style: { background: colour }, text: String(f.properties.group) }), iconSize: [22, 22], iconAnchor: [11, 11] }),
             keyboard: false,
           });
         }
@@ -39,8 +39,8 @@
       },
       onEachFeature: function (f, l) {
         const p = f.properties;
-        if (p.kind === "post") l.bindTooltip(t("Group %(n)s post", { n: p.group }));
-        else l.bindTooltip(t("Group %(n)s: stop %(order)s, stay %(min)s min", { n: p.group, order: p.order, min: Math.round(p.dwell_s / 60) }));
+        if (p.kind === "post") l.bindTooltip(pingan.label(t("Group %(n)s post", { n: p.group })));
+        else l.bindTooltip(pingan.label(t("Group %(n)s: stop %(order)s, stay %(min)s min", { n: p.group, order: p.order, min: Math.round(p.dwell_s / 60) })));
       },
     }).addTo(map);
     const bounds = drawn.getBounds();
@@ -67,7 +67,7 @@
       units.forEach(function (u) {
         if (u.lat === null || u.status === "off_duty") return;
         L.circleMarker([u.lat, u.lon], { radius: 7, weight: 2, color: "#fff", fillColor: UNIT_COLOURS[u.status] || "#7d8590", fillOpacity: 1 })
-          .bindTooltip(u.callsign).addTo(api.map);
+          .bindTooltip(pingan.label(u.callsign)).addTo(api.map);
       });
     } catch (err) { /* the figures stand without the map */ }
     node.dataset.ready = "1";

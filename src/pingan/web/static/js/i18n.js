@@ -20,16 +20,17 @@
     return text;
   }
 
-  function cookie(name) {
-    const found = document.cookie.split("; ").find(function (c) { return c.indexOf(name + "=") === 0; });
-    return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
+  /** The session's CSRF token, from the page's <meta name="csrf-token"> (the cookie is HttpOnly). */
+  function csrfToken() {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") || "" : "";
   }
 
   /** Call pingan's JSON API with the session cookie and its CSRF token; throws the problem. */
   async function api(method, url, body) {
     const headers = { "Accept": "application/json" };
     if (method !== "GET") {
-      headers["X-CSRF-Token"] = cookie("pingan_csrf");
+      headers["X-CSRF-Token"] = csrfToken();
       if (body !== undefined) headers["Content-Type"] = "application/json";
     }
     const response = await fetch(url, {
@@ -76,6 +77,12 @@
     return t("%(n)s h ago", { n: Math.floor(seconds / 3600) });
   }
 
+  /**
+   * Build an element from text only: ``text`` becomes a text node, ``style`` an object of
+   * CSS properties set through the DOM (the CSP refuses style attributes), ``on…`` a listener.
+   * This and label() are the only ways page scripts make markup: nothing is parsed
+   * from strings, so a name a user typed is always shown as text.
+   */
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
     if (attrs) {
@@ -84,8 +91,11 @@
         if (value === null || value === undefined || value === false) return;
         if (key === "text") node.textContent = value;
         else if (key === "class") node.className = value;
-        else if (key.indexOf("on") === 0) node.addEventListener(key.slice(2), value);
-        else node.setAttribute(key, value === true ? "" : value);
+        else if (key === "style") Object.assign(node.style, value);
+        else if (key.indexOf("on") === 0) {
+          if (typeof value !== "function") throw new TypeError("el: " + key + " needs a function");
+          node.addEventListener(key.slice(2), value);
+        } else node.setAttribute(key, value === true ? "" : value);
       });
     }
     (children || []).forEach(function (child) {
@@ -95,8 +105,20 @@
     return node;
   }
 
+  /**
+   * Text for a Leaflet tooltip, popup or icon: a <span> holding ``text`` as a text node.
+   * Leaflet puts a string given to bindTooltip/bindPopup/divIcon in innerHTML, so maps are
+   * always given this element instead.
+   */
+  function label(text, className) {
+    const node = document.createElement("span");
+    if (className) node.className = className;
+    node.textContent = text === null || text === undefined ? "" : String(text);
+    return node;
+  }
+
   window.pingan = Object.assign(window.pingan || {}, {
-    lang: lang, t: t, i18nReady: ready, api: api, cookie: cookie,
-    duration: duration, clock: clock, ago: ago, el: el,
+    lang: lang, t: t, i18nReady: ready, api: api, csrfToken: csrfToken,
+    duration: duration, clock: clock, ago: ago, el: el, label: label,
   });
 })();

@@ -96,7 +96,7 @@
         onEachFeature: function (f, layer) {
           const p = f.properties;
           const label = (zh ? p.name_zh : p.name_en) || p.name || p.kind;
-          if (label) layer.bindTooltip(label, { direction: "top" });
+          if (label) layer.bindTooltip(pingan.label(label), { direction: "top" });
         },
       }).addTo(map);
       layers.places.bringToBack();

@@ -17,7 +17,7 @@
     lonInput.value = lon.toFixed(6);
     if (pinText) pinText.textContent = t("Pin at %(lat)s, %(lon)s", { lat: lat.toFixed(5), lon: lon.toFixed(5) });
     if (pinClear) pinClear.hidden = false;
-    const icon = L.divIcon({ className: "", html: '<div class="pin-marker"></div>', iconSize: [26, 26], iconAnchor: [13, 26] });
+    const icon = L.divIcon({ className: "", html: pingan.el("div", { class: "pin-marker" }), iconSize: [26, 26], iconAnchor: [13, 26] });
     if (marker) marker.setLatLng([lat, lon]);
     else if (map) {
       marker = L.marker([lat, lon], { icon: icon, draggable: true, keyboard: true, title: t("Where it happened") }).addTo(map);
