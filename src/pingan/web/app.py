@@ -12,6 +12,7 @@ from pingan import __version__
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory
 from pingan.web.errors import install_error_handlers
+from pingan.web.security import SecurityHeadersMiddleware
 
 #: Routers mounted on the app, as "module:attribute". Each capability adds its own.
 ROUTERS: tuple[str, ...] = (
@@ -48,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.read_session_factory = make_session_factory(engine, read_only=True)
     install_error_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
     for target in ROUTERS:
         module_name, _, attribute = target.partition(":")
         app.include_router(getattr(importlib.import_module(module_name), attribute))
