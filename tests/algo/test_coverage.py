@@ -8,14 +8,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from pingan.algo.coverage import (
-    CoverageInstance,
-    _fix_by_bound,
-    _greedy_swap,
-    _lagrangian_bound,
-    coverage_pairs,
-    solve_coverage,
-)
+from pingan.algo.coverage import CoverageInstance, coverage_pairs, solve_coverage
+from pingan.algo.coverage.heuristic import greedy_swap
+from pingan.algo.coverage.lagrangian import fix_by_bound, lagrangian_bound
 from pingan.errors import InvalidInput
 
 
@@ -221,12 +216,12 @@ def test_lagrangian_fixing_keeps_every_better_plan() -> None:
         times[times > 300.0] = np.inf
         inst = CoverageInstance.from_travel_times(times, rng.integers(1, 10, n_demand) * 1.0)
         no_fixed = np.zeros(0, dtype=np.int64)
-        posts, _ = _greedy_swap(inst, k, no_fixed, np.inf)
+        posts, _ = greedy_swap(inst, k, no_fixed, np.inf)
         incumbent = inst.evaluate(posts)
-        bound, _, scores = _lagrangian_bound(inst, k, no_fixed, posts, incumbent, np.inf, 0.0)
+        bound, _, scores = lagrangian_bound(inst, k, no_fixed, posts, incumbent, np.inf, 0.0)
         best = brute_force(inst, k)
         assert incumbent - 1e-9 <= best <= bound + 1e-9
-        keep, forced = _fix_by_bound(inst, k, no_fixed, posts, bound, incumbent, scores)
+        keep, forced = fix_by_bound(inst, k, no_fixed, posts, bound, incumbent, scores)
         assert set(forced) <= set(keep)
         assert set(posts) <= set(keep)
         dropped += n_cand - keep.size
