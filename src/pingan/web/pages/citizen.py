@@ -148,8 +148,8 @@ def _validate(form: ReportForm) -> None:
         form.errors["description"] = _("Describe what happened in a few words.")
     elif len(form.description) > MAX_DESCRIPTION_CHARS:
         form.errors["description"] = _(
-            "The description is too long (at most %(n)s characters).", n=MAX_DESCRIPTION_CHARS
-        )
+            "The description is too long (at most %(n)s characters)."
+        ) % {"n": MAX_DESCRIPTION_CHARS}
     has_pin = bool(form.lat.strip() or form.lon.strip())
     if has_pin:
         try:
@@ -181,7 +181,7 @@ def _photo_error(data: bytes) -> str | None:
         photos.check_photo(data)
     except InvalidInput as exc:
         if "larger" in exc.message:
-            return _("The photo is larger than %(n)s MB.", n=photos.MAX_PHOTO_BYTES // 2**20)
+            return _("The photo is larger than %(n)s MB.") % {"n": photos.MAX_PHOTO_BYTES // 2**20}
         if "empty" in exc.message:
             return _("The photo file is empty.")
         return _("The photo must be a JPEG, PNG or WebP image.")

@@ -1,0 +1,204 @@
+"""Robustness of the web layer (issue 11, item 7): translated messages, body size caps,
+bounded numbers and lists, NUL bytes, LIKE patterns and the change cursor."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from pingan.config import Settings
+from pingan.web import i18n
+from pingan.web.pages.common import ENV, TEMPLATES_DIR
+from support.app import seeded_client
+
+SRC = Path(i18n.__file__).resolve().parents[1]
+PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+# ------------------------------------------------------------------ gettext call sites
+
+
+@dataclass(frozen=True)
+class CallSite:
+    where: str
+    messages: tuple[str, ...]
+    #: Names given to the ``%`` formatting; None when the result is not formatted.
+    names: frozenset[str] | None
+    #: Why the call cannot work as written (a wrong argument), or "".
+    fault: str = ""
+
+
+#: The gettext functions of pingan, by the names code calls them with.
+_FUNCTIONS = {
+    "_": i18n.gettext_,
+    "gettext_": i18n.gettext_,
+    "ngettext_": i18n.ngettext_,
+}
+
+
+def _signature_fault(name: str, call: ast.Call) -> str:
+    """Why the real function ``name`` cannot take the arguments of ``call``, or ""."""
+    try:
+        inspect.signature(_FUNCTIONS[name]).bind(
+            *call.args, **{k.arg or "**": k.value for k in call.keywords}
+        )
+    except TypeError as exc:
+        return f"{name}() called wrongly: {exc}"
+    return ""
+
+
+def _python_call_sites() -> list[CallSite]:
+    sites: list[CallSite] = []
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        formatted: dict[int, ast.expr] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+                formatted[id(node.left)] = node.right
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name not in _FUNCTIONS:
+                continue
+            literals = [
+                a.value
+                for a in node.args
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
+            if not literals:
+                continue
+            where = f"{path.relative_to(SRC)}:{node.lineno}"
+            fault = _signature_fault(name, node)
+            right = formatted.get(id(node))
+            names: frozenset[str] | None = None
+            if isinstance(right, ast.Dict):
+                names = frozenset(k.value for k in right.keys if isinstance(k, ast.Constant))
+            elif right is not None:
+                continue  # formatted with a value built elsewhere: not checkable here
+            messages = tuple(literals[:2]) if name == "ngettext_" else (literals[0],)
+            sites.append(CallSite(where, messages, names, fault))
+    return sites
+
+
+def _template_call_sites() -> list[CallSite]:
+    sites: list[CallSite] = []
+    for path in sorted(TEMPLATES_DIR.rglob("*.html")):
+        tree = ENV.parse(path.read_text(encoding="utf-8"))
+        for node in tree.find_all(jinja2.nodes.Call):
+            if not isinstance(node.node, jinja2.nodes.Name):
+                continue
+            if node.node.name not in ("_", "gettext", "ngettext"):
+                continue
+            if node.dyn_kwargs is not None:
+                continue  # names come from a mapping built in Python: checked where rendered
+            literals = [
+                a.value
+                for a in node.args
+                if isinstance(a, jinja2.nodes.Const) and isinstance(a.value, str)
+            ]
+            if not literals:
+                continue
+            names = {k.key for k in node.kwargs}
+            plural = node.node.name == "ngettext"
+            if plural:
+                names.add("num")
+            where = f"templates/{path.name}:{node.lineno}"
+            fault = ""
+            if len(node.args) != (3 if plural else 1):
+                fault = f"{node.node.name}() takes {3 if plural else 1} positional arguments"
+            messages = tuple(literals[:2]) if plural else (literals[0],)
+            # New-style gettext always formats, so every call is formatted.
+            sites.append(CallSite(where, messages, frozenset(names), fault))
+    return sites
+
+
+def _problems(site: CallSite) -> list[str]:
+    problems = [site.fault] if site.fault else []
+    for message in site.messages:
+        wanted = set(PLACEHOLDER.findall(message))
+        if site.names is None:
+            if wanted:
+                problems.append(f"{message!r} has placeholders {wanted} but is never formatted")
+            continue
+        if wanted != set(site.names):
+            problems.append(f"{message!r} has placeholders {wanted}, given {set(site.names)}")
+        for language in i18n.LANGUAGES:
+            translations = i18n.catalogue(language).translations
+            translated = translations.gettext(message)
+            try:
+                Markup(translated) % dict.fromkeys(site.names, 1)
+            except (KeyError, ValueError, TypeError) as exc:
+                problems.append(f"{message!r} in {language} does not format: {exc!r}")
+    return [f"{site.where}: {p}" for p in problems]
+
+
+def test_the_call_site_scan_finds_the_calls() -> None:
+    python = _python_call_sites()
+    templates = _template_call_sites()
+    assert len(python) > 50
+    assert len(templates) > 100
+    described = [s for s in python if s.where.startswith("web/pages/citizen.py")]
+    assert any("too long (at most %(n)s characters)" in s.messages[0] for s in described)
+
+
+def test_every_gettext_call_matches_its_message_in_both_languages() -> None:
+    sites = _python_call_sites() + _template_call_sites()
+    problems = [p for site in sites for p in _problems(site)]
+    assert problems == []
+
+
+def test_the_scan_catches_a_keyword_given_to_gettext() -> None:
+    """The old call ``_("… %(n)s …", n=4000)`` raised TypeError (a 500) at run time."""
+    wrong = ast.parse('_("The photo is larger than %(n)s MB.", n=5)').body[0]
+    assert isinstance(wrong, ast.Expr)
+    assert isinstance(wrong.value, ast.Call)
+    fault = _signature_fault("_", wrong.value)
+    site = CallSite("x.py:1", ("The photo is larger than %(n)s MB.",), None, fault)
+    assert _problems(site) == [
+        "x.py:1: _() called wrongly: got an unexpected keyword argument 'n'",
+        "x.py:1: 'The photo is larger than %(n)s MB.' has placeholders {'n'} "
+        "but is never formatted",
+    ]
+
+
+def _form(settings: Settings, **fields: str) -> dict[str, str]:
+    from pingan.web.pages.citizen import form_token
+
+    base = {
+        "type": "theft.ebike",
+        "description": "我的电动车在小区门口被偷了",
+        "address": "东街 1 号",
+        "city": "helsinki",
+        "form_token": form_token(settings),
+    }
+    base.update(fields)
+    return base
+
+
+def test_report_form_answers_a_too_long_description_on_the_form(settings: Settings) -> None:
+    client = seeded_client(settings)
+    response = client.post(
+        "/report", data=_form(settings, description="车" * 4_001), headers={"Accept": "text/html"}
+    )
+    assert response.status_code == 422
+    assert "4000" in response.text
+
+
+def test_report_form_answers_a_too_large_photo_on_the_form(settings: Settings) -> None:
+    client = seeded_client(settings)
+    photo = b"\xff\xd8\xff\xe0" + b"\0" * (5 * 1024 * 1024)
+    response = client.post(
+        "/report",
+        data=_form(settings),
+        files={"photo": ("big.jpg", photo, "image/jpeg")},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"]["photo"] == "照片超过 5 MB。"
