@@ -33,25 +33,11 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
+from pingan.algo.text.numbers import CN_NUMERAL_DIGITS, parse_cn_house_number
 from pingan.errors import InvalidInput
 
 _FORMAT_VERSION = 1
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_NUMBER = "零〇一二两三四五六七八九十百千"
+_CN_NUMBER = CN_NUMERAL_DIGITS + "十百千"
 _NUMBER_AFTER = re.compile(
     rf"^\s*(\d+(?:\s?[a-z](?![a-z]))?|[{_CN_NUMBER}]+(?=\s*[号號]))(?:\s*[号號])?"
 )
@@ -59,20 +45,6 @@ _NUMBER_BEFORE = re.compile(r"(\d+\s?[a-z]?)\s+$")
 _MIN_LATIN_LEN = 4
 _MIN_CJK_LEN = 2
 _FUZZY_CUTOFF = 0.75
-
-
-def _cn_to_int(text: str) -> int | None:
-    """Value of a simple Chinese numeral (``"十二"`` → 12, ``"一百零五"`` → 105)."""
-    total, digit = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (digit or 1) * _CN_UNITS[ch]
-            digit = 0
-        else:
-            return None
-    return total + digit
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
@@ -114,7 +86,7 @@ def _number_key(number: str) -> str:
     """Canonical house number: ``"5 A"`` → ``"5a"``, ``"十二"`` → ``"12"``."""
     key = _norm(number).replace(" ", "")
     if key and all(ch in _CN_NUMBER for ch in key):
-        value = _cn_to_int(key)
+        value = parse_cn_house_number(key)
         if value is not None:
             return str(value)
     return key

@@ -11,26 +11,10 @@ from __future__ import annotations
 
 import re
 
-from pingan.algo.text.numbers import normalize
-
-_CN_DIGIT = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+from pingan.algo.text.numbers import CN_NUMERAL_DIGITS, normalize, parse_cn_amount
 
 _NUMBER = r"\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+"
-_CN_AMOUNT = r"[零〇一二两三四五六七八九十百千万亿几]+"
+_CN_AMOUNT = "[" + CN_NUMERAL_DIGITS + "十百千万亿几]+"
 
 _AMOUNT_RE = re.compile(
     r"(?:(?P<cur1>¥|￥|rmb|cny)\s*(?P<n1>" + _NUMBER + r")(?:\s*(?P<u1>万|千|k|w))?)"
@@ -67,41 +51,6 @@ _PLATE_RE = re.compile(
 )
 _MEASURE_NOUN_RE = re.compile(r"(?:电瓶|电池|手表|表|砖|玻璃|石头|牌|地|屏|肉|蛋糕|钢筋)")
 _AMOUNT_END = ("", "，", ",", "。", " ", "的", "啊", "呢")
-
-
-def _cn_to_int(token: str) -> int | None:
-    """Chinese numeral (up to 亿) to int; colloquial tails count: 三千五 → 3500, 一万二 → 12000."""
-    if not token:
-        return None
-    total = 0
-    section = 0
-    digit: int | None = None
-    last_unit = 0
-    if token.startswith("几"):
-        return None
-    for ch in token:
-        if ch == "几":
-            digit = 0
-        elif ch in _CN_DIGIT:
-            digit = _CN_DIGIT[ch]
-        elif ch in ("万", "亿"):
-            unit = _CN_UNITS[ch]
-            section += digit or 0
-            total = (total + (section or 1)) * unit
-            section, digit = 0, None
-            last_unit = unit
-        elif ch in _CN_UNITS:
-            unit = _CN_UNITS[ch]
-            section += (1 if digit is None else digit) * unit
-            digit = None
-            last_unit = unit
-        else:
-            return None
-    if digit is not None:
-        if last_unit >= 10 and len(token) >= 2 and token[-2] in _CN_UNITS:
-            digit *= last_unit // 10  # 三千五 = 3500, 一万二 = 12000
-        section += digit
-    return total + section
 
 
 def find_amounts(text: str) -> list[int]:
@@ -173,7 +122,7 @@ def _amounts(text: str) -> list[tuple[int, bool]]:
                 continue
             if cur == "块" and _MEASURE_NOUN_RE.match(masked, m.end()):
                 continue
-            parsed = _cn_to_int(token)
+            parsed = parse_cn_amount(token)
             if parsed is None:
                 continue
             # 三千米, 一万步: a bare numeral needs money words nearby
@@ -205,24 +154,3 @@ def find_amount_yuan(text: str) -> int | None:
     if losses:
         return max(losses)
     return max(a for a, _ in found) if found else None
-
-
-def find_phones(text: str) -> list[str]:
-    """Phone numbers in a message, digits only (landlines keep their dash), in reading order.
-
-    Examples
-    --------
-    >>> find_phones("联系我13900001111或者0571-88880000")
-    ['13900001111', '0571-88880000']
-    """
-    norm = normalize(text)
-    out: list[str] = []
-    for m in _PHONE_RE.finditer(norm):
-        if m.group("mobile"):
-            phone = re.sub(r"[\s-]", "", m.group("mobile"))
-        else:
-            raw = m.group("landline")
-            phone = raw if "-" in raw else f"{raw[:-8]}-{raw[-8:]}" if len(raw) >= 11 else raw
-        if phone not in out:
-            out.append(phone)
-    return out

@@ -1,4 +1,12 @@
-"""Small number helpers shared by the time and amount parsers (Chinese numerals, full-width)."""
+"""Chinese numerals and full-width digits: the one digit table and its parsers.
+
+Three readings share the table :data:`CN_DIGITS` and :data:`CN_UNITS`:
+
+- :func:`parse_small_int` for clock times, dates and counts (``一百二`` → 120, up to 999);
+- :func:`parse_cn_amount` for money (up to 亿, colloquial tails: ``三千五`` → 3500);
+- :func:`parse_cn_house_number` for house numbers, read digit by digit under their units
+  (``一百零五`` → 105, ``一百二`` → 102).
+"""
 
 from __future__ import annotations
 
@@ -23,8 +31,14 @@ CN_DIGITS: dict[str, int] = {
     "九": 9,
 }
 
+#: Multipliers; 万 and 亿 also close a section (``三万五千`` = 3·10_000 + 5·1000).
+CN_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+
 #: Characters that may make up a small Chinese numeral.
 CN_NUM_CHARS = "零〇一二两俩三四五六七八九十百"
+
+#: Digits of amounts and house numbers (俩 counts people or things, not yuan or houses).
+CN_NUMERAL_DIGITS = "零〇一二两三四五六七八九"
 
 
 def normalize(text: str) -> str:
@@ -76,3 +90,79 @@ def parse_small_int(token: str) -> int | None:
         # 一百二 = 120
         return total + current * 10
     return total + current
+
+
+def parse_cn_amount(token: str) -> int | None:
+    """Parse a Chinese numeral up to 亿, with colloquial tails.
+
+    ``几`` stands for an unknown digit counted as 0 (``两千几`` → 2000) but may not lead.
+    A digit after a unit, at the end, is one step below it (``三千五`` → 3500,
+    ``一万二`` → 12000).
+
+    Parameters
+    ----------
+    token
+        Characters of :data:`CN_DIGITS`, :data:`CN_UNITS` and ``几``.
+
+    Returns
+    -------
+    int or None
+        The value, or None when the token is empty, starts with ``几`` or holds another
+        character.
+    """
+    if not token:
+        return None
+    total = 0
+    section = 0
+    digit: int | None = None
+    last_unit = 0
+    if token.startswith("几"):
+        return None
+    for ch in token:
+        if ch == "几":
+            digit = 0
+        elif ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch in ("万", "亿"):
+            unit = CN_UNITS[ch]
+            section += digit or 0
+            total = (total + (section or 1)) * unit
+            section, digit = 0, None
+            last_unit = unit
+        elif ch in CN_UNITS:
+            unit = CN_UNITS[ch]
+            section += (1 if digit is None else digit) * unit
+            digit = None
+            last_unit = unit
+        else:
+            return None
+    if digit is not None:
+        if last_unit >= 10 and len(token) >= 2 and token[-2] in CN_UNITS:
+            digit *= last_unit // 10  # 三千五 = 3500, 一万二 = 12000
+        section += digit
+    return total + section
+
+
+def parse_cn_house_number(text: str) -> int | None:
+    """Parse a simple Chinese numeral digit by digit (``"十二"`` → 12, ``"一百零五"`` → 105).
+
+    Parameters
+    ----------
+    text
+        Characters of :data:`CN_DIGITS` and :data:`CN_UNITS`.
+
+    Returns
+    -------
+    int or None
+        The value, or None when ``text`` holds another character.
+    """
+    total, digit = 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch in CN_UNITS:
+            total += (digit or 1) * CN_UNITS[ch]
+            digit = 0
+        else:
+            return None
+    return total + digit
