@@ -292,7 +292,8 @@ def service_definition(service_code: str) -> Any:
 
 @open311_router.post("/requests.json", status_code=201)
 async def post_request(request: Request) -> Any:
-    """Create a service request (form-encoded body with ``api_key``)."""
+    """Create a service request (form-encoded body; the key in the ``X-API-Key`` header or
+    the body's ``api_key``)."""
     settings: Settings = request.app.state.settings
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("application/x-www-form-urlencoded"):
@@ -300,9 +301,10 @@ async def post_request(request: Request) -> Any:
             "send the request form-encoded (application/x-www-form-urlencoded)", field="body"
         )
     form = open311.parse_form(await request.body())
+    header_key = request.headers.get(open311.KEY_HEADER)
     # the database work and the wait for the commit run in the thread pool
     written = await intake.run_blocking(
-        _file_open311_request, request.app.state.session_factory, settings, form
+        _file_open311_request, request.app.state.session_factory, settings, form, header_key
     )
     return [
         {
@@ -315,15 +317,23 @@ async def post_request(request: Request) -> Any:
 
 
 def _file_open311_request(
-    factory: sessionmaker[Session], settings: Settings, form: dict[str, str]
+    factory: sessionmaker[Session],
+    settings: Settings,
+    form: dict[str, str],
+    header_key: str | None,
 ) -> intake.Written:
     with intake.snapshot_scope(factory) as db_session:
-        return open311.create_request(db_session, settings, form)
+        return open311.create_request(db_session, settings, form, header_key=header_key)
+
+
+#: The API key as a header (kept out of access logs, unlike the ``api_key`` parameter).
+KeyHeader = Annotated[str | None, Header(alias=open311.KEY_HEADER)]
 
 
 @open311_router.get("/requests.json")
 def get_requests(
     db_session: SessionDep,
+    x_api_key: KeyHeader = None,
     api_key: str | None = None,
     service_request_id: str | None = None,
     service_code: str | None = None,
@@ -333,7 +343,7 @@ def get_requests(
 ) -> Any:
     return open311.list_requests(
         db_session,
-        api_key,
+        open311.given_key(x_api_key, api_key),
         service_request_id=service_request_id,
         service_code=service_code,
         start_date=start_date,
@@ -343,8 +353,10 @@ def get_requests(
 
 
 @open311_router.get("/requests/{request_id}.json")
-def get_request(request_id: str, db_session: SessionDep, api_key: str | None = None) -> Any:
-    return [open311.get_request(db_session, api_key, request_id)]
+def get_request(
+    request_id: str, db_session: SessionDep, x_api_key: KeyHeader = None, api_key: str | None = None
+) -> Any:
+    return [open311.get_request(db_session, open311.given_key(x_api_key, api_key), request_id)]
 
 
 @open311_router.get("/tokens/{token}.json")

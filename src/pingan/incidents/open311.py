@@ -1,10 +1,12 @@
 """Open311 GeoReport v2: pingan's incident types as services, requests, tokens, API keys.
 
-Requests are posted form-encoded with an ``api_key`` that names the client and the
-jurisdiction it files into. Police reports are not public records: a key reads back
-only the requests it filed (``GET requests.json`` and ``requests/{id}.json`` need the
-key too); a token (the report's public token) resolves to its request id for anyone
-holding it. Times are ISO 8601 with offset; status is ``open`` or ``closed``.
+Requests are posted form-encoded with an API key that names the client and the
+jurisdiction it files into: in the ``X-API-Key`` header (preferred: headers stay out of
+access logs) or, as GeoReport v2 has it, in the ``api_key`` parameter. Police reports are
+not public records: a key reads back only the requests it filed (``GET requests.json``
+and ``requests/{id}.json`` need the key too); a token (the report's public token)
+resolves to its request id for anyone holding it. Times are ISO 8601 with offset; status
+is ``open`` or ``closed``.
 """
 
 from __future__ import annotations
@@ -182,6 +184,25 @@ def create_key(db_session: Session, name: str, jurisdiction_code: str) -> tuple[
     return key, row
 
 
+#: The request header that may carry the API key instead of the ``api_key`` parameter.
+KEY_HEADER = "X-API-Key"
+
+
+def given_key(header: str | None, parameter: str | None) -> str | None:
+    """The key a request presents: the ``X-API-Key`` header, else the ``api_key`` parameter.
+
+    Raises
+    ------
+    InvalidInput
+        Both are given and differ.
+    """
+    if header and parameter and header != parameter:
+        raise InvalidInput(
+            f"api_key and the {KEY_HEADER} header differ; send the key once", field="api_key"
+        )
+    return header or parameter or None
+
+
 def authenticate_key(db_session: Session, api_key: str | None) -> Open311Key:
     if not api_key:
         raise Unauthenticated("api_key is required")
@@ -229,13 +250,19 @@ def _int(form: dict[str, str], name: str) -> int | None:
 
 
 def create_request(
-    db_session: Session, settings: Settings, form: dict[str, str], *, geocode: Any = None
+    db_session: Session,
+    settings: Settings,
+    form: dict[str, str],
+    *,
+    header_key: str | None = None,
+    geocode: Any = None,
 ) -> intake.Written:
     """``POST requests.json``: one Open311 service request becomes an incident.
 
+    The key is ``header_key`` (the ``X-API-Key`` header) or the form's ``api_key``.
     Written like a JSON report (:func:`pingan.incidents.service.write_pending`: group
     commit on a SQLite snapshot session)."""
-    key = authenticate_key(db_session, form.get("api_key"))
+    key = authenticate_key(db_session, given_key(header_key, form.get("api_key")))
     code = form.get("service_code", "")
     if not code:
         raise InvalidInput("service_code is required", field="service_code")
