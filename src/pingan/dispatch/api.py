@@ -6,7 +6,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from pingan.dispatch import service
-from pingan.dispatch.schemas import AssignmentRead, DispatchIn, FiguresRead, Recommendation
+from pingan.dispatch.schemas import (
+    AssignmentRead,
+    DispatchIn,
+    FiguresRead,
+    MutualAidRead,
+    Recommendation,
+)
 from pingan.web.deps import PrincipalDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["dispatch"])
@@ -48,6 +54,12 @@ def arrived(assignment_id: int, caller: PrincipalDep, db_session: SessionDep) ->
 @router.post("/assignments/{assignment_id}/cleared", response_model=AssignmentRead)
 def cleared(assignment_id: int, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
     return service.cleared(db_session, caller, assignment_id)
+
+
+@router.get("/dispatch/mutual-aid", response_model=list[MutualAidRead])
+def mutual_aid(caller: PrincipalDep, db_session: SessionDep) -> list[dict[str, Any]]:
+    """The caller's units now helping another station (mutual aid), oldest first."""
+    return service.mutual_aid_of_units(db_session, caller)
 
 
 @router.get("/dispatch/figures", response_model=FiguresRead)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Float, ForeignKey, Integer
+from sqlalchemy import Boolean, Enum, Float, ForeignKey, Integer, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pingan.db import Base, UTCDateTime, utcnow
@@ -26,6 +26,8 @@ class Assignment(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     #: The incident's jurisdiction (who may see this assignment).
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    #: The unit's home station does not hold the incident: sent as mutual aid.
+    mutual_aid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[AssignmentStatus] = mapped_column(
         Enum(AssignmentStatus, native_enum=False, length=16), default=AssignmentStatus.en_route
     )

@@ -13,6 +13,8 @@ class RecommendedUnit(BaseModel):
     kind: str
     mode: str
     station_code: str
+    #: The unit's home station is not the incident's: it would come as mutual aid.
+    mutual_aid: bool = False
     travel_time_s: float | None
     tier: int
     rank: int
@@ -21,6 +23,8 @@ class RecommendedUnit(BaseModel):
 class IneligibleUnitRead(BaseModel):
     unit_id: int
     callsign: str
+    station_code: str
+    mutual_aid: bool = False
     reason: str
     travel_time_s: float | None
 
@@ -43,6 +47,8 @@ class AssignmentRead(BaseModel):
     incident_id: int
     unit_id: int
     callsign: str
+    #: The unit came from another station (mutual aid).
+    mutual_aid: bool = False
     status: AssignmentStatus
     assigned_at: datetime
     arrived_at: datetime | None
@@ -68,3 +74,19 @@ class FiguresRead(BaseModel):
     groups: list[FigureRow]
     #: How many of the incidents counted are simulated (demo history).
     simulated_incidents: int = 0
+
+
+class MutualAidRead(BaseModel):
+    """One of the caller's units helping another station: where it goes, not the record."""
+
+    assignment_id: int
+    unit_id: int
+    callsign: str
+    status: AssignmentStatus
+    assigned_at: datetime
+    incident_id: int
+    incident_type: str
+    #: The station that holds the incident (and asked for help).
+    incident_station_code: str
+    lat: float | None
+    lon: float | None

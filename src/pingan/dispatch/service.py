@@ -18,7 +18,7 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from pingan.algo import isochrones, routing, tiers
 from pingan.audit import service as audit
@@ -30,6 +30,7 @@ from pingan.dispatch.models import Assignment, AssignmentStatus
 from pingan.errors import Conflict, InvalidInput, NotFound
 from pingan.incidents import service as incidents
 from pingan.incidents.models import Incident, Status
+from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction
 from pingan.units import service as units
 from pingan.units.models import Unit, UnitStatus
@@ -124,14 +125,55 @@ def unit_travel_times(
     )
 
 
+# ---------------------------------------------------------------- who may send which unit
+
+
+def unit_reach(
+    db_session: Session,
+    principal: Principal,
+    action: str,
+    unit_station_path: str,
+    incident_path: str,
+) -> str | None:
+    """May the caller send (``write``) or see recommended (``read``) a unit to an incident?
+
+    ``"own"`` when one of the caller's ``dispatch`` grants holds the unit's home station;
+    ``"mutual_aid"`` when a grant holds the incident and the jurisdiction tree grants that
+    grant's role mutual aid between its station and the unit's
+    (:func:`pingan.jurisdictions.service.mutual_aid_granted`: by default, the dispatchers
+    of one sub-bureau's stations); ``None`` otherwise: the unit stays hidden, as on its reads.
+    """
+    if principal.can("dispatch", action, unit_station_path):
+        return "own"
+    for grant, _scope in principal.matching_grants("dispatch", action):
+        if incident_path.startswith(grant.jurisdiction_path) and jurisdictions.mutual_aid_granted(
+            db_session, grant.role.value, grant.jurisdiction_path, unit_station_path
+        ):
+            return "mutual_aid"
+    return None
+
+
+def is_mutual_aid(unit_station_path: str, incident_path: str) -> bool:
+    """A unit helps another station when its home station does not hold the incident."""
+    return not incident_path.startswith(unit_station_path)
+
+
 def recommend(
     db_session: Session, settings: Settings, principal: Principal, incident_id: int
 ) -> dict[str, Any]:
-    """Every unit of the incident's city ranked by road time, grouped into the tiers."""
+    """The units the caller may send, of the incident's city, ranked by road time and grouped
+    into the tiers. Units of another station (mutual aid) say so (``mutual_aid``); units
+    outside the caller's stations and mutual-aid grants are not listed."""
     principal.require("dispatch", "read")
     incident = incidents.load_incident(db_session, principal, incident_id, "read")
     city_name, lat, lon = _incident_point(incident)
-    briefs = units.unit_briefs(db_session, city_name)
+    incident_path = jurisdictions.get_ref(db_session, incident.jurisdiction_id).path
+    every = units.unit_briefs(db_session, city_name)
+    reach = {
+        path: unit_reach(db_session, principal, "read", path, incident_path)
+        for path in {b.station_path for b in every}
+    }
+    briefs = [b for b in every if reach[b.station_path] is not None]
     now = utcnow()
     ages = [
         (now - b.last_seen_at).total_seconds()
@@ -176,6 +218,7 @@ def recommend(
                 "kind": u.kind,
                 "mode": by_id[u.unit_id].mode,
                 "station_code": by_id[u.unit_id].station_code,
+                "mutual_aid": is_mutual_aid(by_id[u.unit_id].station_path, incident_path),
                 "travel_time_s": finite(u.travel_time_s),
                 "tier": u.tier,
                 "rank": u.rank,
@@ -191,6 +234,8 @@ def recommend(
             {
                 "unit_id": u.unit_id,
                 "callsign": by_id[u.unit_id].callsign,
+                "station_code": by_id[u.unit_id].station_code,
+                "mutual_aid": is_mutual_aid(by_id[u.unit_id].station_path, incident_path),
                 "reason": u.reason,
                 "travel_time_s": finite(u.travel_time_s),
             }
@@ -205,6 +250,7 @@ def _assignment_json(assignment: Assignment, callsign: str) -> dict[str, Any]:
         "incident_id": assignment.incident_id,
         "unit_id": assignment.unit_id,
         "callsign": callsign,
+        "mutual_aid": assignment.mutual_aid,
         "status": assignment.status,
         "assigned_at": assignment.assigned_at,
         "arrived_at": assignment.arrived_at,
@@ -222,25 +268,34 @@ def dispatch(
     incident_id: int,
     unit_ids: list[int],
 ) -> list[dict[str, Any]]:
-    """Send units to an incident: the units go en route, the incident becomes dispatched."""
+    """Send units to an incident: the units go en route, the incident becomes dispatched.
+
+    Each unit must be the caller's own or one the jurisdiction tree lets the caller borrow
+    (:func:`unit_reach`); any other unit is "no such unit" (404), as on its reads. A unit
+    of another station is recorded as mutual aid and audited in its home station too.
+    """
     principal.require("dispatch", "write")
     incident = incidents.load_incident(db_session, principal, incident_id, "write")
     city_name, lat, lon = _incident_point(incident)
+    incident_path = jurisdictions.get_ref(db_session, incident.jurisdiction_id).path
     if len(set(unit_ids)) != len(unit_ids):
         raise InvalidInput("a unit is listed twice", field="body.unit_ids")
+    in_city = {r.unit.id: r for r in units.units_in_city(db_session, city_name)}
     rows = []
     for index, unit_id in enumerate(unit_ids):
-        found = [r for r in units.units_in_city(db_session, city_name) if r.unit.id == unit_id]
-        if not found:
-            raise InvalidInput(
-                f"unit {unit_id} does not serve {city_name}", field=f"body.unit_ids.{index}"
-            )
-        if found[0].unit.status is not UnitStatus.available:
-            raise Conflict(
-                f"unit {found[0].unit.callsign} is {found[0].unit.status.value}",
-                field=f"body.unit_ids.{index}",
-            )
-        rows.append(found[0])
+        field = f"body.unit_ids.{index}"
+        row = in_city.get(unit_id)
+        if row is None:
+            try:
+                units.get_unit(db_session, principal, unit_id)
+            except NotFound:
+                raise NotFound("no such unit", field=field) from None
+            raise InvalidInput(f"unit {unit_id} does not serve {city_name}", field=field)
+        if unit_reach(db_session, principal, "write", row.station_path, incident_path) is None:
+            raise NotFound("no such unit", field=field)
+        if row.unit.status is not UnitStatus.available:
+            raise Conflict(f"unit {row.unit.callsign} is {row.unit.status.value}", field=field)
+        rows.append(row)
     if incident.status is Status.received:
         incidents.transition(
             db_session, principal, incident.id, Status.confirmed, "confirmed at dispatch"
@@ -251,7 +306,16 @@ def dispatch(
             principal,
             incident.id,
             Status.dispatched,
-            "dispatched " + ", ".join(r.unit.callsign for r in rows),
+            "dispatched "
+            + ", ".join(
+                r.unit.callsign
+                + (
+                    f" (mutual aid, {r.station_code})"
+                    if is_mutual_aid(r.station_path, incident_path)
+                    else ""
+                )
+                for r in rows
+            ),
         )
     elif incident.status not in (Status.dispatched, Status.on_scene):
         raise Conflict(
@@ -262,10 +326,12 @@ def dispatch(
     made = []
     for row, time_s in zip(rows, times, strict=True):
         units.move_status(row.unit, UnitStatus.en_route)
+        mutual_aid = is_mutual_aid(row.station_path, incident_path)
         assignment = Assignment(
             incident_id=incident.id,
             unit_id=row.unit.id,
             jurisdiction_id=incident.jurisdiction_id,
+            mutual_aid=mutual_aid,
             status=AssignmentStatus.en_route,
             assigned_at=now,
             en_route_at=now,
@@ -283,6 +349,15 @@ def dispatch(
             principal=principal,
             jurisdiction_id=incident.jurisdiction_id,
         )
+        if mutual_aid:  # the helping station's auditor sees it too
+            audit.record(
+                db_session,
+                action="dispatch.mutual_aid",
+                object_type="assignment",
+                object_id=assignment.id,
+                principal=principal,
+                jurisdiction_id=row.unit.jurisdiction_id,
+            )
         made.append(_assignment_json(assignment, row.unit.callsign))
     return made
 
@@ -377,6 +452,50 @@ def assignments_of(
         .order_by(Assignment.id)
     ).all()
     return [_assignment_json(a, callsign) for a, callsign in rows]
+
+
+def mutual_aid_of_units(
+    db_session: Session, principal: Principal, unit_ids: Sequence[int] | None = None
+) -> list[dict[str, Any]]:
+    """Active mutual-aid assignments of the units the caller may read (their home station's
+    view: which of its units help where), oldest first; only ``unit_ids`` when given.
+
+    The helping station sees where its unit goes (the incident's type, point and station),
+    not the incident's record, which stays its own station's.
+    """
+    principal.require("unit", "read")
+    home = aliased(Jurisdiction)
+    asking = aliased(Jurisdiction)
+    query = (
+        select(Assignment, Unit.callsign, Incident.type, Incident.lat, Incident.lon, asking.code)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .join(home, home.id == Unit.jurisdiction_id)
+        .join(Incident, Incident.id == Assignment.incident_id)
+        .join(asking, asking.id == Assignment.jurisdiction_id)
+        .where(
+            Assignment.mutual_aid.is_(True),
+            Assignment.status.in_([AssignmentStatus.en_route, AssignmentStatus.on_scene]),
+            principal.visible_clause("unit", "read", home.path),
+        )
+        .order_by(Assignment.id)
+    )
+    if unit_ids is not None:
+        query = query.where(Assignment.unit_id.in_(list(unit_ids)))
+    return [
+        {
+            "assignment_id": a.id,
+            "unit_id": a.unit_id,
+            "callsign": callsign,
+            "status": a.status,
+            "assigned_at": a.assigned_at,
+            "incident_id": a.incident_id,
+            "incident_type": kind,
+            "incident_station_code": station,
+            "lat": lat,
+            "lon": lon,
+        }
+        for a, callsign, kind, lat, lon, station in db_session.execute(query).all()
+    ]
 
 
 # ---------------------------------------------------------------- figures

@@ -4,7 +4,12 @@ from fastapi import APIRouter
 
 from pingan.audit import service as audit
 from pingan.jurisdictions import service
-from pingan.jurisdictions.schemas import JurisdictionCreate, JurisdictionRead
+from pingan.jurisdictions.schemas import (
+    JurisdictionCreate,
+    JurisdictionRead,
+    MutualAidRead,
+    MutualAidUpdate,
+)
 from pingan.web.deps import SessionDep, authorized
 
 router = APIRouter(prefix="/api/v1/jurisdictions", tags=["jurisdictions"])
@@ -42,3 +47,36 @@ def create_jurisdiction(
         jurisdiction_id=node.id,
     )
     return node
+
+
+@router.get("/{code}/mutual-aid", response_model=MutualAidRead)
+def get_mutual_aid(
+    code: str, caller: authorized("jurisdiction", "read"), db_session: SessionDep
+) -> MutualAidRead:
+    """The roles that may send units between the stations under this node."""
+    node = service.get_by_code(db_session, code)
+    caller.check("jurisdiction", "read", node.path)
+    return MutualAidRead(code=node.code, roles=sorted(service.mutual_aid_roles(node)))
+
+
+@router.put("/{code}/mutual-aid", response_model=MutualAidRead)
+def set_mutual_aid(
+    code: str,
+    body: MutualAidUpdate,
+    caller: authorized("jurisdiction", "write"),
+    db_session: SessionDep,
+) -> MutualAidRead:
+    """Grant mutual aid between the stations under this node to some roles (audited)."""
+    node = service.get_by_code(db_session, code)
+    caller.check("jurisdiction", "write", node.path)
+    roles = None if body.roles is None else [r.value for r in body.roles]
+    service.set_mutual_aid_roles(db_session, node, roles)
+    audit.record(
+        db_session,
+        action="jurisdiction.mutual_aid",
+        object_type="jurisdiction",
+        object_id=node.id,
+        principal=caller,
+        jurisdiction_id=node.id,
+    )
+    return MutualAidRead(code=node.code, roles=sorted(service.mutual_aid_roles(node)))

@@ -36,3 +36,7 @@ class Jurisdiction(Base):
     path: Mapped[str] = mapped_column(String(512), index=True, default="")
     #: GeoJSON geometry (Polygon/MultiPolygon, lon/lat), when known.
     boundary: Mapped[str | None] = mapped_column(Text)
+    #: Mutual aid: the roles (comma-separated) whose holders in one station under this node
+    #: may send units of another station under it. NULL keeps the level's default
+    #: (:data:`pingan.jurisdictions.service.DEFAULT_MUTUAL_AID_ROLES`); "" grants none.
+    mutual_aid_roles: Mapped[str | None] = mapped_column(String(200))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pingan.auth.models import Role
 from pingan.jurisdictions.models import Level
 
 
@@ -23,3 +24,15 @@ class JurisdictionRead(BaseModel):
     level: Level
     name_zh: str
     name_en: str
+
+
+class MutualAidUpdate(BaseModel):
+    """The roles whose holders in one station under a node may send another station's
+    units there; ``null`` restores the level's default (a sub-bureau's dispatchers)."""
+
+    roles: list[Role] | None = Field(max_length=len(Role))
+
+
+class MutualAidRead(BaseModel):
+    code: str
+    roles: list[str]

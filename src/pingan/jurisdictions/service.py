@@ -247,3 +247,50 @@ def jurisdiction_id_for_point(db_session: Session, lat: float, lon: float) -> in
 def set_boundary(db_session: Session, node: Jurisdiction, boundary: dict) -> None:
     node.boundary = _check_boundary(boundary, "boundary")
     db_session.flush()
+
+
+# --------------------------------------------------------------------------- mutual aid
+
+#: The roles a node grants mutual aid to when its ``mutual_aid_roles`` is NULL: the
+#: stations of one sub-bureau help each other through their dispatchers; a bureau or a
+#: station grants nothing unless it is set.
+DEFAULT_MUTUAL_AID_ROLES: dict[Level, frozenset[str]] = {
+    Level.sub_bureau: frozenset({"dispatcher"}),
+}
+
+
+def mutual_aid_roles(node: Jurisdiction) -> frozenset[str]:
+    """The roles that ``node`` grants mutual aid between the stations under it."""
+    if node.mutual_aid_roles is None:
+        return DEFAULT_MUTUAL_AID_ROLES.get(node.level, frozenset())
+    return frozenset(r.strip() for r in node.mutual_aid_roles.split(",") if r.strip())
+
+
+def _ids_of(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def mutual_aid_granted(db_session: Session, role: str, from_path: str, to_path: str) -> bool:
+    """True when a node holding both ``from_path`` and ``to_path`` grants ``role`` mutual aid.
+
+    ``from_path`` is where the caller's role is held (the station asking for help), and
+    ``to_path`` is the helping unit's home station. Every common ancestor counts: a sub-bureau
+    joins its stations, a bureau that grants it joins all of them.
+    """
+    common = []
+    for mine, theirs in zip(_ids_of(from_path), _ids_of(to_path), strict=False):
+        if mine != theirs:
+            break
+        common.append(mine)
+    if not common:
+        return False
+    nodes = db_session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(common)))
+    return any(role in mutual_aid_roles(node) for node in nodes)
+
+
+def set_mutual_aid_roles(
+    db_session: Session, node: Jurisdiction, roles: Sequence[str] | None
+) -> None:
+    """Grant mutual aid under ``node`` to ``roles`` (``None``: back to the level's default)."""
+    node.mutual_aid_roles = None if roles is None else ",".join(sorted(set(roles)))
+    db_session.flush()

@@ -152,6 +152,8 @@ class UnitBrief:
     lat: float | None
     lon: float | None
     last_seen_at: datetime | None
+    #: The home station's path (who may send the unit: its own station, or mutual aid).
+    station_path: str = ""
 
 
 def unit_briefs(db_session: Session, city: str) -> list[UnitBrief]:
@@ -172,12 +174,13 @@ def unit_briefs(db_session: Session, city: str) -> list[UnitBrief]:
             Unit.lat,
             Unit.lon,
             type_coerce(Unit.last_seen_at, String),
+            Jurisdiction.path,
         )
         .join(Jurisdiction, Jurisdiction.id == Unit.jurisdiction_id)
         .where(Unit.city == city)
         .order_by(Unit.id)
     )
-    return [UnitBrief(*row[:8], _utc(row[8])) for row in db_session.execute(query).all()]
+    return [UnitBrief(*row[:8], _utc(row[8]), row[9]) for row in db_session.execute(query).all()]
 
 
 def _utc(value: datetime | str | None) -> datetime | None:

@@ -7,9 +7,11 @@ with no in-process bus. Every event carries the combined cursor as its ``id``; a
 browser that reconnects sends it back as ``Last-Event-ID`` and misses nothing.
 
 Events: ``hello`` (the starting cursor), ``incident`` (an IncidentRead body),
-``unit`` (a UnitRead body); a comment line every 15 s keeps proxies from closing
-the connection. A stream ends after ``max_s`` seconds (the browser reconnects and
-is authenticated again), or at once when the session behind it was revoked.
+``unit`` (a UnitRead body, with ``mutual_aid``: the unit's active assignment to another
+station's incident, or null, so its home station's board sees it at once); a comment line
+every 15 s keeps proxies from closing the connection. A stream ends after ``max_s``
+seconds (the browser reconnects and is authenticated again), or at once when the session
+behind it was revoked.
 """
 
 from __future__ import annotations
@@ -97,6 +99,17 @@ def poll(
         else:
             changed = [(key, r) for key, r in keyed if key > mark]
             unit_items = [units.unit_json(r, settings) for _key, r in changed]
+            if unit_items:
+                from pingan.dispatch import service as dispatch
+
+                helping = {
+                    aid["unit_id"]: aid
+                    for aid in dispatch.mutual_aid_of_units(
+                        db_session, principal, [r.unit.id for _key, r in changed]
+                    )
+                }
+                for (_key, row), item in zip(changed, unit_items, strict=True):
+                    item["mutual_aid"] = helping.get(row.unit.id)
             if changed:
                 mark = changed[-1][0]
     return Batch(items, unit_items, Cursor(incident_cursor, mark[0], mark[1]))

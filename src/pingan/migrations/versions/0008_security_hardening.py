@@ -21,6 +21,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # --- mutual aid (11.4) ---
+    op.add_column(
+        "assignment",
+        sa.Column("mutual_aid", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column("jurisdiction", sa.Column("mutual_aid_roles", sa.String(length=200)))
     # --- rate limits (11.2) ---
     # --- public status note (11.5) ---
     # --- audit chain keying and anchors (11.6) ---
@@ -28,6 +34,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # --- mutual aid (11.4) ---
+    with op.batch_alter_table("jurisdiction") as batch:
+        batch.drop_column("mutual_aid_roles")
+    with op.batch_alter_table("assignment") as batch:
+        batch.drop_column("mutual_aid")
     # --- audit chain keying and anchors (11.6) ---
     # --- public status note (11.5) ---
     # --- rate limits (11.2) ---
