@@ -41,6 +41,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from pingan.algo import _io
 from pingan.errors import InvalidInput
 
 FloatArray = npt.NDArray[np.float64]
@@ -257,39 +258,55 @@ class RoadGraph:
         a, b = int(self.geom_offsets[edge]), int(self.geom_offsets[edge + 1])
         return self.geom_lat[a:b], self.geom_lon[a:b]
 
-    def save(self, path: str | Path) -> None:
-        """Write the graph as a ``.npz`` file (no pickle)."""
-        arrays: dict[str, Any] = {
-            "format_version": np.int64(_FORMAT_VERSION),
+    def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """The graph as named arrays (what :meth:`save` writes; no pickle needed)."""
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "format_version": np.asarray(_FORMAT_VERSION, dtype=np.int64),
             "mode": np.array(self.mode),
-            "epsg": np.int64(self.epsg),
+            "epsg": np.asarray(self.epsg, dtype=np.int64),
             "names": np.array(self.names, dtype=np.str_),
             "highway_classes": np.array(self.highway_classes, dtype=np.str_),
         }
         for key in _ARRAY_FIELDS:
             arrays[key] = getattr(self, key)
-        with open(path, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.NDArray[Any]]) -> RoadGraph:
+        """Rebuild a graph from :meth:`to_arrays`; raises ``InvalidInput`` on another format."""
+        if "format_version" not in arrays:
+            raise InvalidInput("not a readable road graph (no format_version)")
+        version = int(arrays["format_version"])
+        if version != _FORMAT_VERSION:
+            raise InvalidInput(
+                f"road graph format {version} is not supported "
+                f"(expected {_FORMAT_VERSION}); re-import the city"
+            )
+        missing = [key for key in (*_ARRAY_FIELDS, "mode", "epsg") if key not in arrays]
+        if missing:
+            raise InvalidInput(f"not a readable road graph (no {', '.join(missing)})")
+        fields: dict[str, Any] = {key: arrays[key] for key in _ARRAY_FIELDS}
+        fields["mode"] = str(arrays["mode"])
+        fields["epsg"] = int(arrays["epsg"])
+        fields["names"] = tuple(str(s) for s in arrays["names"])
+        fields["highway_classes"] = tuple(str(s) for s in arrays["highway_classes"])
+        return cls(**fields)
+
+    def save(self, path: str | Path) -> None:
+        """Write the graph as a ``.npz`` file (no pickle)."""
+        _io.write_npz(path, self.to_arrays())
 
     @classmethod
     def load(cls, path: str | Path) -> RoadGraph:
         """Read a graph written by :meth:`save`."""
         try:
-            with np.load(path, allow_pickle=False) as data:
-                version = int(data["format_version"])
-                if version != _FORMAT_VERSION:
-                    raise InvalidInput(
-                        f"{path}: road graph format {version} is not supported "
-                        f"(expected {_FORMAT_VERSION}); re-import the city"
-                    )
-                fields: dict[str, Any] = {key: data[key] for key in _ARRAY_FIELDS}
-                fields["mode"] = str(data["mode"])
-                fields["epsg"] = int(data["epsg"])
-                fields["names"] = tuple(str(s) for s in data["names"])
-                fields["highway_classes"] = tuple(str(s) for s in data["highway_classes"])
+            arrays = _io.read_npz(path)
         except (OSError, KeyError, ValueError) as exc:
             raise InvalidInput(f"{path}: not a readable road graph file ({exc})") from exc
-        return cls(**fields)
+        try:
+            return cls.from_arrays(arrays)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path}: {exc.message}") from exc
 
 
 _ARRAY_FIELDS = (

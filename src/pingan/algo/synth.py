@@ -57,7 +57,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +64,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
+from pingan.algo import _io
 from pingan.algo.taxonomy import INCIDENT_TYPES
-from pingan.errors import InvalidInput, NotFound
+from pingan.errors import InvalidInput
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -306,18 +306,12 @@ def load_profile(path: str | Path | None = None) -> IncidentProfile:
         ``pingan/algo/data/toronto_profile.json``.
     """
     if path is None:
-        resource = resources.files("pingan.algo").joinpath("data/toronto_profile.json")
-        if not resource.is_file():
-            raise NotFound(
-                "the Toronto incident profile (algo/data/toronto_profile.json) is missing"
-            )
-        text = resource.read_text(encoding="utf-8")
+        data = _io.read_package_json(
+            "pingan.algo", "data/toronto_profile.json", "the Toronto incident profile"
+        )
     else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError as exc:
-            raise NotFound(f"no profile file at {path}") from exc
-    return IncidentProfile.from_mapping(json.loads(text))
+        data = _io.read_json(path, "profile file")
+    return IncidentProfile.from_mapping(data)
 
 
 def pingan_type_shares(profile: IncidentProfile) -> dict[str, float]:

@@ -21,8 +21,8 @@ largest total wins. Latin keywords are matched case-insensitively.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
+from pingan.algo import _io
 from pingan.algo.taxonomy import FRAUD_TYPES, INCIDENT_TYPES
 
 __all__ = [
@@ -63,12 +63,8 @@ def read_table(name: str) -> tuple[tuple[str, ...], ...]:
     tuple of tuple of str
         One tuple of cells per row, as many cells as the header has columns.
     """
-    path = resources.files(__package__).joinpath("lexicons", f"{name}.tsv")
-    lines = [
-        line
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#")
-    ]
+    text = _io.read_package_text(__name__.rpartition(".")[0], f"lexicons/{name}.tsv")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     header, *body = (tuple(line.split("\t")) for line in lines)
     for number, row in enumerate(body, start=2):
         if len(row) != len(header):

@@ -6,10 +6,12 @@ is private to this module so that the global ``jieba`` dictionary is left alone.
 
 from __future__ import annotations
 
+import io
 import logging
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from pingan.algo import _io
 
 
 @lru_cache(maxsize=1)
@@ -20,8 +22,8 @@ def _tokenizer() -> Any:
     logging.getLogger("jieba").setLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    with resources.as_file(resources.files(__package__).joinpath("userdict.txt")) as path:
-        tokenizer.load_userdict(str(path))
+    userdict = _io.read_package_text(__name__.rpartition(".")[0], "userdict.txt")
+    tokenizer.load_userdict(io.StringIO(userdict))
     return tokenizer
 
 
