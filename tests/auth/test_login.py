@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pingan.config import Settings
 from support.app import seeded_client, token_for
+from support.pages import login_form_token
 
 
 def _login(client, username: str, password: str):
@@ -61,7 +62,11 @@ def test_cookie_session_needs_csrf_token_for_writes(settings: Settings) -> None:
     client = seeded_client(settings)
     page = client.post(
         "/login",
-        data={"username": "admin", "password": settings.demo_password},
+        data={
+            "username": "admin",
+            "password": settings.demo_password,
+            "csrf_token": login_form_token(client),
+        },
         follow_redirects=False,
     )
     assert page.status_code == 303

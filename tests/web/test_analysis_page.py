@@ -13,16 +13,11 @@ from analytics.conftest import EAST, file_incident
 from pingan.config import Settings
 from pingan.db import utcnow
 from support.app import seeded_client, token_for
+from support.pages import page_login
 
 
 def _login(client: TestClient, settings: Settings, username: str) -> str:
-    response = client.post(
-        "/login",
-        data={"username": username, "password": settings.demo_password},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return response.headers["location"]
+    return page_login(client, settings, username)
 
 
 def _noon(settings: Settings, day: date) -> str:

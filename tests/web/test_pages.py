@@ -14,18 +14,13 @@ from pingan.errors import InvalidInput
 from pingan.web import photos
 from pingan.web.pages.citizen import check_form_token, form_token
 from support.app import seeded_client, token_for
+from support.pages import login_form_token, page_login
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _page_login(client: TestClient, settings: Settings, username: str) -> str:
-    response = client.post(
-        "/login",
-        data={"username": username, "password": settings.demo_password},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return response.headers["location"]
+    return page_login(client, settings, username)
 
 
 def test_pages_speak_chinese_by_default_and_english_by_cookie(settings: Settings) -> None:
@@ -93,7 +88,14 @@ def test_navigation_and_access_follow_the_roles(settings: Settings) -> None:
 def test_the_login_page_names_the_error_in_the_users_language(settings: Settings) -> None:
     client = seeded_client(settings)
     client.cookies.set("pingan_lang", "en")
-    page = client.post("/login", data={"username": "chief_a", "password": "wrong-password"})
+    page = client.post(
+        "/login",
+        data={
+            "username": "chief_a",
+            "password": "wrong-password",
+            "csrf_token": login_form_token(client),
+        },
+    )
     assert page.status_code == 401
     assert "Wrong username or password." in page.text
     assert re.search(r'<input id="username"[^>]*value="chief_a"', page.text)

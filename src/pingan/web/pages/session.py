@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -10,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pingan.auth import service as auth
 from pingan.auth.models import Role, TokenKind
 from pingan.auth.principal import Principal
+from pingan.config import Settings
 from pingan.errors import Locked, PinganError
 from pingan.web import i18n
 from pingan.web.deps import CSRF_COOKIE, SESSION_COOKIE, client_addr
@@ -27,6 +30,12 @@ from pingan.web.pages.common import (
 router = APIRouter(include_in_schema=False)
 
 ONE_YEAR_S = 365 * 24 * 3600
+
+#: The login form's own CSRF token (login CSRF): set by the login page in this HttpOnly,
+#: SameSite=Strict cookie and echoed in the form's ``csrf_token`` field. A login posted from
+#: another site carries neither, so nobody can log a victim into the attacker's account.
+LOGIN_CSRF_COOKIE = "pingan_login_csrf"
+LOGIN_CSRF_TTL_S = 2 * 3600
 
 
 def safe_next(target: str | None, default: str = "/home") -> str:
@@ -57,6 +66,45 @@ def index(principal: PagePrincipalDep) -> RedirectResponse:
     return RedirectResponse("/login" if principal is None else landing_for(principal), 303)
 
 
+def _login_form(
+    request: Request,
+    settings: Settings,
+    *,
+    principal: Principal | None,
+    error: str | None,
+    username: str,
+    next_url: str,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The login form with a fresh login-CSRF token, in the page and in its cookie."""
+    token = secrets.token_urlsafe(24)
+    response = render(
+        request,
+        "login.html",
+        {"error": error, "username": username, "next": next_url, "login_csrf": token},
+        principal=principal,
+        settings=settings,
+        status_code=status_code,
+        page="login",
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        max_age=LOGIN_CSRF_TTL_S,
+        path="/login",
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="strict",
+    )
+    return response
+
+
+def login_csrf_ok(request: Request, sent: str) -> bool:
+    """Whether the login form's token matches the cookie the login page set."""
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    return bool(sent) and bool(expected) and hmac.compare_digest(sent, expected)
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(
     request: Request,
@@ -64,13 +112,13 @@ def login_page(
     principal: PagePrincipalDep,
     next_url: Annotated[str | None, Query(alias="next", max_length=200)] = None,
 ) -> HTMLResponse:
-    return render(
+    return _login_form(
         request,
-        "login.html",
-        {"error": None, "username": "", "next": safe_next(next_url, "")},
+        settings,
         principal=principal,
-        settings=settings,
-        page="login",
+        error=None,
+        username="",
+        next_url=safe_next(next_url, ""),
     )
 
 
@@ -89,7 +137,20 @@ def login_submit(
     username: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=256)] = "",
     next_url: Annotated[str, Form(alias="next", max_length=200)] = "",
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> HTMLResponse | RedirectResponse:
+    i18n.set_current(language_of(request, None, settings))
+    if not login_csrf_ok(request, csrf_token):
+        # refused before the password is looked at: no failure is counted, nothing is logged in
+        return _login_form(
+            request,
+            settings,
+            principal=None,
+            error=i18n.gettext_("The login form expired or came from another site. Log in again."),
+            username=username,
+            next_url=safe_next(next_url, ""),
+            status_code=403,
+        )
     try:
         token, row, user = auth.login(
             db_session,
@@ -103,14 +164,14 @@ def login_submit(
         db_session.commit()  # keep the failure count and the audit row
         language = language_of(request, None, settings)
         i18n.set_current(language)
-        return render(
+        return _login_form(
             request,
-            "login.html",
-            {"error": _login_error(exc), "username": username, "next": safe_next(next_url, "")},
+            settings,
             principal=None,
-            settings=settings,
+            error=_login_error(exc),
+            username=username,
+            next_url=safe_next(next_url, ""),
             status_code=exc.status,
-            page="login",
         )
     principal = auth.principal_for(db_session, user)
     cookie_language = i18n.normalise(request.cookies.get(i18n.LANG_COOKIE))
@@ -131,10 +192,11 @@ def login_submit(
         CSRF_COOKIE,
         row.csrf_token or "",
         max_age=max_age,
-        httponly=False,
+        httponly=True,  # scripts read the token from the page's <meta name="csrf-token">
         secure=settings.secure_cookies,
         samesite="strict",
     )
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
 
