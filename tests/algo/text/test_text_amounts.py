@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pingan.algo.text.amounts import find_amount_yuan, find_amounts, find_phones
+from pingan.algo.text.amounts import find_amount_yuan, find_amounts
+from pingan.algo.text.personal import find_phones
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pingan.algo.text.amounts import find_amount_yuan, find_phones
+from pingan.algo.text.amounts import find_amount_yuan
 from pingan.algo.text.classify import classify
 from pingan.algo.text.items import Item, find_items
 from pingan.algo.text.numbers import parse_small_int
+from pingan.algo.text.personal import find_phones
 from pingan.algo.text.places import PlaceSpan, find_place
 from pingan.algo.text.times import TimeInterval, resolve_time
 from pingan.errors import InvalidInput
