@@ -4,18 +4,22 @@ bounded numbers and lists, NUL bytes, LIKE patterns and the change cursor."""
 from __future__ import annotations
 
 import ast
+import asyncio
 import inspect
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
+from starlette.types import Message
 
 from pingan.config import Settings
 from pingan.web import i18n
 from pingan.web.pages.common import ENV, TEMPLATES_DIR
-from support.app import seeded_client
+from support.app import seeded_client, token_for
 
 SRC = Path(i18n.__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
@@ -202,3 +206,160 @@ def test_report_form_answers_a_too_large_photo_on_the_form(settings: Settings) -
     )
     assert response.status_code == 422
     assert response.json()["errors"]["photo"] == "照片超过 5 MB。"
+
+
+# ------------------------------------------------------------------ body size caps
+
+
+class _Client:
+    """Sends one request straight to the ASGI app, in chunks, and records what was read."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        chunks: list[bytes],
+        headers: dict[str, str],
+    ) -> tuple[int, dict[str, Any], int]:
+        """(status, JSON body, number of chunks the app read)."""
+        read = 0
+        sent: list[Message] = []
+
+        async def receive() -> Message:
+            nonlocal read
+            if read >= len(chunks):
+                return {"type": "http.disconnect"}
+            read += 1
+            return {
+                "type": "http.request",
+                "body": chunks[read - 1],
+                "more_body": read < len(chunks),
+            }
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+        }
+        asyncio.run(self.app(scope, receive, send))
+        status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        return status, json.loads(body), read
+
+
+def test_an_oversized_json_body_streamed_without_length_is_refused_unread(
+    settings: Settings,
+) -> None:
+    client = seeded_client(settings)
+    headers = token_for(client, settings, "citizen")
+    chunks = [b"x" * 16 * 1024] * 64  # 1 MB in 16 KB pieces, no Content-Length
+    status, body, read = _Client(client.app).send(
+        "POST", "/api/v1/reports", chunks, {**headers, "Content-Type": "application/json"}
+    )
+    assert status == 413
+    assert body["detail"] == (
+        "the request body is larger than this route takes (65536 bytes at most)"
+    )
+    assert read == 5  # 4 × 16 KB fit in 64 KB; the fifth went over and nothing more was read
+
+
+def test_a_declared_oversized_body_is_refused_before_reading(settings: Settings) -> None:
+    client = seeded_client(settings)
+    chunks = [b"x" * 1024] * 100
+    status, body, read = _Client(client.app).send(
+        "POST",
+        "/api/v1/auth/token",
+        chunks,
+        {"Content-Type": "application/json", "Content-Length": str(100 * 1024)},
+    )
+    assert (status, read) == (413, 0)
+    assert body["field"] == "body"
+
+
+def test_an_upload_route_takes_a_photo_sized_body_but_not_more(settings: Settings) -> None:
+    from pingan.web.bodies import UPLOAD_LIMIT_BYTES
+
+    client = seeded_client(settings)
+    headers = token_for(client, settings, "admin")
+    csv = b"a,b\n" + b"1,2\n" * (1024 * 1024)  # 4 MB: over the JSON cap, under the upload cap
+    response = client.post(
+        "/api/v1/incidents/import",
+        headers=headers,
+        data={"mapping": "description=a"},
+        files={"file": ("calls.csv", csv, "text/csv")},
+    )
+    assert response.status_code != 413
+    too_big = b"x" * (UPLOAD_LIMIT_BYTES + 1)
+    response = client.post(
+        "/api/v1/incidents/import",
+        headers=headers,
+        data={"mapping": "description=a"},
+        files={"file": ("calls.csv", too_big, "text/csv")},
+    )
+    assert response.status_code == 413
+    # the same body on a JSON route is refused at 64 KB
+    response = client.post("/api/v1/reports", headers=headers, content=csv)
+    assert response.status_code == 413
+
+
+def test_a_malformed_content_length_is_refused(settings: Settings) -> None:
+    client = seeded_client(settings)
+    status, body, read = _Client(client.app).send(
+        "POST", "/api/v1/auth/token", [b"{}"], {"Content-Length": "12abc"}
+    )
+    assert (status, read) == (400, 0)
+    assert "Content-Length" in body["detail"]
+
+
+# ------------------------------------------------------------------ NUL characters
+
+
+def test_nul_in_json_text_is_refused_on_both_backends(settings: Settings) -> None:
+    client = seeded_client(settings)
+    headers = token_for(client, settings, "citizen")
+    response = client.post(
+        "/api/v1/reports",
+        headers=headers,
+        json={"description": "我的电动车\u0000被偷了", "lat": 60.17, "lon": 24.94},
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "body.description"
+
+
+def test_nul_in_query_path_and_form_fields_is_refused(settings: Settings) -> None:
+    client = seeded_client(settings)
+    headers = token_for(client, settings, "admin")
+    response = client.get("/api/v1/incidents?type=theft%00", headers=headers)
+    assert response.status_code == 422
+    assert response.json()["field"] == "query.type"
+    response = client.get("/api/v1/reports/abcdefgh%00")
+    assert response.status_code == 422
+    assert response.json()["field"] == "path"
+    response = client.post("/api/v1/auth/token", data={"username": "admin\x00", "password": "x"})
+    assert response.status_code == 422
+    assert response.json()["field"] == "body.username"
+    response = client.post("/report", data=_form(settings, description="被偷了\x00车"))
+    assert response.status_code == 422
+    assert response.json()["field"] == "body.description"
+    response = client.post(
+        "/report",
+        data=_form(settings, name="张\x00三"),
+        files={"photo": ("p.jpg", b"\xff\xd8\xff\xe0\x00\x00", "image/jpeg")},
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "body.name"
