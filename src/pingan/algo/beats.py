@@ -66,8 +66,10 @@ def beat_stats(beat: npt.ArrayLike, workload: npt.ArrayLike) -> BeatStats:
 
 
 def beat_components(adjacency: Any, beat: npt.ArrayLike) -> IntArray:
-    """Number of connected pieces of each beat (0..max) in the undirected road network; 0
-    for a beat with no node. A contiguous beat has 1."""
+    """Count the connected pieces of each beat (0..max) in the undirected road network.
+
+    A beat with no node has 0 pieces; a contiguous beat has 1.
+    """
     graph = sp.csr_matrix(adjacency)
     b = np.asarray(beat, dtype=np.int64)
     if graph.shape != (b.size, b.size):
@@ -203,9 +205,12 @@ def _neighbour_lists(graph: sp.csr_matrix) -> list[list[int]]:
 def _first_seeds(
     w: FloatArray, x: FloatArray, y: FloatArray, k: int, rng: np.random.Generator | None
 ) -> list[int]:
-    """Farthest-point seeds (``rng`` is None) or k-means++-like seeds drawn with probability
-    proportional to the same score: squared straight-line distance to the nearest seed
-    times the node's workload plus the mean workload."""
+    """Choose farthest-point seeds (``rng`` is None) or k-means++-like random seeds.
+
+    Random seeds are drawn with probability proportional to the same score: squared
+    straight-line distance to the nearest seed times the node's workload plus the mean
+    workload.
+    """
     n = w.size
     mass = w + float(w.mean()) + 1e-12
     first = int(np.argmax(w)) if rng is None else int(rng.choice(n, p=mass / mass.sum()))
@@ -236,8 +241,11 @@ def _refine_seeds(
     seeds: list[int],
     iterations: int,
 ) -> list[int]:
-    """k-medoids-like moves: each seed goes to the node of its travel-time region nearest
-    the region's workload centroid."""
+    """Move seeds k-medoids-like.
+
+    Each seed goes to the node of its travel-time region nearest the region's workload
+    centroid.
+    """
     for _ in range(iterations):
         _, _, owner = dijkstra(graph, indices=seeds, min_only=True, return_predecessors=True)
         new_seeds = []
@@ -257,8 +265,11 @@ def _refine_seeds(
 
 
 def _grow(graph: sp.csr_matrix, w: FloatArray, seeds: list[int]) -> IntArray:
-    """Balanced region growing: the lightest beat claims the unclaimed neighbour nearest its
-    seed along its own roads. Each node joins through an edge of its beat (contiguity)."""
+    """Grow balanced regions from the seeds.
+
+    The lightest beat claims the unclaimed neighbour nearest its seed along its own roads.
+    Each node joins through an edge of its beat (contiguity).
+    """
     n, k = graph.shape[0], len(seeds)
     indptr, indices, data = graph.indptr, graph.indices, graph.data
     beat = np.full(n, -1, dtype=np.int64)
@@ -303,8 +314,9 @@ def _chunk_to_move(
     w: list[float],
     budget: float,
 ) -> list[int] | None:
-    """Nodes that leave beat ``donor`` with its node ``v``, or None when they would weigh
-    ``budget`` or more.
+    """Find the nodes that leave beat ``donor`` with its node ``v``.
+
+    None when they would weigh ``budget`` or more.
 
     Without ``v`` the donor may fall apart; then every piece but one leaves with ``v`` (each
     piece touches ``v``, so what leaves is connected). Breadth-first searches inside the
@@ -420,9 +432,11 @@ class _Partition:
         self.tol = 1e-12 * max(float(self.load.max()), 1e-300)
 
     def boundary(self) -> tuple[IntArray, IntArray, IntArray]:
-        """(node, its beat, an adjacent other beat) for every boundary edge, each pair of
-        beats' nodes in the order they should leave: nearest the receiver's centre
-        relative to their own beat's centre first."""
+        """List (node, its beat, an adjacent other beat) for every boundary edge.
+
+        Each pair of beats' nodes comes in the order they should leave: nearest the
+        receiver's centre relative to their own beat's centre first.
+        """
         donor, receiver = self.beat[self.tails], self.beat[self.heads]
         cand = (donor != receiver) & (self.size[donor] > 1)
         nodes, donor, receiver = self.tails[cand], donor[cand], receiver[cand]
@@ -438,9 +452,11 @@ class _Partition:
         return nodes[order], donor[order], receiver[order]
 
     def move(self, v: int, d: int, r: int, budget: float) -> float:
-        """Move ``v`` (with what would be cut off from ``d``) to ``r`` when that weighs less
-        than ``budget``; the weight moved, 0 when nothing was tried (or refused before),
-        -1 when a search refused it now."""
+        """Move ``v`` (with what would be cut off from ``d``) to ``r`` if lighter than ``budget``.
+
+        Returns the weight moved, 0 when nothing was tried (or refused before), -1 when a
+        search refused it now.
+        """
         if self.beat_list[v] != d or self.size[d] <= 1 or self.w_list[v] >= budget:
             return 0.0
         if all(self.beat_list[u] != r for u in self.neighbours[v]):
@@ -519,8 +535,10 @@ def _descend(part: _Partition, max_sweeps: int) -> None:
 
 
 def square_grid_beats(x_m: npt.ArrayLike, y_m: npt.ArrayLike, k: int) -> IntArray:
-    """Naive beats: a grid of about ``k`` equal squares over the bounding box (empty cells
-    dropped, ids renumbered 0..)."""
+    """Cut naive beats: a grid of about ``k`` equal squares over the bounding box.
+
+    Empty cells are dropped and ids renumbered 0...
+    """
     x = np.asarray(x_m, dtype=np.float64)
     y = np.asarray(y_m, dtype=np.float64)
     if k < 1:

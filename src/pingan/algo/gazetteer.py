@@ -343,7 +343,7 @@ class Gazetteer:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable form (coordinates rounded to 1e-7 degrees)."""
+        """Return a JSON-serialisable form (coordinates rounded to 1e-7 degrees)."""
         return {
             "format_version": _FORMAT_VERSION,
             "streets": [list(s) for s in self._streets],
@@ -474,7 +474,7 @@ class Gazetteer:
 
     @staticmethod
     def _number_near(norm: str, start: int, end: int) -> tuple[str | None, int, int]:
-        """A house number right after (or, in Latin order, right before) a name."""
+        """Find a house number right after (or, in Latin order, right before) a name."""
         after = _NUMBER_AFTER.match(norm[end:])
         if after and after.group(1):
             return after.group(1), start, end + after.end()
@@ -572,7 +572,7 @@ class Gazetteer:
         return hits
 
     def __call__(self, text: str) -> list[GeocodeHit]:
-        """Same as :meth:`find_in_text` (the gazetteer as a callable)."""
+        """Find places in ``text``, as :meth:`find_in_text` (the gazetteer as a callable)."""
         return self.find_in_text(text)
 
     def reverse(self, lat: float, lon: float, lang: str | None = None) -> str:

@@ -204,7 +204,7 @@ class RoadGraph:
         return out
 
     def to_scipy(self) -> sp.csr_matrix:
-        """The graph as a ``scipy.sparse.csr_matrix`` of travel times (seconds)."""
+        """Return the graph as a ``scipy.sparse.csr_matrix`` of travel times (seconds)."""
         return self.csr
 
     @cached_property
@@ -259,7 +259,7 @@ class RoadGraph:
         return self.geom_lat[a:b], self.geom_lon[a:b]
 
     def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
-        """The graph as named arrays (what :meth:`save` writes; no pickle needed)."""
+        """Return the graph as named arrays (what :meth:`save` writes; no pickle needed)."""
         arrays: dict[str, npt.NDArray[Any]] = {
             "format_version": np.asarray(_FORMAT_VERSION, dtype=np.int64),
             "mode": np.array(self.mode),

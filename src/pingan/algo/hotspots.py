@@ -271,10 +271,11 @@ class Events:
     type: NDArray[np.str_]
 
     def __len__(self) -> int:
+        """Return the number of events."""
         return int(self.time_h.size)
 
     def take(self, index: IntArray | NDArray[np.bool_] | slice) -> Events:
-        """The events selected by ``index`` (order kept)."""
+        """Select the events at ``index`` (order kept)."""
         return Events(
             self.time_h[index], self.x_m[index], self.y_m[index], self.cell[index], self.type[index]
         )
@@ -539,7 +540,7 @@ def _sepp(grid: Grid, ev: Events, at_h: float, params: Mapping[str, object]) -> 
 def sepp_expected(
     grid: Grid, events: Events, fit: SeppFit, at_h: float, horizon_h: float
 ) -> FloatArray:
-    """Expected events per cell in ``[at_h, at_h + horizon_h)`` under a fitted SEPP.
+    """Expect events per cell in ``[at_h, at_h + horizon_h)`` under a fitted SEPP.
 
     ``mu_c * h + sum_j theta (exp(-omega (at - t_j)) - exp(-omega (at + h - t_j))) G_c(x_j)``
     over events before ``at_h`` (the triggering of events inside the window is ignored).
@@ -683,7 +684,7 @@ class Evaluation:
     seconds: Mapping[str, float]
 
     def row(self, model: str, coverage: float) -> EvaluationRow:
-        """The row of ``model`` at ``coverage``."""
+        """Return the row of ``model`` at ``coverage``."""
         for r in self.rows:
             if r.model == model and math.isclose(r.coverage, coverage):
                 return r
@@ -691,12 +692,12 @@ class Evaluation:
 
 
 def flagged_cells(n_cells: int, coverage: float) -> int:
-    """Number of cells flagged at ``coverage`` (a fraction): ``round(coverage * n_cells)``."""
+    """Count the cells flagged at ``coverage`` (a fraction): ``round(coverage * n_cells)``."""
     return max(1, round(coverage * n_cells))
 
 
 def top_cells(scores: FloatArray, k: int) -> IntArray:
-    """Indices of the ``k`` highest scores, ties broken by lower index."""
+    """Return the indices of the ``k`` highest scores, ties broken by lower index."""
     order = np.argsort(-np.asarray(scores, dtype=float), kind="stable")
     return np.asarray(order[:k], dtype=np.int64)
 
@@ -712,7 +713,7 @@ def evaluate_forecasts(
     coverages: Sequence[float] = DEFAULT_COVERAGES,
     on_window: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
-    """Rolling evaluation: forecast each window from the events before it only.
+    """Evaluate on rolling windows: forecast each from the events before it only.
 
     Parameters
     ----------

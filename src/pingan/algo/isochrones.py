@@ -42,7 +42,7 @@ QUAD_SEGS = 4
 def _reachable_lines(
     graph: RoadGraph, times_s: FloatArray, cutoff_s: float
 ) -> list[shapely.Geometry]:
-    """The reachable network (full and partial edges) as projected line strings."""
+    """Return the reachable network (full and partial edges) as projected line strings."""
     tail = graph.tail
     t_tail = times_s[tail]
     edges = np.flatnonzero(t_tail <= cutoff_s)
@@ -106,7 +106,7 @@ def _to_lonlat(graph: RoadGraph, geometry: shapely.Geometry) -> shapely.Geometry
 def reach_polygon_projected(
     graph: RoadGraph, times_s: FloatArray, cutoff_s: float, buffer_m: float = 10.0
 ) -> tuple[shapely.Geometry, int]:
-    """The reach polygon of one cut-off in the graph's projected CRS (metres).
+    """Draw the reach polygon of one cut-off in the graph's projected CRS (metres).
 
     Returns
     -------

@@ -107,8 +107,10 @@ def _check_edges(edges: Sequence[float], name: str) -> FloatArray:
 
 
 def band_index(values: FloatArray, edges: FloatArray) -> IntArray:
-    """Band of each value for edges ``0 = e_0 < ... < e_k``: ``[0, e_1]`` is band 0, ``(e_{i},
-    e_{i+1}]`` band i, and values above ``e_k`` band k."""
+    """Give the band of each value for edges ``0 = e_0 < ... < e_k``.
+
+    ``[0, e_1]`` is band 0, ``(e_{i}, e_{i+1}]`` band i, and values above ``e_k`` band k.
+    """
     idx = np.searchsorted(edges, values, side="left") - 1
     return np.asarray(np.clip(idx, 0, edges.size - 1), dtype=np.int64)
 

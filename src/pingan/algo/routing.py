@@ -332,7 +332,7 @@ def _chains(graph: RoadGraph) -> _Chains | None:
 
 
 def _along(ch: _Chains, frm: npt.ArrayLike, to: npt.ArrayLike) -> FloatArray:
-    """Times along their chain from slots ``frm`` to slots ``to`` (same chain)."""
+    """Sum the times along their chain from slots ``frm`` to slots ``to`` (same chain)."""
     x = np.asarray(frm, dtype=np.int64)
     y = np.asarray(to, dtype=np.int64)
     ahead = ch.pos[y] > ch.pos[x]
@@ -551,7 +551,7 @@ def path_length_m(graph: RoadGraph, path: npt.ArrayLike) -> float:
 
 
 def path_coordinates(graph: RoadGraph, path: npt.ArrayLike) -> list[tuple[float, float]]:
-    """The route's vertices as ``(lon, lat)`` pairs (GeoJSON order), along edge geometry."""
+    """List the route's vertices as ``(lon, lat)`` pairs (GeoJSON order), along edge geometry."""
     nodes = np.asarray(path, dtype=np.int64)
     if nodes.size == 1:
         return [(float(graph.lon[nodes[0]]), float(graph.lat[nodes[0]]))]

@@ -173,8 +173,7 @@ def count_by(labels: Sequence[str] | NDArray[np.str_]) -> dict[str, int]:
 
 
 def period_labels(time_h: NDArray[np.float64], period: str) -> NDArray[np.str_]:
-    """Label each time (hours since 1970-01-01) by its ``day``, ``week`` (ISO), ``month`` or
-    ``year``."""
+    """Label each time (hours since 1970-01-01) by its day, ISO week, month or year."""
     seconds = (np.asarray(time_h, dtype=float) * 3600).astype("datetime64[s]")
     if period == "day":
         return np.asarray(seconds.astype("datetime64[D]").astype(str))

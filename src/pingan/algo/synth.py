@@ -186,6 +186,7 @@ class IncidentProfile:
     source: str = ""
 
     def __post_init__(self) -> None:
+        """Check that every share vector is complete and sums to 1."""
         _check_shares(self.hour_share, 24, "hour_share")
         _check_shares(tuple(self.type_share.values()), len(self.type_share), "type_share")
         if self.month_share is not None:
@@ -411,10 +412,11 @@ class SimulatedHistory:
     simulated: bool = True
 
     def __len__(self) -> int:
+        """Return the number of incidents."""
         return int(self.time_s.size)
 
     def records(self) -> tuple[SimulatedIncident, ...]:
-        """The incidents as frozen records (``simulated=True``), in time order."""
+        """Return the incidents as frozen records (``simulated=True``), in time order."""
         return tuple(
             SimulatedIncident(
                 occurred_at=self.start + timedelta(seconds=float(t)),

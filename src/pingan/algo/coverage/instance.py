@@ -260,7 +260,7 @@ class CoverageInstance:
         )
 
     def counts(self, posts: Sequence[int] | IntArray) -> npt.NDArray[np.int32]:
-        """Number of posts within each tier of each demand point, shape ``(n_demand, T)``."""
+        """Count the posts within each tier of each demand point, shape ``(n_demand, T)``."""
         cnt = np.zeros((self.n_demand, self.n_tiers), dtype=np.int32)
         tiers = np.arange(self.n_tiers)
         for j in np.asarray(posts, dtype=np.int64):
@@ -275,7 +275,7 @@ class CoverageInstance:
         return float(value_rows(self, self.counts(posts)).sum())
 
     def restrict(self, candidates: Sequence[int] | IntArray) -> CoverageInstance:
-        """The same demand with only ``candidates`` (ascending indices) as candidate posts."""
+        """Keep the same demand with only ``candidates`` (ascending indices) as candidate posts."""
         keep = np.asarray(candidates, dtype=np.int64)
         local = np.full(self.n_candidates, -1, dtype=np.int64)
         local[keep] = np.arange(keep.size)

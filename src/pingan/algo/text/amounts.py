@@ -1,5 +1,4 @@
-"""Money amounts in yuan (5万 → 50000, 1.5万 → 15000, 两千多 → 2000, 3k, ¥800, 八百元)
-and phone numbers (mainland mobiles ``1[3-9]`` + 9 digits, landlines ``0xx-xxxxxxxx``).
+"""Money amounts in yuan: 5万 → 50000, 1.5万 → 15000, 两千多 → 2000, 3k, ¥800, 八百元.
 
 An amount is a number with a money marker: a unit (万, 千, k, w) or a currency word (元, 块,
 ¥, RMB, yuan). "多"/"几" after a number ("两千多") keep the lower bound. When a message
@@ -145,7 +144,7 @@ def _is_loss(masked: str, start: int) -> bool:
 
 
 def find_amount_yuan(text: str) -> int | None:
-    """The amount of the report in yuan, or None.
+    """Return the amount of the report in yuan, or None.
 
     The largest amount that words mark as the loss (被骗了, 转了, 损失), else the largest amount.
     """

@@ -90,7 +90,7 @@ class Extraction:
     scores: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        """The CLI/API JSON object (times in ISO 8601 with their offset)."""
+        """Return the CLI/API JSON object (times in ISO 8601 with their offset)."""
         return {
             "type": self.type,
             "fraud_type": self.fraud_type,

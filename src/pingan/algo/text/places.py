@@ -215,7 +215,7 @@ def find_place_spans(
 def find_place(
     text: str, *, find_places: Callable[[str], list[PlaceSpan]] | None = None
 ) -> str | None:
-    """The place text of a message: its first place name (see :func:`find_place_spans`).
+    """Return the place text of a message: its first place name (see :func:`find_place_spans`).
 
     Examples
     --------
