@@ -1,5 +1,7 @@
-"""Personal data in free text: phone numbers, ID numbers, bank card numbers, licence plates
-and names after a cue (我叫…, 联系人：…).
+"""Personal data in free text.
+
+Phone numbers, ID numbers, bank card numbers, licence plates and names after a cue (我叫…,
+联系人：…).
 
 :func:`find_personal_data` gives non-overlapping spans in reading order, each with its kind
 and a canonical value. The forms covered are the ones people write:
@@ -30,6 +32,8 @@ from pingan.algo.text.numbers import normalize
 
 
 class Kind(enum.StrEnum):
+    """Kind of personal data a span holds."""
+
     phone = "phone"
     id_number = "id_number"
     bank_card = "bank_card"
@@ -117,7 +121,7 @@ def _is_date(yymmdd: str) -> bool:
 
 
 def _classify(kind: Kind, raw: str) -> tuple[Kind, str] | None:
-    """The kind and canonical value of a match, or None when it is not personal data."""
+    """Return the kind and canonical value of a match, or None when it is not personal data."""
     if kind is Kind.plate:
         return kind, re.sub(r"[·•・ \-]", "", raw)
     digits = re.sub(r"[^\dXx]", "", raw).upper()
@@ -169,8 +173,9 @@ def find_personal_data(text: str) -> list[PersonalSpan]:
 
 
 def find_phones(text: str) -> list[str]:
-    """Phone numbers in a message (mobiles as 11 digits, landlines as ``area-local``),
-    each once, in reading order.
+    """Find the phone numbers in a message, each once, in reading order.
+
+    Mobiles come as 11 digits, landlines as ``area-local``.
 
     Examples
     --------
