@@ -86,8 +86,25 @@ class Settings(BaseSettings):
     #: Cookies only over HTTPS (turn off only for local demo on plain http).
     secure_cookies: bool = True
     token_ttl_hours: int = 12
-    login_max_failures: int = 5
-    login_lock_minutes: int = 10
+    #: Rate limits (``limits`` notation, ``;`` between several; "" turns one off). Counters
+    #: live in Redis when ``redis_url`` is set, else in the database (shared by all workers).
+    redis_url: str = ""
+    #: Failed logins per (username, client address) before that pair is refused for the rest
+    #: of the window: a stepped back-off. Never locks the account for other addresses.
+    login_failure_limit: str = "5/minute;10/hour;20/day"
+    #: Login attempts (page and token endpoint) per client address, whatever the username.
+    login_rate_limit: str = "30/minute;300/hour"
+    #: ``POST /api/v1/auth/token`` per client address.
+    token_rate_limit: str = "30/minute;300/hour"
+    #: Anonymous report form submissions per client address, and per form token.
+    report_rate_limit: str = "20/minute;200/hour"
+    report_form_token_rate_limit: str = "5/10minutes"
+    #: How long a report form token stays valid (it is also spent by a successful report).
+    report_form_token_ttl_s: int = 1800
+    #: Photos uploaded with reports, per client address.
+    photo_rate_limit: str = "10/minute;60/hour"
+    #: Open311 ``POST requests.json`` per API key.
+    open311_rate_limit: str = "120/minute;2000/hour"
     #: A unit without a position report for this long is shown but not recommended.
     position_stale_s: int = 600
     #: Response tiers in seconds (1-3-5 minutes).
@@ -103,6 +120,28 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(
                     "tiers must be seconds separated by commas, e.g. 60,180,300"
+                ) from None
+        return value
+
+    @field_validator(
+        "login_failure_limit",
+        "login_rate_limit",
+        "token_rate_limit",
+        "report_rate_limit",
+        "report_form_token_rate_limit",
+        "photo_rate_limit",
+        "open311_rate_limit",
+    )
+    @classmethod
+    def _check_rate_limit(cls, value: str) -> str:
+        from limits import parse_many
+
+        if value.strip():
+            try:
+                parse_many(value)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not a rate limit; write e.g. 10/minute or 5/minute;50/hour"
                 ) from None
         return value
 

@@ -31,6 +31,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "pingan.dispatch.models",
     "pingan.analytics.models",
     "pingan.patrol.models",
+    "pingan.ratelimit",
 )
 
 NAMING = {

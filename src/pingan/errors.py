@@ -71,6 +71,17 @@ class Locked(PinganError):
     title = "Locked"
 
 
+class RateLimited(PinganError):
+    """Too many requests of one kind from one source; try again after ``retry_after_s``."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, field: str | None = None, *, retry_after_s: int = 60) -> None:
+        super().__init__(message, field)
+        self.retry_after_s = retry_after_s
+
+
 class Infeasible(PinganError):
     """An optimisation or computation has no solution for the given input."""
 

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from sqlalchemy import bindparam, exists, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from pingan.algo.dedup import ReportPoint, find_duplicates
 from pingan.algo.text import Extraction, GeoHit, extract_report
@@ -803,9 +804,7 @@ def list_incidents(
     if status:
         query = query.where(Incident.status.in_(list(status)))
     if incident_type:
-        query = query.where(
-            or_(Incident.type == incident_type, Incident.type.startswith(incident_type + "."))
-        )
+        query = query.where(type_clause(incident_type))
     since_at = _parse_since(since)
     if since_at is not None:
         query = query.where(Incident.received_at >= since_at)
@@ -823,6 +822,18 @@ def list_incidents(
         _read_for(db_session, principal, inc, path, counts.get(inc.id, 0)) for inc, path in rows
     ]
     return {"items": items, "total": total, "offset": offset, "limit": limit}
+
+
+def type_clause(incident_type: str) -> ColumnElement[bool]:
+    """Incidents of ``incident_type`` or one of its subtypes (``theft`` takes ``theft.ebike``).
+
+    The type is matched as written: ``%`` and ``_`` in it are plain characters, not LIKE
+    wildcards (the prefix is escaped).
+    """
+    return or_(
+        Incident.type == incident_type,
+        Incident.type.startswith(incident_type + ".", autoescape=True),
+    )
 
 
 def _report_counts(db_session: Session, ids: list[int]) -> dict[int, int]:
@@ -924,10 +935,14 @@ def changes_since(
     starts now (an empty list and the current cursor).
     """
     principal.require("incident", "read")
+    visible = principal.visible_clause("incident", "read", Jurisdiction.path)
     after = decode_cursor(cursor)
     if after is None:
+        # the caller's own latest change: the cursor must not carry another station's
         last = db_session.execute(
             select(Incident.updated_at, Incident.id)
+            .join(Jurisdiction, Jurisdiction.id == Incident.jurisdiction_id)
+            .where(visible)
             .order_by(Incident.updated_at.desc(), Incident.id.desc())
             .limit(1)
         ).first()
@@ -936,7 +951,7 @@ def changes_since(
     rows = db_session.execute(
         select(Incident, Jurisdiction.path)
         .join(Jurisdiction, Jurisdiction.id == Incident.jurisdiction_id)
-        .where(principal.visible_clause("incident", "read", Jurisdiction.path))
+        .where(visible)
         .where(tuple_(Incident.updated_at, Incident.id) > tuple_(at, last_id))
         .order_by(Incident.updated_at, Incident.id)
         .limit(limit)

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from pingan import __version__
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory
+from pingan.ratelimit import make_limiter
 from pingan.web.bodies import BodyLimitMiddleware
 from pingan.web.errors import install_error_handlers
 from pingan.web.security import SecurityHeadersMiddleware
@@ -49,6 +50,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.read_session_factory = make_session_factory(engine, read_only=True)
+    # rate-limit counters shared by all workers: Redis when configured, else this database
+    app.state.limiter = make_limiter(settings.redis_url, engine, settings.secret_key)
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware)  # inner: the headers reach its 413 and 422 too
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)

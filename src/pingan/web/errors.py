@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pingan.errors import PinganError
+from pingan.errors import PinganError, RateLimited
 
 log = logging.getLogger("pingan.web")
 PROBLEM = "application/problem+json"
@@ -44,6 +44,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = problem(exc.status, exc.title, exc.message, **extra)
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after_s)
         return response
 
     @app.exception_handler(RequestValidationError)

@@ -29,6 +29,7 @@ def upgrade() -> None:
     op.add_column("jurisdiction", sa.Column("mutual_aid_roles", sa.String(length=200)))
     # --- rate limits (11.2) ---
     # --- public status note (11.5) ---
+    op.add_column("incident", sa.Column("public_note", sa.String(length=500)))
     # --- audit chain keying and anchors (11.6) ---
     pass
 
@@ -41,5 +42,7 @@ def downgrade() -> None:
         batch.drop_column("mutual_aid")
     # --- audit chain keying and anchors (11.6) ---
     # --- public status note (11.5) ---
+    with op.batch_alter_table("incident") as batch:
+        batch.drop_column("public_note")
     # --- rate limits (11.2) ---
     pass
