@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
-from pingan.auth import service
+from pingan.auth import grants, service
 from pingan.auth.models import TokenKind
 from pingan.auth.schemas import (
     GrantRead,
@@ -14,7 +14,13 @@ from pingan.auth.schemas import (
     UserRead,
 )
 from pingan.errors import PinganError
-from pingan.web.deps import PrincipalDep, SessionDep, SettingsDep, authorized
+from pingan.web.deps import PrincipalDep, SessionDep, SettingsDep, authorized, client_addr
+from pingan.web.ratelimit import (
+    limit_login_attempt,
+    limiter_of,
+    login_throttle,
+    record_login,
+)
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 users_router = APIRouter(prefix="/api/v1/users", tags=["users"])
@@ -37,15 +43,34 @@ def _read(user, session) -> UserRead:  # type: ignore[no-untyped-def]
 
 
 @router.post("/token", response_model=TokenRead)
-def issue_token(body: LoginRequest, db_session: SessionDep, settings: SettingsDep) -> TokenRead:
-    """Exchange a username and password for a bearer token."""
+def issue_token(
+    request: Request, body: LoginRequest, db_session: SessionDep, settings: SettingsDep
+) -> TokenRead:
+    """Exchange a username and password for a bearer token.
+
+    Every failure answers the same 401; too many attempts from one address answer 429
+    (see :mod:`pingan.web.ratelimit`)."""
+    limiter = limiter_of(request)
+    address = client_addr(request)
+    # the counters are written before the session starts and after it commits
+    limit_login_attempt(limiter, settings.token_rate_limit, "token-addr", address)
+    throttle = login_throttle(limiter, settings, body.username, address)
     try:
         token, row, _user = service.login(
-            db_session, settings, body.username, body.password, kind=TokenKind.api
+            db_session,
+            settings,
+            body.username,
+            body.password,
+            kind=TokenKind.api,
+            client_addr=address,
+            throttle=throttle,
         )
     except PinganError:
-        db_session.commit()  # keep the failure count and the audit row
+        db_session.commit()  # keep the audit rows
+        record_login(limiter, settings, body.username, address, ok=False)
         raise
+    db_session.commit()
+    record_login(limiter, settings, body.username, address, ok=True)
     return TokenRead(access_token=token, expires_at=row.expires_at)
 
 
@@ -81,9 +106,20 @@ def list_users(caller: authorized("user", "read"), db_session: SessionDep) -> li
 def create_user(
     body: UserCreate, caller: authorized("user", "write"), db_session: SessionDep
 ) -> UserRead:
-    for grant in body.grants:
-        from pingan.jurisdictions import service as jurisdictions
-
-        node = jurisdictions.get_by_code(db_session, grant.jurisdiction_code)
-        caller.check("user", "write", node.path)
+    """Create an account; its grants follow :mod:`pingan.auth.grants` (an admin grants
+    roles in its area, never the auditor role, never admin and auditor together)."""
     return _read(service.create_user(db_session, body, principal=caller), db_session)
+
+
+@users_router.post("/{username}/grants", response_model=UserRead, status_code=201)
+def grant_role(
+    body: GrantRead,
+    caller: PrincipalDep,
+    db_session: SessionDep,
+    username: str = Path(max_length=64),
+) -> UserRead:
+    """Grant a role to an existing account: the auditor role by an auditor whose area
+    covers the jurisdiction, other roles by an admin; never admin and auditor together."""
+    user = service.get_user(db_session, username)
+    grants.grant_role(db_session, user, body.role, body.jurisdiction_code, principal=caller)
+    return _read(user, db_session)

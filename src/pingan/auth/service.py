@@ -1,9 +1,10 @@
-"""Accounts, logins with lock-out, tokens and sessions.
+"""Accounts, logins, tokens and sessions.
 
-Passwords are hashed with argon2id. After ``login_max_failures`` bad passwords in a
-row the account is locked for ``login_lock_minutes``; every login, good or bad, is
-audited. Tokens are random 256-bit strings of which only the SHA-256 is stored;
-logout revokes one, a password change revokes all of a user's tokens.
+Passwords are hashed with argon2id. Failed logins are throttled per (username, client
+address) by the web layer (:class:`LoginThrottle`), never by an account-wide lock that
+anyone could trigger; every login, good or bad, is audited. Tokens are random 256-bit
+strings of which only the SHA-256 is stored; logout revokes one, a password change revokes
+all of a user's tokens.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,13 +21,13 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from pingan.audit import service as audit
-from pingan.auth.models import AccessToken, Role, RoleGrant, TokenKind, User
+from pingan.auth import grants
+from pingan.auth.models import AccessToken, RoleGrant, TokenKind, User
 from pingan.auth.principal import Grant, Principal
 from pingan.auth.schemas import UserCreate
 from pingan.config import Settings
 from pingan.db import utcnow
-from pingan.errors import InvalidInput, Locked, NotFound, Unauthenticated
-from pingan.jurisdictions import service as jurisdictions
+from pingan.errors import InvalidInput, NotFound, Unauthenticated
 from pingan.jurisdictions.models import Jurisdiction
 
 _hasher = PasswordHasher()  # argon2id with the library's RFC 9106 low-memory profile
@@ -49,6 +51,16 @@ def _token_hash(token: str) -> str:
 def create_user(
     db_session: Session, data: UserCreate, *, principal: Principal | None = None
 ) -> User:
+    """Create an account with ``data.grants``, as ``principal`` (None: the CLI on the
+    server) may grant them (:func:`pingan.auth.grants.check_grants`)."""
+    nodes = [
+        grants.node_for(
+            db_session, grant.jurisdiction_code, field=f"body.grants.{index}.jurisdiction_code"
+        )
+        for index, grant in enumerate(data.grants)
+    ]
+    requested = [(grant.role, node) for grant, node in zip(data.grants, nodes, strict=True)]
+    grants.check_grants((), requested, principal)
     if db_session.scalar(select(User.id).where(User.username == data.username)):
         raise InvalidInput(f"username {data.username!r} is taken", field="body.username")
     user = User(
@@ -59,15 +71,8 @@ def create_user(
     )
     db_session.add(user)
     db_session.flush()
-    for index, grant in enumerate(data.grants):
-        try:
-            node = jurisdictions.get_by_code(db_session, grant.jurisdiction_code)
-        except NotFound:
-            raise InvalidInput(
-                f"jurisdiction {grant.jurisdiction_code!r} does not exist",
-                field=f"body.grants.{index}.jurisdiction_code",
-            ) from None
-        db_session.add(RoleGrant(user_id=user.id, role=grant.role, jurisdiction_id=node.id))
+    for role, node in requested:
+        db_session.add(RoleGrant(user_id=user.id, role=role, jurisdiction_id=node.id))
     db_session.flush()
     db_session.refresh(user)
     audit.record(
@@ -79,12 +84,6 @@ def create_user(
         actor="cli",
     )
     return user
-
-
-def grant_role(db_session: Session, user: User, role: Role, jurisdiction_code: str) -> None:
-    node = jurisdictions.get_by_code(db_session, jurisdiction_code)
-    db_session.add(RoleGrant(user_id=user.id, role=role, jurisdiction_id=node.id))
-    db_session.flush()
 
 
 def principal_for(
@@ -144,6 +143,27 @@ def _principal(
     )
 
 
+@dataclass(frozen=True)
+class LoginThrottle:
+    """Where this (username, client address) pair stands against the failed-login limit,
+    read by the web layer before :func:`login` (the counters live outside the session).
+
+    ``throttled``: the pair used up its failures; ``failures_left``: failures the pair may
+    still make before it is throttled (the failure that reaches 0 throttles it)."""
+
+    throttled: bool = False
+    failures_left: int = 2**31
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify unknown usernames against, so that they cost what real ones do."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+WRONG_CREDENTIALS = "wrong username or password"
+
+
 def login(
     db_session: Session,
     settings: Settings,
@@ -152,57 +172,55 @@ def login(
     *,
     kind: TokenKind = TokenKind.api,
     client_addr: str | None = None,
+    throttle: LoginThrottle = LoginThrottle(),
 ) -> tuple[str, AccessToken, User]:
-    """Check a password and issue a token; count failures and lock after too many.
+    """Check a password and issue a token.
 
-    The caller must commit even when this raises, so that the failure count and the
-    audit row are kept: the exception is raised after both are flushed.
+    Every failure raises the same :class:`Unauthenticated` ("wrong username or password"),
+    whether the user is unknown or inactive, the password wrong, or the pair (username,
+    client address) throttled after too many failures; each path verifies one argon2 hash
+    (a dummy one for unknown users), so that none answers faster than another. There is no
+    account-wide lock: a throttled pair does not stop the user logging in from elsewhere.
+    The throttling of a pair is audited (``auth.login_throttled``) for the auditor.
+
+    The caller must commit even when this raises, so that the audit rows are kept: the
+    exception is raised after they are flushed.
     """
     now = utcnow()
-    user = db_session.scalar(select(User).where(User.username == username).with_for_update())
-    if user is None or not user.is_active:
+    user = db_session.scalar(select(User).where(User.username == username))
+    known = user is not None and user.is_active
+    password_ok = verify_password(user.password_hash if known else _dummy_hash(), password)
+    actor = user.username if known else username[:64]
+    object_id: object = user.id if known else username[:64]
+    if throttle.throttled or not known or not password_ok:
+        if throttle.throttled:
+            outcome = "throttled"
+        elif not known:
+            outcome = "unknown_user"
+        else:
+            outcome = "bad_password"
         audit.record(
             db_session,
             action="auth.login",
             object_type="user",
-            object_id=username[:64],
-            outcome="unknown_user",
-            actor=username[:64],
-            client_addr=client_addr,
-        )
-        raise Unauthenticated("wrong username or password")
-    if user.locked_until is not None and user.locked_until > now:
-        audit.record(
-            db_session,
-            action="auth.login",
-            object_type="user",
-            object_id=user.id,
-            outcome="locked",
-            actor=user.username,
-            client_addr=client_addr,
-        )
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise Locked(f"account locked after too many failed logins; try again in {minutes} min")
-    if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        outcome = "bad_password"
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
-            user.failed_logins = 0
-            outcome = "bad_password_locked"
-        audit.record(
-            db_session,
-            action="auth.login",
-            object_type="user",
-            object_id=user.id,
+            object_id=object_id,
             outcome=outcome,
-            actor=user.username,
+            actor=actor,
             client_addr=client_addr,
         )
+        if not throttle.throttled and throttle.failures_left <= 1:
+            audit.record(
+                db_session,
+                action="auth.login_throttled",
+                object_type="user",
+                object_id=object_id,
+                outcome="throttled",
+                actor=actor,
+                client_addr=client_addr,
+            )
         db_session.flush()
-        raise Unauthenticated("wrong username or password")
-    user.failed_logins = 0
-    user.locked_until = None
+        raise Unauthenticated(WRONG_CREDENTIALS)
+    assert user is not None  # known
     token = secrets.token_urlsafe(32)
     row = AccessToken(
         user_id=user.id,

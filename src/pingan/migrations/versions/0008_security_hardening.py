@@ -28,6 +28,14 @@ def upgrade() -> None:
     )
     op.add_column("jurisdiction", sa.Column("mutual_aid_roles", sa.String(length=200)))
     # --- rate limits (11.2) ---
+    op.create_table(
+        "rate_limit_counter",
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.Double(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_limit_counter")),
+    )
+    op.create_index(op.f("ix_rate_limit_counter_expires_at"), "rate_limit_counter", ["expires_at"])
     # --- public status note (11.5) ---
     op.add_column("incident", sa.Column("public_note", sa.String(length=500)))
     # --- audit chain keying and anchors (11.6) ---
@@ -45,4 +53,6 @@ def downgrade() -> None:
     with op.batch_alter_table("incident") as batch:
         batch.drop_column("public_note")
     # --- rate limits (11.2) ---
+    op.drop_index(op.f("ix_rate_limit_counter_expires_at"), table_name="rate_limit_counter")
+    op.drop_table("rate_limit_counter")
     pass
