@@ -2,12 +2,16 @@
 
 Cameras are the city's surveillance points (OSM ``man_made=surveillance``) and the cameras
 users register; the checklist records footage requested and obtained per camera (audited).
+A registered camera belongs to a station: a canvass lists the cameras of other stations too,
+read-only and with only their point, view direction, keeper's role and station (ask that
+station for the footage); reading or changing them directly is "no such camera".
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pingan.algo import routing
-from pingan.analytics.models import Camera, CanvassItem, FootageStatus
+from pingan.analytics.models import Camera, CanvassItem, FootageStatus, OwnerRole
 from pingan.analytics.schemas import CameraCreate, CameraUpdate
 from pingan.analytics.service import FloatArray, _path_of, _target_jurisdiction
 from pingan.audit import service as audit
@@ -38,6 +42,22 @@ CANVASS_MAX_SNAP_M = 150.0
 # --------------------------------------------------------------------------- cameras, canvass
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A camera a canvass considers; another station's has no name or owner."""
+
+    source: str
+    ref: int
+    name: str
+    owner: str
+    lat: float
+    lon: float
+    owner_role: OwnerRole | None = None
+    direction_deg: float | None = None
+    jurisdiction_code: str | None = None
+    editable: bool = True
+
+
 def camera_read(db_session: Session, camera: Camera) -> dict[str, Any]:
     return {
         "id": camera.id,
@@ -46,6 +66,8 @@ def camera_read(db_session: Session, camera: Camera) -> dict[str, Any]:
         "lat": camera.lat,
         "lon": camera.lon,
         "owner": camera.owner,
+        "owner_role": camera.owner_role,
+        "direction_deg": camera.direction_deg,
         "active": camera.active,
         "jurisdiction_code": jurisdictions.get(db_session, camera.jurisdiction_id).code,
     }
@@ -68,6 +90,8 @@ def register_camera(db_session: Session, principal: Principal, body: CameraCreat
         lat=body.lat,
         lon=body.lon,
         owner=body.owner,
+        owner_role=body.owner_role,
+        direction_deg=body.direction_deg,
         created_by=principal.username,
     )
     db_session.add(camera)
@@ -98,7 +122,7 @@ def update_camera(
     db_session: Session, principal: Principal, camera_id: int, body: CameraUpdate
 ) -> Camera:
     camera = get_camera(db_session, principal, camera_id, "write")
-    for name in ("name", "owner", "active"):
+    for name in ("name", "owner", "owner_role", "direction_deg", "active"):
         value = getattr(body, name)
         if value is not None:
             setattr(camera, name, value)
@@ -189,22 +213,39 @@ def canvass(
             "note": "the incident has no location yet: place it to canvass around it",
         }
     incident, city = _canvass_incident(db_session, principal, incident_id, "read")
-    found: list[tuple[str, int, str, str, float, float]] = [
-        ("place", p.id, p.name_zh or p.name or p.name_en or f"camera {p.id}", "", p.lat, p.lon)
+    found: list[_Found] = [
+        _Found(
+            "place", p.id, p.name_zh or p.name or p.name_en or f"camera {p.id}", "", p.lat, p.lon
+        )
         for p in cities.places(db_session, city, ["surveillance"])
     ]
-    found += [
-        ("camera", c.id, c.name, c.owner, c.lat, c.lon)
-        for c in db_session.scalars(
-            select(Camera).where(Camera.city == city.name, Camera.active.is_(True))
+    for camera, code, path in db_session.execute(
+        select(Camera, Jurisdiction.code, Jurisdiction.path)
+        .join(Jurisdiction, Jurisdiction.id == Camera.jurisdiction_id)
+        .where(Camera.city == city.name, Camera.active.is_(True))
+        .order_by(Camera.id)
+    ):
+        own = principal.can("canvass", "read", path)
+        found.append(
+            _Found(
+                "camera",
+                camera.id,
+                camera.name if own else "",
+                camera.owner if own else "",
+                camera.lat,
+                camera.lon,
+                camera.owner_role,
+                camera.direction_deg,
+                code,
+                own and principal.can("canvass", "write", path),
+            )
         )
-    ]
     cutoff_s = minutes * 60.0
     arrival: dict[str, FloatArray] = {}
     snap_m = np.full(len(found), np.inf)
     if found:
-        lat = np.array([f[4] for f in found])
-        lon = np.array([f[5] for f in found])
+        lat = np.array([f.lat for f in found])
+        lon = np.array([f.lon for f in found])
         for mode in modes:
             try:
                 graph = cities.load_graph(settings, city, mode)
@@ -224,20 +265,24 @@ def canvass(
         )
     }
     listed = []
-    for k, (source, ref, name, owner, lat_k, lon_k) in enumerate(found):
+    for k, cam in enumerate(found):
         by_mode = {m: float(t[k]) for m, t in arrival.items() if math.isfinite(t[k])}
         if not by_mode:
             continue
         best_mode = min(by_mode, key=lambda m: (by_mode[m], CANVASS_MODES.index(m)))
-        item = items.get((source, ref))
+        item = items.get((cam.source, cam.ref))
         listed.append(
             {
-                "source": source,
-                "camera_id": ref,
-                "name": name,
-                "owner": owner,
-                "lat": lat_k,
-                "lon": lon_k,
+                "source": cam.source,
+                "camera_id": cam.ref,
+                "name": cam.name,
+                "owner": cam.owner,
+                "owner_role": cam.owner_role,
+                "direction_deg": cam.direction_deg,
+                "jurisdiction_code": cam.jurisdiction_code,
+                "editable": cam.editable,
+                "lat": cam.lat,
+                "lon": cam.lon,
                 "snap_m": round(float(snap_m[k]), 1),
                 "arrival_s": {m: round(v, 3) for m, v in by_mode.items()},
                 "earliest_s": round(by_mode[best_mode], 3),
@@ -285,6 +330,9 @@ def set_canvass_item(
     elif source == "camera":
         camera = db_session.get(Camera, camera_id)
         if camera is None or camera.city != city.name:
+            raise NotFound("no such camera")
+        # another station's camera is listed read-only: its footage is that station's to give
+        if not principal.can("canvass", "write", _path_of(db_session, camera.jurisdiction_id)):
             raise NotFound("no such camera")
     else:
         raise InvalidInput("source must be place or camera", field="source")

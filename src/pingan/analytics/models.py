@@ -33,6 +33,18 @@ class SeriesStatus(enum.StrEnum):
     rejected = "rejected"
 
 
+class OwnerRole(enum.StrEnum):
+    """Whom to ask for a camera's footage (the keeper's role, never a name or a number)."""
+
+    shop = "shop"  # 商户
+    property_manager = "property_manager"  # 物业
+    organisation = "organisation"  # 单位
+    transport = "transport"  # 公交、地铁、出租
+    police = "police"  # 公安
+    resident = "resident"  # 住户
+    other = "other"
+
+
 class FootageStatus(enum.StrEnum):
     none = "none"
     requested = "requested"
@@ -136,6 +148,10 @@ class Camera(Base):
     lon: Mapped[float] = mapped_column(Float)
     #: Who keeps the footage (a shop, the compound's property manager, a station).
     owner: Mapped[str] = mapped_column(String(200), default="")
+    #: The keeper's role: all that another station's canvass is told about the owner.
+    owner_role: Mapped[OwnerRole | None] = mapped_column(_enum(OwnerRole))
+    #: Where the camera looks, degrees clockwise from north, when known.
+    direction_deg: Mapped[float | None] = mapped_column(Float)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

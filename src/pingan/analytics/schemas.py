@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from pingan.analytics.models import FootageStatus, SeriesStatus
+from pingan.analytics.models import FootageStatus, OwnerRole, SeriesStatus
 
 #: Label shown with anything computed from a simulated history.
 SIMULATED_LABEL = "simulated data"
@@ -97,12 +97,16 @@ class CameraCreate(BaseModel):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     owner: str = Field(default="", max_length=200)
+    owner_role: OwnerRole | None = None
+    direction_deg: float | None = Field(default=None, ge=0, lt=360)
     jurisdiction_code: str | None = Field(default=None, max_length=64)
 
 
 class CameraUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     owner: str | None = Field(default=None, max_length=200)
+    owner_role: OwnerRole | None = None
+    direction_deg: float | None = Field(default=None, ge=0, lt=360)
     active: bool | None = None
 
 
@@ -113,6 +117,8 @@ class CameraRead(BaseModel):
     lat: float
     lon: float
     owner: str
+    owner_role: OwnerRole | None = None
+    direction_deg: float | None = None
     active: bool
     jurisdiction_code: str
 
@@ -123,10 +129,19 @@ class CanvassUpdate(BaseModel):
 
 
 class CanvassCamera(BaseModel):
+    """One camera of a canvass. A camera another station registered (outside the caller's
+    subtree) comes read-only (``editable`` false) with only what a canvass needs: its point,
+    view direction, the keeper's role and the station to ask; no name and no owner."""
+
     source: str
     camera_id: int
     name: str
     owner: str
+    owner_role: OwnerRole | None = None
+    direction_deg: float | None = None
+    #: The registered camera's station (null for the city map's surveillance points).
+    jurisdiction_code: str | None = None
+    editable: bool = True
     lat: float
     lon: float
     snap_m: float

@@ -27,6 +27,25 @@ def upgrade() -> None:
         sa.Column("mutual_aid", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.add_column("jurisdiction", sa.Column("mutual_aid_roles", sa.String(length=200)))
+    op.add_column(
+        "camera",
+        sa.Column(
+            "owner_role",
+            sa.Enum(
+                "shop",
+                "property_manager",
+                "organisation",
+                "transport",
+                "police",
+                "resident",
+                "other",
+                name="ownerrole",
+                native_enum=False,
+                length=16,
+            ),
+        ),
+    )
+    op.add_column("camera", sa.Column("direction_deg", sa.Float()))
     # --- rate limits (11.2) ---
     op.create_table(
         "rate_limit_counter",
@@ -44,6 +63,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # --- mutual aid (11.4) ---
+    with op.batch_alter_table("camera") as batch:
+        batch.drop_column("direction_deg")
+        batch.drop_column("owner_role")
     with op.batch_alter_table("jurisdiction") as batch:
         batch.drop_column("mutual_aid_roles")
     with op.batch_alter_table("assignment") as batch:

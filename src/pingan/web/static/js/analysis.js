@@ -371,6 +371,7 @@
   const MODES = { foot: function () { return t("on foot"); }, ebike: function () { return t("by e-bike"); }, car: function () { return t("by car"); } };
   function modeName(mode) { return MODES[mode] ? MODES[mode]() : mode; }
   function cameraName(c) {
+    if (c.editable === false) return t("Camera of another station (%(station)s), read-only", { station: c.jurisdiction_code || "" });
     if (c.source === "place" && /^camera \d+$/.test(c.name)) return t("Street camera %(id)s (map)", { id: c.camera_id });
     return c.name;
   }
@@ -432,7 +433,7 @@
       const buttons = ["requested", "obtained"].map(function (status) {
         return el("button", {
           type: "button", class: "toggle small-button", "aria-pressed": c.status === status ? "true" : "false",
-          "data-footage": status, disabled: !can.canvass,
+          "data-footage": status, disabled: !can.canvass || c.editable === false,
           text: status === "requested" ? t("Requested") : t("Obtained"),
           onclick: function () { setFootage(c, c.status === status ? "none" : status); },
         });

@@ -277,7 +277,7 @@
           const tierText = u.tier <= reco.tiers_s.length ? t("%(min)s min", { min: Math.round(reco.tiers_s[u.tier - 1] / 60) }) : t("beyond");
           const li = el("li", { class: index === 0 ? "top" : "", "data-unit": String(u.unit_id) }, [
             el("span", { class: "chip " + tierClass, text: tierText }),
-            el("div", {}, [el("strong", { text: u.callsign }), el("div", { class: "small muted", text: L_.unitKind(u.kind) + " · " + u.station_code })]),
+            el("div", {}, [el("strong", { text: u.callsign }), el("div", { class: "small muted", text: L_.unitKind(u.kind) + " · " + u.station_code + (u.mutual_aid ? " · " + t("another station (mutual aid)") : "") })]),
             el("span", { class: "eta", text: pingan.duration(u.travel_time_s) }),
           ]);
           if (canDispatch) {
@@ -435,6 +435,10 @@
     if (fromStream && state.selected === incident.id && !state.busy) loadDetail(incident.id);
   }
   function upsertUnit(unit) {
+    const before = state.units.get(unit.id);
+    if (unit.mutual_aid && !(before && before.mutual_aid)) {
+      toast(t("%(unit)s sent to help %(station)s (mutual aid).", { unit: unit.callsign, station: unit.mutual_aid.incident_station_code }));
+    }
     state.units.set(unit.id, unit);
     drawUnit(unit);
   }
