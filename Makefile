@@ -21,13 +21,24 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed web-assets
 install-dev: $(VENV)/.installed-dev web-assets
 
-# Leaflet comes from the npm registry, never from a CDN.
-web-assets: src/pingan/web/static/vendor/leaflet/leaflet.js
+# Leaflet and Swagger UI (/api/docs) come from the npm registry, never from a CDN.
+# --ignore-scripts: swagger-ui-dist depends on @scarf/scarf, whose install script reports
+# the installation to its vendor.
+VENDOR := src/pingan/web/static/vendor
+NPM_INSTALL := npm install --no-audit --no-fund --silent --ignore-scripts
+web-assets: $(VENDOR)/leaflet/leaflet.js $(VENDOR)/swagger-ui/swagger-ui-bundle.js
 
-src/pingan/web/static/vendor/leaflet/leaflet.js: package.json
-	npm install --no-audit --no-fund --silent
-	mkdir -p src/pingan/web/static/vendor/leaflet
-	cp -r node_modules/leaflet/dist/* src/pingan/web/static/vendor/leaflet/
+$(VENDOR)/leaflet/leaflet.js: package.json
+	$(NPM_INSTALL)
+	mkdir -p $(VENDOR)/leaflet
+	cp -r node_modules/leaflet/dist/* $(VENDOR)/leaflet/
+
+$(VENDOR)/swagger-ui/swagger-ui-bundle.js: package.json
+	$(NPM_INSTALL)
+	mkdir -p $(VENDOR)/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	  node_modules/swagger-ui-dist/swagger-ui.css \
+	  node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
 
 # Refresh the page catalogues from the sources (then translate the new zh_CN entries).
 # The .po files are compiled with Babel in memory when the app starts.

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     demo_password: str = DEMO_PASSWORD
     #: Cookies only over HTTPS (turn off only for local demo on plain http).
     secure_cookies: bool = True
+    #: Outside demo mode, serve the API docs (/api/docs, /api/openapi.json) to admins only
+    #: when this is on; demo mode always serves them.
+    api_docs: bool = False
     token_ttl_hours: int = 12
     #: Rate limits (``limits`` notation, ``;`` between several; "" turns one off). Counters
     #: live in Redis when ``redis_url`` is set, else in the database (shared by all workers).

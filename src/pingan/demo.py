@@ -11,13 +11,14 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from pingan.auth import service as auth
 from pingan.auth.models import Role, User
 from pingan.auth.schemas import GrantRead, UserCreate
-from pingan.config import Settings
+from pingan.config import DEMO_PASSWORD, Settings
+from pingan.errors import ConfigError
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction, Level
 from pingan.jurisdictions.schemas import JurisdictionCreate
@@ -97,8 +98,6 @@ def load_demo(
 ) -> list[DemoAccount]:
     """Run every demo step, each in its own transaction."""
     if not settings.demo_mode:
-        from pingan.errors import ConfigError
-
         raise ConfigError("the demo runs only in demo mode (PINGAN_DEMO_MODE=1)")
     for target in DEMO_STEPS:
         module_name, _, function_name = target.partition(":")
@@ -113,3 +112,49 @@ def load_demo(
         finally:
             session.close()
     return [DemoAccount(u, r.value, w) for u, r, w, _ in DEMO_ACCOUNTS]
+
+
+def demo_accounts_left(db_session: Session, settings: Settings) -> list[str]:
+    """The demo accounts that still let anyone in: active accounts with a demo username
+    whose password is a demo password (the public default, or the configured one that
+    ``pingan demo`` would have used). An account of the same name with a password of its
+    own, or deactivated, is not one of them.
+
+    Costs one argon2 check per demo-named account and password (none on a database without
+    demo usernames).
+    """
+    if not inspect(db_session.connection()).has_table(User.__tablename__):
+        return []  # not migrated yet: no accounts at all
+    passwords = {DEMO_PASSWORD, settings.demo_password}
+    names = [username for username, *_ in DEMO_ACCOUNTS]
+    rows = db_session.execute(
+        select(User.username, User.password_hash)
+        .where(User.username.in_(names), User.is_active.is_(True))
+        .order_by(User.username)
+    )
+    return [
+        username
+        for username, password_hash in rows
+        if any(auth.verify_password(password_hash, p) for p in passwords)
+    ]
+
+
+def check_no_demo_accounts(db_session: Session, settings: Settings) -> None:
+    """Refuse to serve outside demo mode from a database that still has demo accounts.
+
+    Raises
+    ------
+    ConfigError
+        Outside demo mode, :func:`demo_accounts_left` finds any.
+    """
+    if settings.demo_mode:
+        return
+    left = demo_accounts_left(db_session, settings)
+    if left:
+        raise ConfigError(
+            f"this database still has the demo accounts {', '.join(left)} with the demo "
+            "password, so anyone could log in; outside demo mode serve a database of your "
+            "own (point PINGAN_DATABASE_URL or PINGAN_DATA_DIR at a new one, then run "
+            "`pingan db upgrade` and `pingan users add`), or set PINGAN_DEMO_MODE=1 to run "
+            "the demo."
+        )

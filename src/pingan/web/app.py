@@ -11,6 +11,8 @@ from fastapi.staticfiles import StaticFiles
 from pingan import __version__
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory
+from pingan.web import api_docs
+from pingan.web.access_log import install_log_redaction
 from pingan.ratelimit import make_limiter
 from pingan.web.bodies import BodyLimitMiddleware
 from pingan.web.errors import install_error_handlers
@@ -43,8 +45,10 @@ def create_app(settings: Settings) -> FastAPI:
         title="pingan 平安",
         version=__version__,
         description="Public-safety operations for a police district and its community.",
-        docs_url="/api/docs",
-        openapi_url="/api/openapi.json",
+        # served by pingan.web.api_docs: admin-only outside demo mode, no ReDoc, no CDN
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -58,10 +62,12 @@ def create_app(settings: Settings) -> FastAPI:
     for target in ROUTERS:
         module_name, _, attribute = target.partition(":")
         app.include_router(getattr(importlib.import_module(module_name), attribute))
+    app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_log_redaction()  # no API keys or report tokens in the access log
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+        return {"status": "ok"}  # no version: it tells an attacker which flaws to try
 
     return app

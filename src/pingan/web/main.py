@@ -1,10 +1,34 @@
-"""ASGI factory for uvicorn (``uvicorn --factory pingan.web.main:build``)."""
+"""ASGI factory for uvicorn (``uvicorn --factory pingan.web.main:build``).
+
+Every server starts here (``pingan serve`` runs it in each worker), so this is where a
+server refuses to start on a database that still has the demo accounts.
+"""
 
 from fastapi import FastAPI
 
-from pingan.config import get_settings
+from pingan.config import Settings, get_settings
+from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.demo import check_no_demo_accounts
 from pingan.web.app import create_app
 
 
+def refuse_demo_database(settings: Settings) -> None:
+    """Outside demo mode, raise :class:`pingan.errors.ConfigError` when the database still
+    has demo accounts with the demo password (:func:`pingan.demo.demo_accounts_left`)."""
+    if settings.demo_mode:
+        return
+    if not settings.database_url and not settings.sqlite_path.exists():
+        return  # no database yet, so no accounts
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with session_scope(make_session_factory(engine, read_only=True)) as db_session:
+            check_no_demo_accounts(db_session, settings)
+    finally:
+        engine.dispose()
+
+
 def build() -> FastAPI:
-    return create_app(get_settings())
+    settings = get_settings()
+    settings.check_safe()
+    refuse_demo_database(settings)
+    return create_app(settings)

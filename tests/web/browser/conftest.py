@@ -99,6 +99,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             str(port),
             "--log-level",
             "warning",
+            "--no-server-header",
         ],
         env=env,
         stdout=log,
