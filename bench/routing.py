@@ -28,7 +28,7 @@ import igraph as ig
 import networkx as nx
 import numpy as np
 
-from pingan.algo import routing
+from pingan.algo.contraction import chains_of
 from pingan.algo.routing import nearest_source, shortest_times, snap
 from pingan.city.osm import build_graphs, read_extract
 from pingan.config import DEFAULT_SPEEDS_KMH
@@ -164,7 +164,7 @@ def main() -> None:
     # (c) 200 × all-nodes matrix (batches without a cut-off search the graph with its
     # chain nodes contracted; building that contraction is a one-off per loaded graph).
     t0 = CLOCK()
-    chains = routing._chains(graph)
+    chains = chains_of(graph)
     t_chains = CLOCK() - t0
     assert chains is not None
     print(
