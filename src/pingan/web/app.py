@@ -11,9 +11,9 @@ from fastapi.staticfiles import StaticFiles
 from pingan import __version__
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory
+from pingan.ratelimit import make_limiter
 from pingan.web import api_docs
 from pingan.web.access_log import install_log_redaction
-from pingan.ratelimit import make_limiter
 from pingan.web.bodies import BodyLimitMiddleware
 from pingan.web.errors import install_error_handlers
 from pingan.web.security import SecurityHeadersMiddleware
