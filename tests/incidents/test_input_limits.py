@@ -16,7 +16,7 @@ from pingan.audit.models import AuditEvent
 from pingan.auth import service as auth
 from pingan.auth.models import User
 from pingan.errors import InvalidInput
-from pingan.incidents import open311, service
+from pingan.incidents import open311, privacy, service
 from pingan.incidents.models import Incident
 
 PHONE_TEXT = "我的电动车在楼下被偷了，我的电话13812345678"
@@ -34,12 +34,15 @@ def _report(env: Env, body: dict):  # type: ignore[no-untyped-def]
 
 
 def test_mask_text_phones() -> None:
-    assert service.mask_text_phones(PHONE_TEXT) == "我的电动车在楼下被偷了，我的电话138****5678"
+    def masked(text: str) -> str | None:
+        return privacy.redact(text, privacy.NOBODY)
+
+    assert masked(PHONE_TEXT) == "我的电动车在楼下被偷了，我的电话138****5678"
     # spaced, full-width and landline numbers; other text is kept as it is
-    assert service.mask_text_phones("打138 1234 5678或０５７１-８８８８００００，谢谢") == (
-        "打138****5678或057******0000，谢谢"
+    assert masked("打138 1234 5678或０５７１-８８８８００００，谢谢") == (
+        "打138****5678或057****0000，谢谢"
     )
-    assert service.mask_text_phones("被骗了5000元") == "被骗了5000元"
+    assert masked("被骗了5000元") == "被骗了5000元"
 
 
 def test_phone_in_description_and_report_text_is_masked_or_audited(env: Env) -> None:

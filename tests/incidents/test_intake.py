@@ -22,7 +22,7 @@ from pingan.auth import service as auth
 from pingan.auth.models import User
 from pingan.db import make_engine, make_session_factory, session_scope, utcnow
 from pingan.errors import InvalidInput
-from pingan.incidents import intake, service
+from pingan.incidents import intake, privacy, service
 from pingan.incidents.models import Channel, Incident
 from pingan.jurisdictions import service as jurisdictions
 
@@ -120,7 +120,7 @@ def test_the_stored_answer_matches_what_a_read_returns(env: Env, engine: Engine)
     with session_scope(make_session_factory(engine)) as session:
         incident = session.get(Incident, written.incident_id)
         assert incident is not None
-        stored = service.incident_json(session, incident, show_personal=True, show_token=True)
+        stored = service.incident_json(session, incident, sight=privacy.EVERYTHING, show_token=True)
     # the same instants (the answer keeps the offset the extraction gave, +08:00)
     assert _instants(stored) == _instants(written.answer)
 

@@ -15,7 +15,7 @@ from pingan.auth.models import Role, User
 from pingan.auth.schemas import GrantRead, UserCreate
 from pingan.db import make_engine, make_session_factory, session_scope
 from pingan.errors import InvalidInput
-from pingan.incidents import service
+from pingan.incidents import privacy, service
 from pingan.incidents.schemas import ReportCreate
 
 THEFT = "我的电动车昨晚在小区楼下被偷了，绿色雅迪"
@@ -193,5 +193,5 @@ def test_check_text_reasons() -> None:
         service.check_text("👍👍", limit=10, field="t")
     with pytest.raises(InvalidInput, match="11 characters; at most 10"):
         service.check_text("一二三四五六七八九十一", limit=10, field="t")
-    assert service.mask_name("张三") == "张*"
-    assert service.mask_phone("13812345678") == "138****5678"
+    assert privacy.redact("张三", privacy.NOBODY, privacy.Field.name) == "张**"
+    assert privacy.redact("13812345678", privacy.NOBODY, privacy.Field.phone) == "138****5678"

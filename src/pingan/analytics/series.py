@@ -40,6 +40,7 @@ from pingan.city import service as cities
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.errors import InvalidInput, NotFound
+from pingan.incidents import privacy
 from pingan.incidents.models import Incident, StolenItem
 from pingan.jurisdictions.models import Jurisdiction
 
@@ -90,7 +91,8 @@ def _member_json(data: _SeriesInput, k: int) -> dict[str, Any]:
         "occurred_at": data.times[k],
         "lat": incident.lat,
         "lon": incident.lon,
-        "place_text": incident.place_text,
+        # series are analysis: personal data in the place text stays masked for everyone
+        "place_text": privacy.redact(incident.place_text, privacy.NOBODY),
         "brand": data.brand[k] or None,
         "colour": data.colour[k] or None,
         "simulated": incident.simulated,

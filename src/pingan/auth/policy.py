@@ -68,6 +68,8 @@ POLICY: tuple[Rule, ...] = (
     _rule("incident", "read", OPERATIONS | {R.analyst}),
     _rule("incident", "write", OPERATIONS),
     _rule("incident", "personal_data", OPERATIONS),
+    # licence plates in incident text and items: the roles that work cases (not analysts)
+    _rule("incident", "plates", OPERATIONS),
     _rule("chat", "write", OPERATIONS | {R.volunteer}),
     # rapid response
     _rule("unit", "read", OPERATIONS | {R.analyst, R.volunteer}),

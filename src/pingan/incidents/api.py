@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response
 
 from pingan.config import Settings
-from pingan.errors import InvalidInput, PinganError, Unauthenticated
-from pingan.incidents import imports, intake, open311, service
+from pingan.errors import InvalidInput, PinganError, RateLimited, Unauthenticated
+from pingan.incidents import imports, intake, open311, privacy, service
 from pingan.incidents.models import Status
 from pingan.incidents.schemas import (
     ChangesRead,
@@ -26,12 +26,14 @@ from pingan.incidents.schemas import (
     MergeIn,
     NoteIn,
     NoteRead,
+    PublicNoteIn,
     ReportCreate,
     ReportRead,
     ReportStatus,
     SplitIn,
     TransitionIn,
 )
+from pingan.ratelimit import RateLimiter
 from pingan.web.deps import (
     Credentials,
     SessionDep,
@@ -41,6 +43,7 @@ from pingan.web.deps import (
     authorized,
     request_credentials,
 )
+from pingan.web.ratelimit import limiter_of
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
 
@@ -150,34 +153,35 @@ def list_reports(incident_id: int, caller: IncidentReader, db_session: SessionDe
     return service.list_reports_of(db_session, caller, incident_id)
 
 
-def _note_read(note: Any) -> NoteRead:
-    return NoteRead(
-        id=note.id,
-        kind=note.kind,
-        from_status=note.from_status,
-        to_status=note.to_status,
-        text=note.text,
-        author=note.author,
-        at=note.at,
-    )
-
-
 @router.get("/incidents/{incident_id}/notes", response_model=list[NoteRead])
 def list_notes(incident_id: int, caller: IncidentReader, db_session: SessionDep) -> Any:
-    return [_note_read(n) for n in service.list_notes(db_session, caller, incident_id)]
+    """The incident's notes (personal data masked unless the caller may see it)."""
+    return service.list_notes(db_session, caller, incident_id)
 
 
 @router.post("/incidents/{incident_id}/transition", response_model=IncidentRead)
 def transition(
     incident_id: int, body: TransitionIn, caller: IncidentWriter, db_session: SessionDep
 ) -> Any:
-    service.transition(db_session, caller, incident_id, body.status, body.note)
+    service.transition(
+        db_session, caller, incident_id, body.status, body.note, public_note=body.public_note
+    )
+    return service.get_incident(db_session, caller, incident_id)
+
+
+@router.put("/incidents/{incident_id}/public-note", response_model=IncidentRead)
+def set_public_note(
+    incident_id: int, body: PublicNoteIn, caller: IncidentWriter, db_session: SessionDep
+) -> Any:
+    """Set the status note the public sees (Open311 ``status_notes``); never an internal note."""
+    service.set_public_note(db_session, caller, incident_id, body.text)
     return service.get_incident(db_session, caller, incident_id)
 
 
 @router.post("/incidents/{incident_id}/notes", status_code=201, response_model=NoteRead)
 def add_note(incident_id: int, body: NoteIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
-    return _note_read(service.add_note(db_session, caller, incident_id, body.text))
+    note = service.add_note(db_session, caller, incident_id, body.text)
+    return service.note_json(note, privacy.EVERYTHING)  # the author's own words
 
 
 @router.post("/incidents/{incident_id}/merge", response_model=IncidentRead)
@@ -263,7 +267,10 @@ class Open311Route(APIRoute):
             except PinganError as exc:
                 status = _OPEN311_STATUS.get(exc.status, exc.status)
                 where = f"{exc.field}: " if exc.field and exc.field not in exc.message else ""
-                return open311_error(status, f"{where}{exc.message}")
+                response = open311_error(status, f"{where}{exc.message}")
+                if isinstance(exc, RateLimited):
+                    response.headers["Retry-After"] = str(exc.retry_after_s)
+                return response
             except RequestValidationError as exc:
                 first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
                 field = ".".join(str(p) for p in first.get("loc", ()))
@@ -304,7 +311,12 @@ async def post_request(request: Request) -> Any:
     header_key = request.headers.get(open311.KEY_HEADER)
     # the database work and the wait for the commit run in the thread pool
     written = await intake.run_blocking(
-        _file_open311_request, request.app.state.session_factory, settings, form, header_key
+        _file_open311_request,
+        request.app.state.session_factory,
+        settings,
+        form,
+        header_key,
+        limiter_of(request),
     )
     return [
         {
@@ -321,7 +333,16 @@ def _file_open311_request(
     settings: Settings,
     form: dict[str, str],
     header_key: str | None,
+    limiter: RateLimiter,
 ) -> intake.Written:
+    # counted per API key before the session starts (on SQLite a counter is its own write)
+    key = open311.given_key(header_key, form.get("api_key"))
+    limiter.hit(
+        settings.open311_rate_limit,
+        "open311-key",
+        key or "",
+        reason="too many requests with this API key; try again later",
+    )
     with intake.snapshot_scope(factory) as db_session:
         return open311.create_request(db_session, settings, form, header_key=header_key)
 

@@ -79,6 +79,9 @@ class Incident(Base):
     property_returned: Mapped[bool] = mapped_column(Boolean, default=False)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"))
     public_token: Mapped[str] = mapped_column(String(43), unique=True)
+    #: The status note for the public (Open311 ``status_notes``), written on purpose by staff;
+    #: never the internal notes.
+    public_note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 

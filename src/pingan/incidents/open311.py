@@ -27,7 +27,7 @@ from pingan.audit import service as audit
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.errors import InvalidInput, NotFound, Unauthenticated
-from pingan.incidents import intake, service
+from pingan.incidents import intake, privacy, service
 from pingan.incidents.models import Channel, Incident, Open311Key
 from pingan.incidents.schemas import MAX_DESCRIPTION_CHARS, ItemIn
 from pingan.jurisdictions import service as jurisdictions
@@ -335,21 +335,23 @@ def _status(incident: Incident) -> str:
 
 
 def request_json(incident: Incident) -> dict[str, Any]:
+    """The GeoReport v2 body of a request. ``status_notes`` is the public status note that
+    staff wrote on purpose (never an internal note); it, the description and the address
+    pass :func:`pingan.incidents.privacy.redact` with nothing shown (a key is no person)."""
     zh, en, _group = SERVICE_NAMES.get(incident.type, SERVICE_NAMES["other"])
-    notes = [n.text for n in incident.notes if n.kind == "status" and n.text]
     return {
         "service_request_id": str(incident.id),
         "status": _status(incident),
-        "status_notes": notes[-1] if notes else None,
+        "status_notes": privacy.redact(incident.public_note, privacy.NOBODY),
         "service_name": f"{zh} {en}",
         "service_code": incident.type,
-        "description": incident.description,
+        "description": privacy.redact(incident.description, privacy.NOBODY),
         "agency_responsible": None,
         "service_notice": None,
         "requested_datetime": incident.received_at.isoformat(),
         "updated_datetime": incident.updated_at.isoformat(),
         "expected_datetime": None,
-        "address": incident.place_text,
+        "address": privacy.redact(incident.place_text, privacy.NOBODY),
         "address_id": None,
         "zipcode": None,
         "lat": incident.lat,

@@ -95,6 +95,8 @@ class IncidentRead(BaseModel):
     jurisdiction_code: str
     city: str | None
     public_token: str | None = None
+    #: The status note the officer wrote for the public (Open311 ``status_notes``).
+    public_note: str | None = None
     updated_at: datetime
 
 
@@ -116,9 +118,22 @@ class ReportStatus(BaseModel):
     history: list[dict[str, str | None]]
 
 
+#: Longest public status note, in characters.
+MAX_PUBLIC_NOTE_CHARS = 500
+
+
 class TransitionIn(BaseModel):
     status: Status
+    #: Internal note: staff only, never shown to the public.
     note: str = Field(default="", max_length=4_000)
+    #: Public status note (Open311 ``status_notes``), written on purpose; None keeps it.
+    public_note: str | None = Field(default=None, max_length=MAX_PUBLIC_NOTE_CHARS)
+
+
+class PublicNoteIn(BaseModel):
+    """The public status note of an incident (an empty text clears it)."""
+
+    text: str = Field(max_length=MAX_PUBLIC_NOTE_CHARS)
 
 
 class NoteIn(BaseModel):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -27,14 +26,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from pingan.algo.dedup import ReportPoint, find_duplicates
 from pingan.algo.text import Extraction, GeoHit, extract_report
-from pingan.algo.text.amounts import find_phones
-from pingan.algo.text.numbers import normalize
 from pingan.audit import service as audit
 from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.errors import Conflict, Forbidden, InvalidInput, NotFound, PinganError
-from pingan.incidents import intake
+from pingan.incidents import intake, privacy
 from pingan.incidents.models import (
     Channel,
     ChatMessage,
@@ -48,8 +45,10 @@ from pingan.incidents.models import (
 from pingan.incidents.schemas import (
     MAX_CHAT_CHARS,
     MAX_DESCRIPTION_CHARS,
+    MAX_PUBLIC_NOTE_CHARS,
     IncidentRead,
     ItemIn,
+    NoteRead,
     ReportCreate,
     ReportRead,
 )
@@ -106,53 +105,6 @@ def check_text(text: str | None, *, limit: int, field: str) -> str:
     if "\ufffd" in text:
         raise InvalidInput("the text is not valid UTF-8", field=field)
     return text
-
-
-def mask_name(name: str | None) -> str | None:
-    """张三丰 → 张**; keeps the first character only."""
-    if not name:
-        return name
-    return name[0] + "*" * max(len(name) - 1, 1)
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """13812345678 → 138****5678; short numbers keep only their last two digits."""
-    if not phone:
-        return phone
-    digits = phone.strip()
-    if len(digits) >= 11:
-        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-    return "*" * max(len(digits) - 2, 1) + digits[-2:]
-
-
-def mask_text_phones(text: str) -> str:
-    """Free text with every phone number :func:`find_phones` finds masked by :func:`mask_phone`.
-
-    "我的电话13812345678" → "我的电话138****5678"; spaces, dashes and full-width digits
-    inside the number are covered too.
-    """
-    phones = find_phones(text)
-    if not phones:
-        return text
-    norm = normalize(text)  # same length as ``text``: spans carry over
-    spans: list[tuple[int, int, str]] = []
-    for phone in phones:
-        digits = [c for c in phone if c.isdigit()]
-        pattern = r"(?<!\d)" + r"[\s-]?".join(digits) + r"(?!\d)"
-        spans += [(m.start(), m.end(), mask_phone(phone) or "") for m in re.finditer(pattern, norm)]
-    out, last = [], 0
-    for start, end, masked in sorted(spans):
-        if start < last:
-            continue
-        out += [text[last:start], masked]
-        last = end
-    out.append(text[last:])
-    return "".join(out)
-
-
-def has_phone(text: str | None) -> bool:
-    """Whether free text names a phone number (personal data when shown unmasked)."""
-    return bool(text) and bool(find_phones(text or ""))
 
 
 def _token() -> str:
@@ -620,11 +572,12 @@ def incident_json(
     db_session: Session,
     incident: Incident,
     *,
-    show_personal: bool,
+    sight: privacy.Sight,
     show_token: bool = False,
     report_count: int | None = None,
 ) -> dict[str, Any]:
-    """The :class:`IncidentRead` body of an incident (personal data masked unless allowed)."""
+    """The :class:`IncidentRead` body of an incident as a reader with ``sight`` may see it
+    (personal data and plates through :func:`pingan.incidents.privacy.redact`)."""
     node = db_session.get(Jurisdiction, incident.jurisdiction_id)
     if report_count is None:
         report_count = (
@@ -635,11 +588,7 @@ def incident_json(
             )
             or 0
         )
-    name, phone = incident.reporter_name, incident.reporter_phone
-    description = incident.description
-    if not show_personal:
-        name, phone = mask_name(name), mask_phone(phone)
-        description = mask_text_phones(description)
+    redact, field = privacy.redact, privacy.Field
     read = IncidentRead(
         id=incident.id,
         type=incident.type,
@@ -650,21 +599,21 @@ def incident_json(
         occurred_start=incident.occurred_start,
         occurred_end=incident.occurred_end,
         received_at=incident.received_at,
-        place_text=incident.place_text,
+        place_text=redact(incident.place_text, sight),
         lat=incident.lat,
         lon=incident.lon,
         geocode_confidence=incident.geocode_confidence,
-        description=description,
+        description=redact(incident.description, sight) or "",
         channel=incident.channel,
         simulated=incident.simulated,
-        reporter_name=name,
-        reporter_phone=phone,
+        reporter_name=redact(incident.reporter_name, sight, field.name),
+        reporter_phone=redact(incident.reporter_phone, sight, field.phone),
         items=[
             {
                 "kind": i.kind,
                 "brand": i.brand,
                 "colour": i.colour,
-                "plate": i.plate,
+                "plate": redact(i.plate, sight, field.plate),
                 "frame_number": i.frame_number,
                 "count": i.count,
                 "value_yuan": i.value_yuan,
@@ -678,9 +627,42 @@ def incident_json(
         jurisdiction_code=node.code if node else "",
         city=incident.city,
         public_token=incident.public_token if show_token else None,
+        public_note=redact(incident.public_note, sight),
         updated_at=incident.updated_at,
     )
     return read.model_dump(mode="json")
+
+
+def _holds_personal(incident: Incident) -> bool:
+    """Whether any field of the incident holds personal data (or a plate)."""
+    field = privacy.Field
+    return (
+        privacy.holds_personal(incident.reporter_name, field.name)
+        or privacy.holds_personal(incident.reporter_phone, field.phone)
+        or privacy.holds_personal(incident.description)
+        or privacy.holds_personal(incident.place_text)
+        or privacy.holds_personal(incident.public_note)
+        or any(privacy.holds_personal(i.plate, field.plate) for i in incident.items)
+    )
+
+
+def _audit_personal_read(
+    db_session: Session, principal: Principal, incident: Incident, sight: privacy.Sight
+) -> None:
+    """Record that ``principal`` (not the reporter) read the incident's personal data."""
+    if sight.personal or sight.plates:
+        audit.record(
+            db_session,
+            action="personal_data.read",
+            object_type="incident",
+            object_id=incident.id,
+            principal=principal,
+            jurisdiction_id=incident.jurisdiction_id,
+        )
+
+
+def _is_own(principal: Principal, incident: Incident) -> bool:
+    return incident.reporter_user_id is not None and incident.reporter_user_id == principal.user_id
 
 
 def _read_for(
@@ -691,28 +673,13 @@ def _read_for(
     report_count: int | None = None,
 ) -> dict[str, Any]:
     """An incident as ``principal`` may see it; unmasked personal data is audited."""
-    allowed = principal.can("incident", "personal_data", path)
-    own = incident.reporter_user_id is not None and incident.reporter_user_id == principal.user_id
+    own = _is_own(principal, incident)
+    sight = privacy.sight_of(principal, path, own=own)
     body = incident_json(
-        db_session,
-        incident,
-        show_personal=allowed or own,
-        show_token=own,
-        report_count=report_count,
+        db_session, incident, sight=sight, show_token=own, report_count=report_count
     )
-    if (
-        allowed
-        and not own
-        and (incident.reporter_name or incident.reporter_phone or has_phone(incident.description))
-    ):
-        audit.record(
-            db_session,
-            action="personal_data.read",
-            object_type="incident",
-            object_id=incident.id,
-            principal=principal,
-            jurisdiction_id=incident.jurisdiction_id,
-        )
+    if not own and _holds_personal(incident):
+        _audit_personal_read(db_session, principal, incident, sight)
     return body
 
 
@@ -867,12 +834,12 @@ def list_own_reports(db_session: Session, principal: Principal) -> list[dict[str
 def list_reports_of(
     db_session: Session, principal: Principal, incident_id: int
 ) -> list[dict[str, Any]]:
-    """The :class:`ReportRead` bodies of an incident's reports; phone numbers in their text
-    are masked unless the caller may see personal data (then the read is audited)."""
+    """The :class:`ReportRead` bodies of an incident's reports; personal data in their text
+    is masked unless the caller may see it (then the read is audited)."""
     incident, path = _load(db_session, incident_id)
     principal.check("incident", "read", path)
-    allowed = principal.can("incident", "personal_data", path)
-    own = incident.reporter_user_id is not None and incident.reporter_user_id == principal.user_id
+    own = _is_own(principal, incident)
+    sight = privacy.sight_of(principal, path, own=own)
     reports = list(
         db_session.scalars(
             select(IncidentReport)
@@ -880,29 +847,24 @@ def list_reports_of(
             .order_by(IncidentReport.id)
         )
     )
-    show = allowed or own
     bodies = [
         ReportRead(
             id=r.id,
             incident_id=r.incident_id,
             channel=r.channel,
             received_at=r.received_at,
-            text=r.text if show else mask_text_phones(r.text),
+            text=privacy.redact(r.text, sight) or "",
             type=r.type,
-            place_text=r.place_text,
+            place_text=privacy.redact(r.place_text, sight),
             source_ref=r.source_ref,
         ).model_dump(mode="json")
         for r in reports
     ]
-    if allowed and not own and any(has_phone(r.text) for r in reports):
-        audit.record(
-            db_session,
-            action="personal_data.read",
-            object_type="incident",
-            object_id=incident.id,
-            principal=principal,
-            jurisdiction_id=incident.jurisdiction_id,
-        )
+    held = any(
+        privacy.holds_personal(r.text) or privacy.holds_personal(r.place_text) for r in reports
+    )
+    if not own and held:
+        _audit_personal_read(db_session, principal, incident, sight)
     return bodies
 
 
@@ -991,11 +953,23 @@ def _note(
 
 
 def transition(
-    db_session: Session, principal: Principal, incident_id: int, status: Status, note: str = ""
+    db_session: Session,
+    principal: Principal,
+    incident_id: int,
+    status: Status,
+    note: str = "",
+    *,
+    public_note: str | None = None,
 ) -> Incident:
-    """Move an incident along its lifecycle; an invalid step raises :class:`Conflict`."""
+    """Move an incident along its lifecycle; an invalid step raises :class:`Conflict`.
+
+    ``note`` is internal; ``public_note``, when given, becomes the incident's public status
+    note (:func:`set_public_note`).
+    """
     principal.require("incident", "write")
     incident = _load_checked(db_session, principal, incident_id, "write")
+    if public_note is not None:
+        _store_public_note(db_session, incident, principal, public_note)
     current = incident.status
     if status not in TRANSITIONS[current]:
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "none"
@@ -1029,6 +1003,37 @@ def transition(
     return incident
 
 
+def _store_public_note(
+    db_session: Session, incident: Incident, principal: Principal, text: str
+) -> None:
+    text = text.strip()
+    if text:
+        text = check_text(text, limit=MAX_PUBLIC_NOTE_CHARS, field="public_note")
+    incident.public_note = text or None
+    _note(db_session, incident, principal, kind="public", text=text)
+
+
+def set_public_note(
+    db_session: Session, principal: Principal, incident_id: int, text: str
+) -> Incident:
+    """Set (or clear, with an empty text) the status note the public sees (Open311
+    ``status_notes``). It is written on purpose: internal notes are never shown."""
+    principal.require("incident", "write")
+    incident = _load_checked(db_session, principal, incident_id, "write")
+    _store_public_note(db_session, incident, principal, text)
+    _touch(incident)
+    db_session.flush()
+    audit.record(
+        db_session,
+        action="incident.public_note",
+        object_type="incident",
+        object_id=incident.id,
+        principal=principal,
+        jurisdiction_id=incident.jurisdiction_id,
+    )
+    return incident
+
+
 def add_note(
     db_session: Session, principal: Principal, incident_id: int, text: str
 ) -> IncidentNote:
@@ -1054,10 +1059,31 @@ def add_note(
     return note
 
 
-def list_notes(db_session: Session, principal: Principal, incident_id: int) -> list[IncidentNote]:
+def list_notes(db_session: Session, principal: Principal, incident_id: int) -> list[dict[str, Any]]:
+    """The :class:`NoteRead` bodies of an incident's notes; personal data in their text is
+    masked unless the caller may see it (then the read is audited)."""
     principal.require("incident", "read")
-    incident = _load_checked(db_session, principal, incident_id, "read")
-    return list(incident.notes)
+    incident, path = _load(db_session, incident_id)
+    principal.check("incident", "read", path)
+    sight = privacy.sight_of(principal, path)
+    notes = list(incident.notes)
+    bodies = [note_json(n, sight) for n in notes]
+    if any(privacy.holds_personal(n.text) for n in notes):
+        _audit_personal_read(db_session, principal, incident, sight)
+    return bodies
+
+
+def note_json(note: IncidentNote, sight: privacy.Sight) -> dict[str, Any]:
+    """The :class:`NoteRead` body of a note as a reader with ``sight`` may see it."""
+    return NoteRead(
+        id=note.id,
+        kind=note.kind,
+        from_status=note.from_status,
+        to_status=note.to_status,
+        text=privacy.redact(note.text, sight) or "",
+        author=note.author,
+        at=note.at,
+    ).model_dump(mode="json")
 
 
 def _reassign(
