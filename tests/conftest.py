@@ -33,19 +33,30 @@ _counter = itertools.count()
 
 
 TEST_DEMO_PASSWORD = "test-demo-password-xyz"
+#: The audit chain key of every test deployment (settings and CLI runs alike).
+TEST_AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789"
+
+
+@pytest.fixture(autouse=True)
+def _audit_key_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI commands read settings from the environment: give them the audit key."""
+    monkeypatch.setenv("PINGAN_AUDIT_KEY", TEST_AUDIT_KEY)
 
 
 def _seed(url: str, data_dir: Path) -> None:
     """Migrate; add the demo tree, one account per role, and the Helsinki city with the two
     demo stations' areas. Argon2 hashing and the OSM import are slow, so this happens once per
     backend (the city's arrays go to a session-wide data folder shared read-only by tests)."""
+    from pingan.audit import keys
     from pingan.city import service as cities
     from pingan.city.demo import station_halves
     from pingan.jurisdictions import service as jurisdictions
 
     upgrade(url)
-    engine = make_engine(url)
-    settings = Settings(demo_password=TEST_DEMO_PASSWORD, data_dir=data_dir)
+    settings = Settings(
+        demo_password=TEST_DEMO_PASSWORD, data_dir=data_dir, audit_key=TEST_AUDIT_KEY
+    )
+    engine = keys.keyed(make_engine(url), keys.load_key(settings))
     with session_scope(make_session_factory(engine)) as session:
         seed_accounts(session, settings, lambda *_: None)
         city = cities.import_city(
@@ -138,6 +149,7 @@ def settings(db_url: str, tmp_path: Path, shared_data_dir: Path) -> Settings:
         data_dir=data_dir,
         secret_key="test-secret-key-0123456789",
         demo_password=TEST_DEMO_PASSWORD,
+        audit_key=TEST_AUDIT_KEY,
         secure_cookies=False,
         demo_mode=False,
     )

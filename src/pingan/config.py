@@ -113,6 +113,16 @@ class Settings(BaseSettings):
     #: Response tiers in seconds (1-3-5 minutes).
     tiers_s: Annotated[tuple[int, ...], NoDecode] = (60, 180, 300)
     speeds_kmh: dict[str, dict[str, float]] = Field(default_factory=lambda: DEFAULT_SPEEDS_KMH)
+    #: The audit chain's HMAC key (at least 32 characters), or a file holding it. Never in
+    #: the database nor in the data folder; outside demo mode one of the two is required.
+    #: Demo mode generates a key file in ``<data_dir>-keys/`` next to the data folder.
+    audit_key: str = ""
+    audit_key_file: Path | None = None
+    #: Append-only file of chain anchors written by ``pingan audit anchor`` and checked by
+    #: ``pingan audit verify``; demo mode keeps it next to the generated key.
+    audit_anchor_file: Path | None = None
+    #: ``pingan serve`` anchors the chain every this many minutes (0: only by hand or cron).
+    audit_anchor_minutes: int = Field(default=0, ge=0, le=10_080)
 
     @field_validator("tiers_s", mode="before")
     @classmethod
@@ -162,8 +172,17 @@ class Settings(BaseSettings):
     def cities_dir(self) -> Path:
         return self.data_dir / "cities"
 
+    @property
+    def demo_keys_dir(self) -> Path:
+        """Where demo mode keeps its generated audit key and anchors: beside the data folder,
+        not in it (a copy of the data folder must not carry the key)."""
+        data_dir = self.data_dir.resolve()
+        return data_dir.parent / f"{data_dir.name}-keys"
+
     def check_safe(self) -> None:
-        """Refuse to run outside demo mode with a default secret or demo password."""
+        """Refuse to run outside demo mode with a default secret or demo password, or
+        without an audit chain key kept outside the database and the data folder."""
+        self.check_audit_key()
         if self.demo_mode:
             return
         if not self.secret_key or self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 16:
@@ -175,6 +194,25 @@ class Settings(BaseSettings):
             raise ConfigError(
                 "PINGAN_DEMO_PASSWORD is unchanged; outside demo mode set it to a secret "
                 "value (it is used only when demo accounts are created)."
+            )
+
+    def check_audit_key(self) -> None:
+        """Refuse an audit key that is short, missing outside demo mode, or kept in the
+        data folder (whatever copies the database would copy the key with it)."""
+        if self.audit_key and len(self.audit_key) < 32:
+            raise ConfigError("PINGAN_AUDIT_KEY must be at least 32 characters.")
+        if self.audit_key_file is not None:
+            key_file = self.audit_key_file.resolve()
+            if key_file.is_relative_to(self.data_dir.resolve()):
+                raise ConfigError(
+                    "PINGAN_AUDIT_KEY_FILE lies inside the data folder; keep the audit key "
+                    "outside it (and outside the database's backups)."
+                )
+        if not self.demo_mode and not self.audit_key and self.audit_key_file is None:
+            raise ConfigError(
+                "no audit chain key: set PINGAN_AUDIT_KEY (at least 32 random characters) "
+                "or PINGAN_AUDIT_KEY_FILE to a file outside the data folder "
+                "(or PINGAN_DEMO_MODE=1 for the demo)."
             )
 
 

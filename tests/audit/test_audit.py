@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from pingan.audit import keys
 from pingan.audit import service as audit
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory
@@ -20,7 +21,8 @@ def _auditor(session, code: str = "demo-bureau"):  # type: ignore[no-untyped-def
 
 
 def _session(settings: Settings):
-    return make_session_factory(make_engine(settings.effective_database_url))()
+    engine = keys.keyed(make_engine(settings.effective_database_url), keys.load_key(settings))
+    return make_session_factory(engine)()
 
 
 def test_chain_verifies_then_fails_after_direct_edit(settings: Settings) -> None:
@@ -28,7 +30,7 @@ def test_chain_verifies_then_fails_after_direct_edit(settings: Settings) -> None
     token_for(client, settings, "chief_a")
     client.post("/api/v1/auth/token", json={"username": "chief_a", "password": "wrong-password!"})
     session = _session(settings)
-    report = audit.verify_chain(session)
+    report = audit.verify_chain(session, keys.load_key(settings))
     assert report.ok, report.reason
     assert report.rows >= 13  # 11 demo accounts created, one good and one bad login
     outcomes = [
@@ -42,7 +44,7 @@ def test_chain_verifies_then_fails_after_direct_edit(settings: Settings) -> None
         conn.execute(text("UPDATE audit_event SET outcome = 'ok' WHERE outcome = 'bad_password'"))
     engine.dispose()
     session = _session(settings)
-    broken = audit.verify_chain(session)
+    broken = audit.verify_chain(session, keys.load_key(settings))
     session.close()
     assert not broken.ok
     assert "altered" in broken.reason
@@ -59,7 +61,7 @@ def test_deleting_rows_is_detected(settings: Settings) -> None:
         conn.execute(text("DELETE FROM audit_event WHERE seq = 3"))
     engine.dispose()
     session = _session(settings)
-    report = audit.verify_chain(session)
+    report = audit.verify_chain(session, keys.load_key(settings))
     session.close()
     assert not report.ok
     assert "missing" in report.reason

@@ -4,9 +4,10 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Query
 
-from pingan.audit import service
+from pingan.audit import keys, service
+from pingan.audit.anchors import read_anchors
 from pingan.audit.schemas import AuditEventRead, ChainRead
-from pingan.web.deps import SessionDep, audited_read, authorized
+from pingan.web.deps import SessionDep, SettingsDep, audited_read, authorized
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -27,6 +28,10 @@ def list_events(
 
 
 @router.get("/verify", response_model=ChainRead)
-def verify(caller: authorized("audit", "read"), db_session: SessionDep) -> ChainRead:
-    report = service.verify_chain(db_session)
+def verify(
+    caller: authorized("audit", "read"), db_session: SessionDep, settings: SettingsDep
+) -> ChainRead:
+    """Check the chain with the server's key and against every anchor in its anchor file."""
+    anchors = read_anchors(keys.anchor_file(settings))
+    report = service.verify_chain(db_session, keys.load_key(settings), anchors)
     return ChainRead(**asdict(report))

@@ -27,6 +27,9 @@ class AuditEvent(Base):
     client_addr: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: Id of the HMAC key the row's hash was made with; empty for unkeyed rows (written
+    #: before migration 0008, plain SHA-256). See :mod:`pingan.audit.service`.
+    key_id: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
 class AuditHead(Base):

@@ -26,3 +26,6 @@ class ChainRead(BaseModel):
     ok: bool
     first_bad_seq: int | None
     reason: str
+    head_digest: str
+    anchors: int
+    unkeyed_rows: int

@@ -1,14 +1,26 @@
 """Writing and verifying the audit chain.
 
-Each row's hash is SHA-256 over the previous row's hash and the row's own fields
-in a canonical JSON form. Editing any field, deleting or reordering rows, or
-truncating the tail breaks the chain, and :func:`verify_chain` says where.
+Each row's hash is HMAC-SHA256, under a key kept outside the database
+(:mod:`pingan.audit.keys`), over the previous row's hash and the row's own fields in a
+canonical JSON form (including ``key_id``, which names the key). Editing any field,
+deleting or reordering rows, or truncating the tail breaks the chain, and
+:func:`verify_chain` says where; without the key nobody can recompute a chain that
+verifies. Anchors (:mod:`pingan.audit.anchors`) pin the head outside the database, so
+that rows deleted from the tail, head row and all, are detected as well.
+
+Rows written before migration 0008 are unkeyed: plain SHA-256, ``key_id`` empty. They
+stay as they were (re-chaining them would erase the evidence that they are intact) and
+verify only when an anchor covers them: check them once after the upgrade and take
+that anchor with ``pingan audit anchor --accept-unkeyed``. From then on every row must
+be keyed; an unkeyed row that no anchor covers, whoever wrote it, breaks the chain.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -17,16 +29,24 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from pingan.audit.anchors import Anchor
+from pingan.audit.keys import AuditKey, key_of
 from pingan.audit.models import AuditEvent, AuditHead
 from pingan.auth.principal import Principal
 from pingan.db import utcnow
 
 GENESIS = "0" * 64
+_log = logging.getLogger(__name__)
 
 
-def _digest(prev_hash: str, fields: dict[str, object]) -> str:
+def _digest(prev_hash: str, fields: dict[str, object], key: AuditKey | None) -> str:
+    """HMAC-SHA256 under ``key`` of the previous hash and the canonical fields; plain
+    SHA-256 for unkeyed rows (those from before keying)."""
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+    message = (prev_hash + payload).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key.secret, message, hashlib.sha256).hexdigest()
 
 
 #: The fields each row's hash covers, in addition to the previous row's hash.
@@ -48,11 +68,23 @@ HASHED_FIELDS = (
 def _canonical(values: dict[str, Any]) -> dict[str, object]:
     fields = {name: values[name] for name in HASHED_FIELDS}
     fields["at"] = values["at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if values.get("key_id"):  # unkeyed rows keep the fields they were hashed with
+        fields["key_id"] = values["key_id"]
     return fields
 
 
 def _fields(event: AuditEvent) -> dict[str, object]:
-    return _canonical({name: getattr(event, name) for name in HASHED_FIELDS})
+    return _canonical({name: getattr(event, name) for name in (*HASHED_FIELDS, "key_id")})
+
+
+def _writer_key(connection: Connection) -> AuditKey | None:
+    key = key_of(connection)
+    if key is None:
+        _log.warning(
+            "audit row written without the chain key (engine not built with "
+            "pingan.audit.keys.keyed): verify will report it"
+        )
+    return key
 
 
 def record(
@@ -80,6 +112,7 @@ def record(
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         db_session.add(head)
         db_session.flush()
+    key = _writer_key(db_session.connection())
     at = utcnow()
     event = AuditEvent(
         seq=head.seq + 1,
@@ -94,8 +127,9 @@ def record(
         outcome=outcome,
         client_addr=(client_addr or (principal.client_addr if principal else None) or "")[:64],
         prev_hash=head.hash,
+        key_id=key.key_id if key else "",
     )
-    event.hash = _digest(event.prev_hash, _fields(event))
+    event.hash = _digest(event.prev_hash, _fields(event), key)
     db_session.add(event)
     head.seq = event.seq
     head.hash = event.hash
@@ -173,6 +207,8 @@ def record_many(connection: Connection, entries: Sequence[AuditEntry]) -> list[i
         seq, prev = 0, GENESIS
     else:
         seq, prev = head.seq, head.hash
+    key = _writer_key(connection)
+    key_id = key.key_id if key else ""
     rows: list[dict[str, Any]] = []
     at = utcnow()
     for entry in entries:
@@ -190,8 +226,9 @@ def record_many(connection: Connection, entries: Sequence[AuditEntry]) -> list[i
             "outcome": entry.outcome,
             "client_addr": entry.client_addr,
             "prev_hash": prev,
+            "key_id": key_id,
         }
-        prev = row["hash"] = _digest(prev, _canonical(row))
+        prev = row["hash"] = _digest(prev, _canonical(row), key)
         rows.append(row)
     connection.execute(_INSERT_EVENTS, rows)
     connection.execute(_MOVE_HEAD, {"seq": seq, "hash": prev})
@@ -200,35 +237,110 @@ def record_many(connection: Connection, entries: Sequence[AuditEntry]) -> list[i
 
 @dataclass(frozen=True)
 class ChainReport:
+    """What :func:`verify_chain` found. ``head_digest`` is the last row's hash (what an
+    anchor records); ``anchors`` the number of anchors checked."""
+
     rows: int
     ok: bool
     first_bad_seq: int | None
     reason: str
+    head_digest: str = GENESIS
+    anchors: int = 0
+    unkeyed_rows: int = 0
 
 
-def verify_chain(db_session: Session) -> ChainReport:
-    """Walk the chain in order and report the first broken link, if any."""
+def verify_chain(
+    db_session: Session,
+    key: AuditKey,
+    anchors: Sequence[Anchor] = (),
+    *,
+    accept_unkeyed: bool = False,
+) -> ChainReport:
+    """Walk the chain in order and report the first broken link, if any.
+
+    Every row must carry ``key``'s id and its HMAC, except unkeyed rows (from before
+    keying) at or before an anchor whose digest matches. Every anchor must match: row
+    ``anchor.rows`` exists and has ``anchor.digest``. ``accept_unkeyed`` lets unkeyed
+    rows pass without an anchor; only ``pingan audit anchor --accept-unkeyed`` uses it,
+    once, to anchor the rows from before keying.
+    """
+    by_rows: dict[int, list[Anchor]] = {}
+    for anchor in anchors:
+        by_rows.setdefault(anchor.rows, []).append(anchor)
     prev = GENESIS
     expected_seq = 1
     count = 0
+    unkeyed = 0
+    uncovered: int | None = None  # first unkeyed row no matching anchor covers yet
+
+    def broken(seq: int | None, reason: str) -> ChainReport:
+        return ChainReport(count, False, seq, reason, prev, len(anchors), unkeyed)
+
     for event in db_session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(2000):
         count += 1
         if event.seq != expected_seq:
-            return ChainReport(count, False, expected_seq, f"row {expected_seq} is missing")
+            return broken(expected_seq, f"row {expected_seq} is missing")
         if event.prev_hash != prev:
-            return ChainReport(
-                count, False, event.seq, f"row {event.seq} does not follow its predecessor"
+            return broken(event.seq, f"row {event.seq} does not follow its predecessor")
+        if not event.key_id:
+            unkeyed += 1
+            row_key = None
+            if uncovered is None:
+                uncovered = event.seq
+        elif event.key_id == key.key_id:
+            row_key = key
+        else:
+            return broken(
+                event.seq,
+                f"row {event.seq} names key {event.key_id!r}, not the configured key "
+                f"{key.key_id!r}",
             )
-        if _digest(prev, _fields(event)) != event.hash:
-            return ChainReport(count, False, event.seq, f"row {event.seq} was altered")
+        if _digest(prev, _fields(event), row_key) != event.hash:
+            return broken(event.seq, f"row {event.seq} was altered")
         prev = event.hash
+        for anchor in by_rows.get(event.seq, ()):
+            if anchor.digest != event.hash:
+                return broken(
+                    event.seq,
+                    f"row {event.seq} differs from the anchor taken {anchor.at or '(no time)'}",
+                )
+            uncovered = None
         expected_seq += 1
-    head = db_session.get(AuditHead, 1)
-    if head is not None and (head.seq != expected_seq - 1 or head.hash != prev):
-        return ChainReport(
-            count, False, expected_seq, f"rows after {expected_seq - 1} were removed"
+    last = count
+    longest = max(by_rows, default=0)
+    if longest > last:
+        taken = by_rows[longest][0].at or "(no time)"
+        return broken(
+            last + 1, f"rows after {last} were removed: the anchor taken {taken} counted {longest}"
         )
-    return ChainReport(count, True, None, f"{count} rows, chain intact")
+    head = db_session.get(AuditHead, 1)
+    if head is not None and (head.seq != last or head.hash != prev):
+        return broken(last + 1, f"rows after {last} were removed")
+    if uncovered is not None and not accept_unkeyed:
+        return broken(
+            uncovered,
+            f"row {uncovered} is not keyed and no anchor covers it (rows from before keying "
+            "need one `pingan audit anchor --accept-unkeyed` after checking them)",
+        )
+    return ChainReport(
+        count, True, None, f"{count} rows, chain intact", prev, len(anchors), unkeyed
+    )
+
+
+def anchor_chain(
+    db_session: Session,
+    key: AuditKey,
+    anchors: Sequence[Anchor] = (),
+    *,
+    accept_unkeyed: bool = False,
+) -> tuple[ChainReport, Anchor | None]:
+    """Verify the chain and, when it is intact, the anchor to record for its head (none
+    for a broken chain: an anchor must never vouch for rows that do not verify)."""
+    report = verify_chain(db_session, key, anchors, accept_unkeyed=accept_unkeyed)
+    if not report.ok:
+        return report, None
+    at = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    return report, Anchor(rows=report.rows, digest=report.head_digest, at=at, key_id=key.key_id)
 
 
 def list_events(

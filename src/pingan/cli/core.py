@@ -26,8 +26,13 @@ audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 
 
 def session_factory(settings: Settings):  # type: ignore[no-untyped-def]
+    """Sessions whose audit rows are keyed with the configured audit key (refuses to go on
+    without one outside demo mode)."""
+    from pingan.audit import keys
+
+    key = keys.load_key(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return make_session_factory(make_engine(settings.effective_database_url))
+    return make_session_factory(keys.keyed(make_engine(settings.effective_database_url), key))
 
 
 def operator_principal(db_session):  # type: ignore[no-untyped-def]
@@ -137,6 +142,24 @@ def users_add(
         console.print(f"user {user.username} created (id {user.id})")
 
 
+@users_app.command("grant")
+def users_grant(
+    username: str,
+    role: Annotated[Role, typer.Option(help="Role to grant.")],
+    jurisdiction: Annotated[str, typer.Option(help="Jurisdiction code the role holds on.")],
+) -> None:
+    """Grant ROLE on JURISDICTION's subtree to an existing user. The auditor role is
+    granted here, on the server (or by an auditor through the API); no account may hold
+    both admin and auditor."""
+    from pingan.auth import grants
+    from pingan.auth import service as auth
+
+    with session_scope(session_factory(get_settings())) as db_session:
+        user = auth.get_user(db_session, username)
+        grants.grant_role(db_session, user, role, jurisdiction)
+        console.print(f"{username} now holds {role.value} on {jurisdiction}")
+
+
 @jurisdictions_app.command("import")
 def jurisdictions_import(file: Path) -> None:
     """Import jurisdictions from CSV (code,parent_code,level,name_zh,name_en) or GeoJSON."""
@@ -156,17 +179,96 @@ def jurisdictions_import(file: Path) -> None:
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the audit hash chain; exit 1 when a row was edited or removed."""
+def audit_verify(
+    anchor: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="An anchor kept elsewhere (e.g. by a notary), as ROWS:DIGEST or its JSON "
+            "line; repeatable. Checked with those of the anchor file."
+        ),
+    ] = None,
+) -> None:
+    """Check the audit chain with the key and against every anchor; exit 1 when a row was
+    edited, forged without the key, or removed."""
+    from pingan.audit import keys
     from pingan.audit import service as audit
+    from pingan.audit.anchors import parse_anchor, read_anchors
 
-    with session_scope(session_factory(get_settings())) as db_session:
-        report = audit.verify_chain(db_session)
+    settings = get_settings()
+    anchors = read_anchors(keys.anchor_file(settings))
+    anchors += [parse_anchor(text) for text in anchor or ()]
+    key = keys.load_key(settings)
+    with session_scope(session_factory(settings)) as db_session:
+        report = audit.verify_chain(db_session, key, anchors)
+    checked = f"; {report.anchors} anchors checked" if report.anchors else "; no anchors"
     if report.ok:
-        console.print(f"[green]ok[/green]: {report.reason}")
+        console.print(f"[green]ok[/green]: {report.reason}{checked}")
     else:
         console.print(f"[red]BROKEN[/red]: {report.reason}")
         raise typer.Exit(1)
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    print_only: Annotated[
+        bool,
+        typer.Option(
+            "--print",
+            help="Print the anchor (for an external notary) instead of appending it to the "
+            "anchor file.",
+        ),
+    ] = False,
+    accept_unkeyed: Annotated[
+        bool,
+        typer.Option(
+            help="Vouch for unkeyed rows from before keying (once, after the upgrade to "
+            "0008, having checked them); otherwise an unanchored unkeyed row is refused."
+        ),
+    ] = False,
+) -> None:
+    """Verify the chain and record its head (row count, digest, time) outside the database.
+
+    Appends one JSON line to PINGAN_AUDIT_ANCHOR_FILE (opened O_APPEND), or prints it with
+    --print. Run it periodically, e.g. from cron every 15 minutes:
+    ``*/15 * * * * pingan audit anchor``, or let ``pingan serve`` do it
+    (PINGAN_AUDIT_ANCHOR_MINUTES). Refuses, exit 1, to anchor a broken chain.
+    """
+    from pingan.audit import keys
+
+    settings = get_settings()
+    path = keys.anchor_file(settings)
+    if path is None and not print_only:
+        raise InvalidInput(
+            "no anchor file: set PINGAN_AUDIT_ANCHOR_FILE or use --print", field="anchor"
+        )
+    report, anchor = anchor_now(settings, accept_unkeyed=accept_unkeyed, write=not print_only)
+    if anchor is None:
+        console.print(f"[red]BROKEN[/red]: {report.reason}; not anchored")
+        raise typer.Exit(1)
+    if print_only:
+        typer.echo(anchor.line())
+    else:
+        console.print(f"anchored {anchor.rows} rows, head {anchor.digest} in {path}")
+
+
+def anchor_now(  # type: ignore[no-untyped-def]
+    settings: Settings, *, accept_unkeyed: bool = False, write: bool = True
+):
+    """Verify against the anchors so far and, when intact, append a new anchor (if
+    ``write``); return the report and the anchor (None for a broken chain)."""
+    from pingan.audit import keys
+    from pingan.audit import service as audit
+    from pingan.audit.anchors import append_anchor, read_anchors
+
+    path = keys.anchor_file(settings)
+    key = keys.load_key(settings)
+    with session_scope(session_factory(settings)) as db_session:
+        report, anchor = audit.anchor_chain(
+            db_session, key, read_anchors(path), accept_unkeyed=accept_unkeyed
+        )
+    if anchor is not None and write and path is not None:
+        append_anchor(path, anchor)
+    return report, anchor
 
 
 def serve(
@@ -177,21 +279,51 @@ def serve(
     """Serve the API and pages."""
     import uvicorn
 
-    from pingan.web.main import refuse_demo_database
-
     settings = get_settings()
     settings.check_safe()
-    refuse_demo_database(settings)  # also in each worker (pingan.web.main:build)
-    uvicorn.run(
-        "pingan.web.main:build",
-        host=host,
-        port=port,
-        workers=workers,
-        factory=True,
-        log_level="info",
-        proxy_headers=True,
-        server_header=False,
-    )
+    stop = _start_anchoring(settings)
+    try:
+        uvicorn.run(
+            "pingan.web.main:build",
+            host=host,
+            port=port,
+            workers=workers,
+            factory=True,
+            log_level="info",
+            proxy_headers=True,
+        )
+    finally:
+        stop.set()
+
+
+def _start_anchoring(settings: Settings):  # type: ignore[no-untyped-def]
+    """Anchor the audit chain every ``audit_anchor_minutes`` in a daemon thread of the
+    serving process (one, whatever the number of workers); return its stop event."""
+    import logging
+    import threading
+
+    from pingan.audit import keys
+
+    stop = threading.Event()
+    minutes = settings.audit_anchor_minutes
+    if minutes <= 0 or keys.anchor_file(settings) is None:
+        return stop
+    log = logging.getLogger("pingan.audit")
+
+    def run() -> None:
+        while not stop.wait(minutes * 60):
+            try:
+                report, anchor = anchor_now(settings)
+            except Exception:  # keep anchoring; the next round may succeed
+                log.exception("audit anchor failed")
+                continue
+            if anchor is None:
+                log.error("audit chain BROKEN, not anchored: %s", report.reason)
+            else:
+                log.info("audit chain anchored at %d rows", anchor.rows)
+
+    threading.Thread(target=run, name="audit-anchor", daemon=True).start()
+    return stop
 
 
 def demo(

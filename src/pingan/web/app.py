@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from pingan import __version__
+from pingan.audit import keys as audit_keys
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory
 from pingan.ratelimit import make_limiter
@@ -40,7 +41,10 @@ STATIC_DIR = Path(__file__).parent / "static"
 def create_app(settings: Settings) -> FastAPI:
     """Build the app for ``settings``; refuses unsafe settings outside demo mode."""
     settings.check_safe()
-    engine = make_engine(settings.effective_database_url)
+    # audit rows written through this engine are keyed (pingan.audit.keys)
+    engine = audit_keys.keyed(
+        make_engine(settings.effective_database_url), audit_keys.load_key(settings)
+    )
     app = FastAPI(
         title="pingan 平安",
         version=__version__,

@@ -9,8 +9,8 @@ Each part of issue 11 keeps its operations in its own section below.
 
 from __future__ import annotations
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 import pingan.db  # noqa: F401  (column types used by the sections)
 
@@ -58,6 +58,12 @@ def upgrade() -> None:
     # --- public status note (11.5) ---
     op.add_column("incident", sa.Column("public_note", sa.String(length=500)))
     # --- audit chain keying and anchors (11.6) ---
+    # Existing rows keep their plain SHA-256 hashes and an empty key_id: they verify only
+    # under an anchor (`pingan audit anchor --accept-unkeyed` once after the upgrade).
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("key_id", sa.String(length=16), server_default="", nullable=False)
+        )
     pass
 
 
@@ -71,6 +77,8 @@ def downgrade() -> None:
     with op.batch_alter_table("assignment") as batch:
         batch.drop_column("mutual_aid")
     # --- audit chain keying and anchors (11.6) ---
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_column("key_id")
     # --- public status note (11.5) ---
     with op.batch_alter_table("incident") as batch:
         batch.drop_column("public_note")
