@@ -154,6 +154,7 @@ def list_reports(incident_id: int, caller: IncidentReader, db_session: SessionDe
 
 
 @router.get("/incidents/{incident_id}/notes", response_model=list[NoteRead])
+@audited_read
 def list_notes(incident_id: int, caller: IncidentReader, db_session: SessionDep) -> Any:
     """The incident's notes (personal data masked unless the caller may see it)."""
     return service.list_notes(db_session, caller, incident_id)
