@@ -52,7 +52,7 @@ from pingan.city.models import City
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.dispatch.models import Assignment, AssignmentStatus
-from pingan.dispatch.service import ACCESS_SPEED_MS, SEARCH_LIMIT_S
+from pingan.dispatch.service import ACCESS_SPEED_MS, SEARCH_LIMIT_S, is_mutual_aid
 from pingan.errors import NotFound
 from pingan.incidents import service as incidents
 from pingan.incidents import simulated
@@ -518,6 +518,10 @@ def simulate_assignments(
         seed=seed,
     )
     stamp = utcnow()
+    paths = {
+        node: jurisdictions.get_ref(db_session, node).path
+        for node in {records[i].jurisdiction_id for i in chosen.tolist()}
+    }
     values = []
     for k, i in enumerate(chosen.tolist()):
         u = int(result.unit[k])
@@ -533,6 +537,9 @@ def simulate_assignments(
                 "incident_id": incident_ids[i],
                 "unit_id": rows[u].unit.id,
                 "jurisdiction_id": records[i].jurisdiction_id,
+                "mutual_aid": is_mutual_aid(
+                    rows[u].station_path, paths[records[i].jurisdiction_id]
+                ),
                 "status": AssignmentStatus.cleared,
                 "assigned_at": dispatched_at,
                 "en_route_at": dispatched_at,
