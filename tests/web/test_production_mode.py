@@ -131,6 +131,25 @@ def test_demo_mode_docs_are_open_and_load_only_local_scripts(settings: Settings)
     assert client.get("/redoc").status_code == 404
 
 
+def _nav(client: TestClient) -> str:
+    nav = re.search(r'<nav class="mainnav".*?</nav>', client.get("/report").text, re.S)
+    assert nav is not None
+    return nav.group(0)
+
+
+def test_the_api_link_shows_only_where_the_docs_open(settings: Settings) -> None:
+    cases = [
+        ({}, "admin", False),
+        ({"api_docs": True}, "admin", True),
+        ({"api_docs": True}, "chief_a", False),
+        ({"demo_mode": True}, "chief_a", True),
+    ]
+    for change, username, shown in cases:
+        client = seeded_client(settings.model_copy(update=change))
+        client.cookies.set("pingan_session", _cookie_session(settings, username))
+        assert ('href="/api/docs"' in _nav(client)) is shown, (change, username)
+
+
 # --------------------------------------------------------------------------- version
 
 

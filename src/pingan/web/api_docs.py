@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from pingan.auth.models import Role
+from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.errors import NotFound, PinganError
 from pingan.web.deps import SessionDep, authenticate_credentials, request_credentials
@@ -46,24 +47,28 @@ DOCS_PAGE = f"""<!doctype html>
 """
 
 
+def docs_open_to(settings: Settings, principal: Principal | None) -> bool:
+    """Whether ``principal`` (None: anonymous) may read the API docs under ``settings``."""
+    if settings.demo_mode:
+        return True
+    return settings.api_docs and principal is not None and Role.admin in principal.roles
+
+
 async def require_docs_access(request: Request, db_session: SessionDep) -> None:
     """Let the caller see the API docs, or answer 404 (never 401 or 403: outside demo
     mode the docs do not admit to existing)."""
     settings: Settings = request.app.state.settings
-    if settings.demo_mode:
+    if docs_open_to(settings, None):
         return
-    if settings.api_docs:
-        credentials = await request_credentials(request)
-        if credentials is not None:
-            try:
-                principal = await run_in_threadpool(
-                    authenticate_credentials, db_session, credentials
-                )
-            except PinganError:
-                principal = None
-            if principal is not None and Role.admin in principal.roles:
-                return
-    raise NotFound("no such page")
+    principal = None
+    credentials = await request_credentials(request) if settings.api_docs else None
+    if credentials is not None:
+        try:
+            principal = await run_in_threadpool(authenticate_credentials, db_session, credentials)
+        except PinganError:
+            principal = None
+    if not docs_open_to(settings, principal):
+        raise NotFound("no such page")
 
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_docs_access)])

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.errors import Unauthenticated
-from pingan.web import i18n
+from pingan.web import api_docs, i18n
 from pingan.web.deps import CSRF_COOKIE, SessionDep, SettingsDep, optional_principal
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -89,7 +89,7 @@ def may_see_analysis(principal: Principal | None) -> bool:
     return can(principal, "analytics", "read") and can(principal, "series", "read")
 
 
-def navigation(principal: Principal | None) -> list[NavItem]:
+def navigation(principal: Principal | None, settings: Settings) -> list[NavItem]:
     """The pages the caller's roles open, in the order a duty room uses them."""
     _ = i18n.gettext_
     items: list[NavItem] = []
@@ -100,8 +100,10 @@ def navigation(principal: Principal | None) -> list[NavItem]:
     if may_see_analysis(principal):
         items.append(NavItem("/analysis", _("Analysis"), "analysis"))
     items.append(NavItem("/report", _("Report an incident"), "report"))
-    if principal is not None and any(
-        can(principal, resource, "read") for resource in ("incident", "user", "audit")
+    if (
+        principal is not None
+        and any(can(principal, resource, "read") for resource in ("incident", "user", "audit"))
+        and api_docs.docs_open_to(settings, principal)
     ):
         items.append(NavItem("/api/docs", _("API"), "api"))
     return items
@@ -150,7 +152,7 @@ def render(
         "lang": language,
         "languages": i18n.LANGUAGES,
         "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
-        "nav": navigation(principal),
+        "nav": navigation(principal, settings),
         "page": page,
         "asset_version": _asset_version(),
         "next_url": request.url.path,
