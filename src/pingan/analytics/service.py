@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from numpy.typing import NDArray
 from pyproj import Transformer
-from sqlalchemy import ColumnElement, func, insert, or_, select, true
+from sqlalchemy import ColumnElement, func, insert, select, true
 from sqlalchemy.orm import Session
 
 from pingan.algo import hotspots as hs
@@ -49,6 +49,7 @@ from pingan.db import utcnow
 from pingan.errors import InvalidInput, NotFound
 from pingan.incidents.models import Incident, Status
 from pingan.incidents.open311 import SERVICE_NAMES
+from pingan.incidents.service import type_clause
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction, Level
 
@@ -105,7 +106,7 @@ def _occurred() -> ColumnElement[dt.datetime]:
 def _type_clause(incident_type: str | None) -> ColumnElement[bool]:
     if not incident_type:
         return true()
-    return or_(Incident.type == incident_type, Incident.type.startswith(incident_type + "."))
+    return type_clause(incident_type)
 
 
 def _counted() -> ColumnElement[bool]:
