@@ -259,3 +259,31 @@ def test_open311_shows_only_the_public_note_masked_never_the_internal_note(env: 
         headers=env.headers("analyst"),
     )
     assert analyst.status_code == 403
+
+
+def test_series_members_show_place_texts_masked(env: Env) -> None:
+    dispatcher, analyst = env.headers("dispatcher_a"), env.headers("analyst")
+    ids = []
+    for k, day in enumerate((1, 3)):
+        at = f"2025-06-0{day}T02:00:00+08:00"
+        created = env.client.post(
+            "/api/v1/reports",
+            json={
+                "description": "电动车被偷了",
+                "type": "theft.ebike",
+                "lat": IN_A[0] + k * 0.0002,
+                "lon": IN_A[1],
+                "place_text": f"锦绣花园3栋，车主电话{PHONE}",
+                "occurred_start": at,
+                "occurred_end": at,
+            },
+            headers=dispatcher,
+        )
+        assert created.status_code == 201, created.text
+        ids.append(created.json()["id"])
+    stored = env.client.post(
+        "/api/v1/analytics/series", json={"incident_ids": ids}, headers=analyst
+    )
+    assert stored.status_code == 201, stored.text
+    members = stored.json()["members"]
+    assert [m["place_text"] for m in members] == ["锦绣花园3栋，车主电话138****5678"] * 2
