@@ -7,7 +7,7 @@ with pingan's own digest function, without the key (they do not have it).
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from pingan.audit import keys
 from pingan.audit import service as audit
@@ -15,60 +15,31 @@ from pingan.audit.anchors import Anchor
 from pingan.audit.keys import AuditKey
 from pingan.audit.models import AuditEvent, AuditHead
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory
-
-
-def _keyed_session(settings: Settings):  # type: ignore[no-untyped-def]
-    engine = keys.keyed(make_engine(settings.effective_database_url), keys.load_key(settings))
-    return make_session_factory(engine)()
-
-
-def _plain_session(settings: Settings):  # type: ignore[no-untyped-def]
-    """What the attacker has: the database, no key."""
-    return make_session_factory(make_engine(settings.effective_database_url))()
-
-
-def _write_rows(settings: Settings, count: int) -> None:
-    session = _keyed_session(settings)
-    for number in range(count):
-        audit.record(
-            session, action="incident.update", object_type="incident", object_id=number, actor="t"
-        )
-    session.commit()
-    session.close()
+from support.chain_forgery import (
+    delete_tail,
+    edit_and_rechain,
+    keyed_session,
+    plain_session,
+    rechain,
+    write_rows,
+)
 
 
 def _verify(settings: Settings, anchors: list[Anchor] | None = None) -> audit.ChainReport:
-    session = _keyed_session(settings)
+    session = keyed_session(settings)
     try:
         return audit.verify_chain(session, keys.load_key(settings), anchors or [])
     finally:
         session.close()
 
 
-def _rechain(session, *, from_seq: int, unkey: bool) -> None:  # type: ignore[no-untyped-def]
-    """Recompute every hash from ``from_seq`` on with pingan's digest function and no key
-    (``unkey``: also clear ``key_id``, passing the rows off as unkeyed ones), and move the
-    head, as an attacker with write access to the database would."""
-    events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
-    prev = events[from_seq - 2].hash if from_seq > 1 else audit.GENESIS
-    for event in events[from_seq - 1 :]:
-        if unkey:
-            event.key_id = ""
-        event.prev_hash = prev
-        event.hash = prev = audit._digest(prev, audit._fields(event), None)
-    head = session.get(AuditHead, 1)
-    head.seq, head.hash = events[-1].seq, prev
-    session.commit()
-
-
 def test_untouched_chain_is_intact_and_keyed(settings: Settings) -> None:
-    _write_rows(settings, 120)
+    write_rows(settings, 120)
     report = _verify(settings)
     assert report.ok, report.reason
     assert report.rows >= 120
     assert report.unkeyed_rows == 0
-    session = _plain_session(settings)
+    session = plain_session(settings)
     key_ids = set(session.scalars(select(AuditEvent.key_id)))
     session.close()
     assert key_ids == {keys.load_key(settings).key_id}
@@ -77,12 +48,8 @@ def test_untouched_chain_is_intact_and_keyed(settings: Settings) -> None:
 def test_row_100_edited_and_chain_recomputed_without_the_key_is_detected(
     settings: Settings,
 ) -> None:
-    _write_rows(settings, 120)
-    session = _plain_session(settings)
-    row = session.scalar(select(AuditEvent).where(AuditEvent.seq == 100))
-    row.outcome = "denied"
-    _rechain(session, from_seq=100, unkey=False)
-    session.close()
+    write_rows(settings, 120)
+    edit_and_rechain(settings, 100, outcome="denied")
     report = _verify(settings)
     assert not report.ok
     assert report.first_bad_seq == 100
@@ -90,12 +57,8 @@ def test_row_100_edited_and_chain_recomputed_without_the_key_is_detected(
 
 
 def test_whole_chain_passed_off_as_unkeyed_is_detected(settings: Settings) -> None:
-    _write_rows(settings, 120)
-    session = _plain_session(settings)
-    row = session.scalar(select(AuditEvent).where(AuditEvent.seq == 100))
-    row.actor = "someone else"
-    _rechain(session, from_seq=1, unkey=True)
-    session.close()
+    write_rows(settings, 120)
+    edit_and_rechain(settings, 100, unkey=True, actor="someone else")
     report = _verify(settings)
     assert not report.ok
     assert report.first_bad_seq == 1
@@ -103,9 +66,9 @@ def test_whole_chain_passed_off_as_unkeyed_is_detected(settings: Settings) -> No
 
 
 def test_chain_recomputed_with_another_key_is_detected(settings: Settings) -> None:
-    _write_rows(settings, 20)
+    write_rows(settings, 20)
     other = AuditKey(b"an-attackers-own-key-0123456789abcdef")
-    session = _plain_session(settings)
+    session = plain_session(settings)
     events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
     prev = audit.GENESIS
     for event in events:
@@ -122,25 +85,15 @@ def test_chain_recomputed_with_another_key_is_detected(settings: Settings) -> No
 
 
 def test_rows_deleted_after_an_anchor_are_detected(settings: Settings) -> None:
-    _write_rows(settings, 30)
-    session = _keyed_session(settings)
+    write_rows(settings, 30)
+    session = keyed_session(settings)
     report, anchor = audit.anchor_chain(session, keys.load_key(settings))
     session.close()
     assert report.ok
     assert anchor is not None
     assert anchor.rows == report.rows
     assert anchor.key_id == keys.load_key(settings).key_id
-    engine = make_engine(settings.effective_database_url)
-    with engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_event WHERE seq > :n"), {"n": anchor.rows - 5})
-        last = conn.execute(
-            text("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
-        ).one()
-        conn.execute(
-            text("UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1"),
-            {"s": last.seq, "h": last.hash},
-        )
-    engine.dispose()
+    delete_tail(settings, keep=anchor.rows - 5)
     assert _verify(settings).ok  # the chain alone cannot tell: its head was moved too
     broken = _verify(settings, [anchor])
     assert not broken.ok
@@ -149,8 +102,8 @@ def test_rows_deleted_after_an_anchor_are_detected(settings: Settings) -> None:
 
 
 def test_an_anchor_the_chain_no_longer_matches_is_detected(settings: Settings) -> None:
-    _write_rows(settings, 10)
-    session = _keyed_session(settings)
+    write_rows(settings, 10)
+    session = keyed_session(settings)
     _report, anchor = audit.anchor_chain(session, keys.load_key(settings))
     session.close()
     assert anchor is not None
@@ -164,11 +117,11 @@ def test_an_anchor_the_chain_no_longer_matches_is_detected(settings: Settings) -
 def test_unkeyed_rows_from_before_keying_verify_only_under_an_anchor(settings: Settings) -> None:
     """Rows from before migration 0008 are unkeyed; once anchored (--accept-unkeyed) they
     verify, keyed rows follow, and a later rewrite of an old row is caught by the anchor."""
-    session = _plain_session(settings)
-    _rechain(session, from_seq=1, unkey=True)  # what 0008 leaves: plain SHA-256, no key_id
+    session = plain_session(settings)
+    rechain(session, from_seq=1, unkey=True)  # what 0008 leaves: plain SHA-256, no key_id
     session.close()
     assert "not keyed" in _verify(settings).reason
-    session = _keyed_session(settings)
+    session = keyed_session(settings)
     refused, none = audit.anchor_chain(session, keys.load_key(settings))
     assert not refused.ok
     assert none is None
@@ -176,16 +129,13 @@ def test_unkeyed_rows_from_before_keying_verify_only_under_an_anchor(settings: S
     session.close()
     assert anchor is not None
     assert report.unkeyed_rows == anchor.rows
-    _write_rows(settings, 5)
+    write_rows(settings, 5)
     after = _verify(settings, [anchor])
     assert after.ok, after.reason
     assert after.rows == anchor.rows + 5
     assert after.unkeyed_rows == anchor.rows
 
-    session = _plain_session(settings)
-    session.scalar(select(AuditEvent).where(AuditEvent.seq == 2)).outcome = "denied"
-    _rechain(session, from_seq=2, unkey=False)  # keyed rows keep their id: plain SHA fails
-    session.close()
+    edit_and_rechain(settings, 2, outcome="denied")  # rows after it keep their key id
     broken = _verify(settings, [anchor])
     assert not broken.ok
     assert broken.first_bad_seq == anchor.rows
@@ -194,8 +144,8 @@ def test_unkeyed_rows_from_before_keying_verify_only_under_an_anchor(settings: S
 
 def test_a_row_written_without_the_key_breaks_the_chain(settings: Settings) -> None:
     """An engine built without :func:`keys.keyed` writes unkeyed rows; verify says so."""
-    _write_rows(settings, 3)
-    session = _plain_session(settings)
+    write_rows(settings, 3)
+    session = plain_session(settings)
     event = audit.record(session, action="unit.create", object_type="unit", actor="script")
     session.commit()
     session.close()

@@ -55,7 +55,8 @@ def check_grants(
                     field=field,
                 )
         else:
-            principal.check("user", "write", node.path)
+            principal.require("user", "write")  # 403: not an admin anywhere
+            principal.check("user", "write", node.path)  # 404: not in the admin's area
 
 
 def node_for(db_session: Session, code: str, *, field: str) -> Jurisdiction:
