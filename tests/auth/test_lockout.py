@@ -15,6 +15,7 @@ from pingan.auth import service as auth
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory
 from pingan.web.app import create_app
+from support.pages import login_form_token
 
 ATTACKER = ("203.0.113.7", 40000)
 OFFICE = ("198.51.100.20", 40000)
@@ -153,3 +154,41 @@ def test_login_attempts_per_address_answer_429_with_retry_after(settings: Settin
         "too many login attempts from this address; try again later"
     )
     assert _token(office, "analyst", limited.demo_password).status_code == 200
+
+
+def _page_login(client: TestClient, username: str, password: str):
+    return client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": login_form_token(client),
+        },
+        follow_redirects=False,
+    )
+
+
+def test_the_login_page_throttles_the_pair_not_the_account(settings: Settings) -> None:
+    app = create_app(settings)
+    attacker, office = _client(app, ATTACKER), _client(app, OFFICE)
+    wrong = [_page_login(attacker, "admin", "guessing-guessing") for _ in range(6)]
+    throttled = _page_login(attacker, "admin", settings.demo_password)
+    unknown = _page_login(attacker, "nobody-here", "guessing-guessing")
+    for response in (*wrong, throttled, unknown):
+        assert response.status_code == 401
+        assert "用户名或密码错误。" in response.text  # "Wrong username or password."
+        assert "锁定" not in response.text  # no "locked"
+    assert _page_login(office, "admin", settings.demo_password).status_code == 303
+
+
+def test_the_login_page_answers_429_per_address(settings: Settings) -> None:
+    limited = settings.model_copy(update={"login_rate_limit": "2/minute"})
+    app = create_app(limited)
+    attacker, office = _client(app, ATTACKER), _client(app, OFFICE)
+    for _ in range(2):
+        assert _page_login(attacker, "admin", "guessing-guessing").status_code == 401
+    refused = _page_login(attacker, "admin", limited.demo_password)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert "您所在地址的登录尝试过多" in refused.text  # "Too many login attempts from your address"
+    assert _page_login(office, "admin", limited.demo_password).status_code == 303

@@ -5,9 +5,11 @@ with the errors next to their fields, or a redirect to the status page). With
 scripts, the same POST is sent with ``Accept: application/json`` so that the page
 can show upload progress and place the errors itself.
 
-Anonymous citizens may report: their form carries a signed, time-limited form
-token instead of the session's CSRF token. A logged-in caller's report goes
-through :func:`pingan.incidents.service.create_report` (idempotent per form).
+Anonymous citizens may report: their form carries a signed, short-lived form
+token instead of the session's CSRF token, spent by the report it files; submissions
+are rate-limited per client address and per form token (:mod:`pingan.web.ratelimit`).
+A logged-in caller's report goes through :func:`pingan.incidents.service.create_report`
+(idempotent per form).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pingan.auth.principal import Principal
 from pingan.config import Settings
-from pingan.errors import InvalidInput, NotFound, PinganError
+from pingan.errors import InvalidInput, NotFound, PinganError, RateLimited
 from pingan.web import i18n, photos
 from pingan.web.pages import labels
 from pingan.web.pages.common import (
@@ -42,10 +44,15 @@ from pingan.web.pages.common import (
     language_of,
     render,
 )
+from pingan.web.ratelimit import (
+    ReportFormLimitDep,
+    limiter_of,
+    spend_form_token,
+    unspend_form_token,
+)
 
 router = APIRouter(include_in_schema=False)
 
-FORM_TOKEN_TTL_S = 4 * 3600
 MAX_DESCRIPTION_CHARS = 4_000
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
 
@@ -72,22 +79,28 @@ def public_roads(
 # ------------------------------------------------------------------ anti-forgery for anonymous
 
 
-def form_token(settings: Settings, issued_at: int | None = None) -> str:
-    """``<issued>.<hmac>``: proves the form came from this server within the last hours."""
+def form_token(settings: Settings, issued_at: int | None = None, nonce: str | None = None) -> str:
+    """``<issued>.<nonce>.<hmac>``: proves the form came from this server within the last
+    ``report_form_token_ttl_s``. Each form gets its own random nonce, because a report filed
+    with a token spends it (:mod:`pingan.web.ratelimit`)."""
     issued = int(time.time()) if issued_at is None else issued_at
-    mac = hmac.new(settings.secret_key.encode(), f"report|{issued}".encode(), hashlib.sha256)
-    return f"{issued}.{mac.hexdigest()[:32]}"
+    nonce = secrets.token_urlsafe(12) if nonce is None else nonce
+    mac = hmac.new(
+        settings.secret_key.encode(), f"report|{issued}|{nonce}".encode(), hashlib.sha256
+    )
+    return f"{issued}.{nonce}.{mac.hexdigest()[:32]}"
 
 
 def check_form_token(settings: Settings, token: str, now: float | None = None) -> bool:
-    issued_text, _, _mac = token.partition(".")
-    if not issued_text.isdigit():
+    issued_text, _, rest = token.partition(".")
+    nonce, _, _mac = rest.partition(".")
+    if not issued_text.isdigit() or not nonce:
         return False
     issued = int(issued_text)
     age = (time.time() if now is None else now) - issued
-    if age < 0 or age > FORM_TOKEN_TTL_S:
+    if age < 0 or age > settings.report_form_token_ttl_s:
         return False
-    return hmac.compare_digest(token, form_token(settings, issued))
+    return hmac.compare_digest(token, form_token(settings, issued, nonce))
 
 
 # ------------------------------------------------------------------ the form
@@ -293,6 +306,7 @@ def _service_error(form: ReportForm, exc: PinganError) -> None:
 @router.post("/report", response_class=HTMLResponse, response_model=None)
 async def report_submit(
     request: Request,
+    limited: ReportFormLimitDep,  # first: it counts before the page's session does any work
     db_session: SessionDep,
     settings: SettingsDep,
     principal: PagePrincipalDep,
@@ -311,9 +325,43 @@ async def report_submit(
     """Read the upload here; the database work runs in the thread pool."""
     form = ReportForm(type, description, lat, lon, address, name, phone, city, request_key)
     photo_data = await _read_photo(photo)
+    if limited is not None:
+        return await run_in_threadpool(
+            _refused, request, db_session, settings, principal, form, limited
+        )
     return await run_in_threadpool(
         _submit, request, db_session, settings, principal, form, form_token_value, photo_data
     )
+
+
+def _refused(
+    request: Request,
+    db_session: Session,
+    settings: Settings,
+    principal: Principal | None,
+    form: ReportForm,
+    limited: RateLimited,
+) -> Response:
+    """429: too many reports from this address or with this form (or photos)."""
+    i18n.set_current(language_of(request, principal, settings))
+    form.errors["form"] = i18n.gettext_(
+        "Too many reports were sent from your address or with this form. Try again "
+        "in a few minutes."
+    )
+    headers = {"Retry-After": str(limited.retry_after_s)}
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"ok": False, "errors": form.errors}, status_code=429, headers=headers)
+    response = render(
+        request,
+        "report.html",
+        _form_context(settings, form, city_choice(db_session, form.city or None)),
+        principal=principal,
+        settings=settings,
+        status_code=429,
+        page="report",
+    )
+    response.headers.update(headers)
+    return response
 
 
 def _submit(
@@ -328,16 +376,24 @@ def _submit(
     language = language_of(request, principal, settings)
     i18n.set_current(language)
     wants_json = "application/json" in request.headers.get("accept", "")
-    chosen = city_choice(db_session, form.city or None)
+    expired = i18n.gettext_("This form has expired. Reload the page and send it again.")
     if principal is None and not check_form_token(settings, form_token_value):
-        form.errors["form"] = i18n.gettext_(
-            "This form has expired. Reload the page and send it again."
-        )
+        form.errors["form"] = expired
     _validate(form)
     if photo_data is not None:
         problem = _photo_error(photo_data)
         if problem:
             form.errors["photo"] = problem
+    # An anonymous form's token is spent by the report it files (single use). It is spent
+    # before the session's first statement (on SQLite that takes the write lock, which the
+    # counter's own transaction would wait for) and given back if no report comes of it.
+    limiter = limiter_of(request)
+    spent = False
+    if principal is None and not form.errors:
+        spent = spend_form_token(limiter, settings, form_token_value)
+        if not spent:
+            form.errors["form"] = expired
+    chosen = city_choice(db_session, form.city or None)
     token: str | None = None
     if not form.errors:
         try:
@@ -350,6 +406,9 @@ def _submit(
             db_session.rollback()
             _service_error(form, exc)
     if token is None:
+        if spent:
+            db_session.rollback()  # nothing was stored; ends the transaction first
+            unspend_form_token(limiter, settings, form_token_value)
         if wants_json:
             return JSONResponse({"ok": False, "errors": form.errors}, status_code=422)
         return render(

@@ -13,7 +13,7 @@ from pingan.auth import service as auth
 from pingan.auth.models import Role, TokenKind
 from pingan.auth.principal import Principal
 from pingan.config import Settings
-from pingan.errors import Locked, PinganError
+from pingan.errors import PinganError, RateLimited
 from pingan.web import i18n
 from pingan.web.deps import CSRF_COOKIE, SESSION_COOKIE, client_addr
 from pingan.web.pages.common import (
@@ -25,6 +25,12 @@ from pingan.web.pages.common import (
     may_see_board,
     may_see_dashboard,
     render,
+)
+from pingan.web.ratelimit import (
+    limit_login_attempt,
+    limiter_of,
+    login_throttle,
+    record_login,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -124,8 +130,8 @@ def login_page(
 
 def _login_error(exc: PinganError) -> str:
     _ = i18n.gettext_
-    if isinstance(exc, Locked):
-        return _("This account is locked after too many failed logins. Try again in 10 minutes.")
+    if isinstance(exc, RateLimited):  # per address, whatever the account: tells nothing
+        return _("Too many login attempts from your address. Try again in a few minutes.")
     return _("Wrong username or password.")
 
 
@@ -151,20 +157,30 @@ def login_submit(
             next_url=safe_next(next_url, ""),
             status_code=403,
         )
+    limiter = limiter_of(request)
+    address = client_addr(request)
     try:
-        token, row, user = auth.login(
-            db_session,
-            settings,
-            username,
-            password,
-            kind=TokenKind.session,
-            client_addr=client_addr(request),
-        )
+        # the counters are written before the session starts and after it commits
+        limit_login_attempt(limiter, settings.login_rate_limit, "login-addr", address)
+        throttle = login_throttle(limiter, settings, username, address)
+        try:
+            token, row, user = auth.login(
+                db_session,
+                settings,
+                username,
+                password,
+                kind=TokenKind.session,
+                client_addr=address,
+                throttle=throttle,
+            )
+        except PinganError:
+            db_session.commit()  # keep the audit rows
+            record_login(limiter, settings, username, address, ok=False)
+            raise
     except PinganError as exc:
-        db_session.commit()  # keep the failure count and the audit row
         language = language_of(request, None, settings)
         i18n.set_current(language)
-        return _login_form(
+        response = _login_form(
             request,
             settings,
             principal=None,
@@ -173,6 +189,11 @@ def login_submit(
             next_url=safe_next(next_url, ""),
             status_code=exc.status,
         )
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
+    db_session.commit()
+    record_login(limiter, settings, username, address, ok=True)
     principal = auth.principal_for(db_session, user)
     cookie_language = i18n.normalise(request.cookies.get(i18n.LANG_COOKIE))
     if user.language is None and cookie_language is not None:
