@@ -279,8 +279,11 @@ def serve(
     """Serve the API and pages."""
     import uvicorn
 
+    from pingan.web.main import refuse_demo_database
+
     settings = get_settings()
     settings.check_safe()
+    refuse_demo_database(settings)  # also in each worker (pingan.web.main:build)
     stop = _start_anchoring(settings)
     try:
         uvicorn.run(
@@ -291,6 +294,7 @@ def serve(
             factory=True,
             log_level="info",
             proxy_headers=True,
+            server_header=False,
         )
     finally:
         stop.set()
