@@ -64,13 +64,6 @@ class Forbidden(PinganError):
     title = "Forbidden"
 
 
-class Locked(PinganError):
-    """The account is locked after too many failed logins."""
-
-    status = 423
-    title = "Locked"
-
-
 class RateLimited(PinganError):
     """Too many requests of one kind from one source; try again after ``retry_after_s``."""
 
