@@ -287,3 +287,25 @@ def test_series_members_show_place_texts_masked(env: Env) -> None:
     assert stored.status_code == 201, stored.text
     members = stored.json()["members"]
     assert [m["place_text"] for m in members] == ["锦绣花园3栋，车主电话138****5678"] * 2
+
+
+def test_the_citizen_status_page_shows_the_public_note_masked(env: Env) -> None:
+    created = env.client.post(
+        "/api/v1/reports",
+        json={"description": "电动车被偷了", "lat": IN_A[0], "lon": IN_A[1]},
+        headers=env.headers("citizen"),
+    )
+    token = created.json()["public_token"]
+    env.client.post(
+        f"/api/v1/incidents/{created.json()['id']}/notes",
+        json={"text": f"内部：车主{PHONE}"},
+        headers=env.headers("officer_a"),
+    )
+    assert env.client.get(f"/api/v1/reports/{token}").json()["public_note"] is None
+    env.client.put(
+        f"/api/v1/incidents/{created.json()['id']}/public-note",
+        json={"text": f"已立案，有线索请拨{PHONE}"},
+        headers=env.headers("officer_a"),
+    )
+    status = env.client.get(f"/api/v1/reports/{token}").json()
+    assert status["public_note"] == "已立案，有线索请拨138****5678"

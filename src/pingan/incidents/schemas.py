@@ -116,6 +116,8 @@ class ReportStatus(BaseModel):
     received_at: datetime
     updated_at: datetime
     history: list[dict[str, str | None]]
+    #: The public status note staff wrote (masked like every public read).
+    public_note: str | None = None
 
 
 #: Longest public status note, in characters.

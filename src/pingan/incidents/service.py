@@ -726,6 +726,7 @@ def report_status(db_session: Session, public_token: str) -> dict[str, Any]:
         "received_at": incident.received_at,
         "updated_at": incident.updated_at,
         "history": history,
+        "public_note": privacy.redact(incident.public_note, privacy.NOBODY),
     }
 
 
