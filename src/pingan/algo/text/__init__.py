@@ -3,7 +3,9 @@
 ``extract_report(text, sent_at)`` gives the incident type, fraud type, report-or-chatter,
 the interval when it happened, place text (and a point through a geocoder passed in),
 property, amount in yuan and phone numbers. Modules: :mod:`lexicon` (words), :mod:`times`,
-:mod:`amounts` (money and phones), :mod:`places`, :mod:`items`, :mod:`classify`.
+:mod:`amounts` (money), :mod:`personal` (phones, ID and card numbers, plates, names: the
+spans that :mod:`pingan.incidents.privacy` masks), :mod:`places`, :mod:`items`,
+:mod:`classify`.
 """
 
 from pingan.algo.text.extract import MAX_TEXT_CHARS, Extraction, GeoHit, extract_report
