@@ -11,19 +11,20 @@ plates, a reporter sees their own report whole, and everybody else (analysts, Op
 clients, exports) gets masks. Masks have a fixed width, so they reveal neither a name's
 length nor how a number was written:
 
-==============  ==================  ===========================
-kind            written             masked
-==============  ==================  ===========================
-name            张三丰, 欧阳娜娜    张**, 欧**
-phone           +86 138.1234.5678   138****5678
-landline        010 6552 9988       010****9988
-ID number       11010519491231002X  **************002X
-bank card       6222 0212 3456 789  ************6789
-plate           粤B·D12345          粤B*****
-==============  ==================  ===========================
+=========  ===================  ==================
+kind       written              masked
+=========  ===================  ==================
+name       张三丰, 欧阳娜娜     张**, 欧**
+phone      +86 138.1234.5678    138****5678
+landline   010 6552 9988        010****9988
+ID number  11010519491231002X   **************002X
+bank card  6222 0212 3456 7890  ************7890
+plate      粤B·D12345           粤B*****
+=========  ===================  ==================
 
-API bodies, pages (they read the API), the live stream, Open311, series and exports all
-call :func:`redact`; reads of unmasked personal data by others than the reporter are
+API bodies, pages (they read the API), the live stream, Open311, the citizen status page
+and series all call :func:`redact` (there is no CSV export of incidents; reports are
+counts); reads of unmasked personal data by others than the reporter are
 audited by the caller (:func:`holds_personal`).
 """
 
