@@ -25,7 +25,7 @@ from pingan.demo import seed_accounts
 from pingan.dispatch.demo import simulated_records
 from pingan.incidents import simulated
 from pingan.migrations import upgrade
-from pingan.patrol import service
+from pingan.patrol import compare, planning
 from pingan.patrol.schemas import CompareRequest, PlanCreate
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -64,7 +64,7 @@ def main() -> None:
             stages[f"{stage}:{fraction:.1f}"] = time.perf_counter()
 
         with session_scope(factory) as db_session:
-            plan = service.make_plan(
+            plan = planning.make_plan(
                 db_session,
                 settings,
                 None,
@@ -77,7 +77,7 @@ def main() -> None:
                 progress=report,
             )
             total = time.perf_counter() - started
-            comparison = service.compare_plans(
+            comparison = compare.compare_plans(
                 db_session,
                 settings,
                 None,

@@ -24,7 +24,6 @@ OVER_LIMIT = frozenset(
         "pingan/dispatch/demo.py",
         "pingan/dispatch/service.py",
         "pingan/incidents/service.py",
-        "pingan/patrol/service.py",
     }
 )
 

@@ -10,7 +10,7 @@ from pingan.algo.routing import shortest_times, snap
 from pingan.city import service as cities
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, session_scope
-from pingan.patrol import service
+from pingan.patrol import reads
 from support.app import seeded_client, token_for
 
 #: A point in station A's half of central Helsinki, kept as a police box.
@@ -62,8 +62,8 @@ def test_plan_has_posts_routes_beats_and_honest_coverage(planned, settings: Sett
     with session_scope(make_session_factory(make_engine(settings.database_url))) as db_session:
         city = cities.get_city(db_session, "helsinki")
         graph = cities.load_graph(settings, city, "car")
-        stored = service.get_plan(db_session, None, plan["id"])
-        nodes, weights = service.plan_demand(stored)
+        stored = reads.get_plan(db_session, None, plan["id"])
+        nodes, weights = reads.plan_demand(stored)
     box_node = int(snap(graph, BOX["lat"], BOX["lon"]).node[0])
     fixed = [p for p in plan["posts"] if p["fixed"]]
     assert [p["node"] for p in fixed] == [box_node]

@@ -16,7 +16,7 @@ from patrol_history import DAYS, FIRST_DAY, add_history
 from pingan.city import service as cities
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, session_scope
-from pingan.patrol import service
+from pingan.patrol import compare, planning, reads
 from pingan.patrol.schemas import CompareRequest, PlanCreate
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -41,14 +41,14 @@ def test_coquimbo_plan_for_75_groups_beats_station_posts(
         )
     made = add_history(own, "coquimbo", "demo-bureau", 400, seed=3)
     with session_scope(factory) as db_session:
-        plan = service.make_plan(
+        plan = planning.make_plan(
             db_session,
             own,
             None,
             PlanCreate(city="coquimbo", groups=75, shift="20:00-02:00", time_limit_s=20.0),
         )
-        detail = service.plan_detail(db_session, plan)
-        comparison = service.compare_plans(
+        detail = reads.plan_detail(db_session, plan)
+        comparison = compare.compare_plans(
             db_session,
             own,
             None,

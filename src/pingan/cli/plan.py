@@ -82,7 +82,7 @@ def plan_make(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Make a plan: posts for K groups, hot-spot loops, beats and coverage per tier."""
-    from pingan.patrol import service
+    from pingan.patrol import planning, reads
     from pingan.patrol.models import DayType
     from pingan.patrol.schemas import PlanCreate
 
@@ -105,13 +105,13 @@ def plan_make(
     with session_scope(session_factory(settings)) as db_session:
         if as_json:
             with _native_stdout_to_stderr():
-                plan = service.make_plan(db_session, settings, None, request)
+                plan = planning.make_plan(db_session, settings, None, request)
         else:
             with progress_bar() as bar, _native_stdout_to_stderr():
-                plan = service.make_plan(
+                plan = planning.make_plan(
                     db_session, settings, None, request, progress=_progress_reporter(bar)
                 )
-        body = service.plan_json(db_session, plan)
+        body = reads.plan_json(db_session, plan)
     if as_json:
         print(
             json.dumps(
@@ -150,11 +150,11 @@ def plan_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
 ) -> None:
     """Show a plan: coverage, posts, loops and beats."""
-    from pingan.patrol import service
+    from pingan.patrol import reads
 
     settings = get_settings()
     with session_scope(session_factory(settings)) as db_session:
-        body = service.plan_detail(db_session, service.get_plan(db_session, None, plan_id))
+        body = reads.plan_detail(db_session, reads.get_plan(db_session, None, plan_id))
     if as_json:
         print(json.dumps(body, default=str, ensure_ascii=False))
         return
@@ -226,7 +226,7 @@ def plan_compare(
     Without --from/--to the period is the 28 days before today.
     """
     from pingan.errors import InvalidInput
-    from pingan.patrol import service
+    from pingan.patrol import compare
     from pingan.patrol.schemas import CompareRequest
 
     if not 1 <= len(plan_ids) <= 2:
@@ -241,7 +241,7 @@ def plan_compare(
         seed=seed,
     )
     with session_scope(session_factory(settings)) as db_session:
-        result = service.compare_plans(db_session, settings, None, request)
+        result = compare.compare_plans(db_session, settings, None, request)
     if as_json:
         print(json.dumps(result, default=str, ensure_ascii=False))
         return
@@ -271,12 +271,12 @@ def simulate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Replay a period's incidents (in the plan's shift window) against a plan's posts."""
-    from pingan.patrol import service
+    from pingan.patrol import compare
 
     first, last = _period(from_, to)
     settings = get_settings()
     with session_scope(session_factory(settings)) as db_session:
-        result = service.simulate_plan(db_session, settings, None, plan, first, last, seed=seed)
+        result = compare.simulate_plan(db_session, settings, None, plan, first, last, seed=seed)
     if as_json:
         print(json.dumps(result, default=str, ensure_ascii=False))
         return

@@ -13,7 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from pingan.patrol import service
+from pingan.bounds import Count, Id
+from pingan.patrol import activation, compare, planning, reads, visibility
 from pingan.patrol.models import PlanStatus
 from pingan.patrol.schemas import CompareRequest, PlanCreate, PlanDetail, PlanRead
 from pingan.web.deps import SessionDep, SettingsDep, authorized
@@ -29,8 +30,8 @@ def make_plan(
     body: PlanCreate, caller: PlanWriter, db_session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Make a plan for a shift (inline, within ``time_limit_s`` of solving)."""
-    plan = service.make_plan(db_session, settings, caller, body)
-    return service.plan_detail(db_session, plan)
+    plan = planning.make_plan(db_session, settings, caller, body)
+    return reads.plan_detail(db_session, plan)
 
 
 @router.get("", response_model=list[PlanRead])
@@ -40,8 +41,8 @@ def list_plans(
     city: str | None = None,
     status: PlanStatus | None = None,
 ) -> list[dict[str, Any]]:
-    plans = service.list_plans(db_session, caller, city=city, status=status)
-    return [service.plan_json(db_session, p) for p in plans]
+    plans = reads.list_plans(db_session, caller, city=city, status=status)
+    return [reads.plan_json(db_session, p) for p in plans]
 
 
 @router.post("/compare")
@@ -49,21 +50,21 @@ def compare_plans(
     body: CompareRequest, caller: PlanWriter, db_session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Replay a period's incidents against the plans and naive plans (inline)."""
-    return service.compare_plans(db_session, settings, caller, body)
+    return compare.compare_plans(db_session, settings, caller, body)
 
 
 @router.get("/{plan_id}.geojson")
-def plan_geojson(plan_id: int, caller: PlanReader, db_session: SessionDep) -> JSONResponse:
+def plan_geojson(plan_id: Id, caller: PlanReader, db_session: SessionDep) -> JSONResponse:
     return JSONResponse(
-        service.plan_layer(db_session, caller, plan_id), media_type="application/geo+json"
+        reads.plan_layer(db_session, caller, plan_id), media_type="application/geo+json"
     )
 
 
 @router.get("/{plan_id}/sheets/{group}.pdf")
 def group_sheet(
-    plan_id: int, group: int, caller: PlanReader, db_session: SessionDep, settings: SettingsDep
+    plan_id: Id, group: Count, caller: PlanReader, db_session: SessionDep, settings: SettingsDep
 ) -> Response:
-    pdf = service.group_sheet(db_session, settings, caller, plan_id, group)
+    pdf = reads.group_sheet(db_session, settings, caller, plan_id, group)
     return Response(
         pdf,
         media_type="application/pdf",
@@ -72,13 +73,13 @@ def group_sheet(
 
 
 @router.get("/{plan_id}", response_model=PlanDetail)
-def get_plan(plan_id: int, caller: PlanReader, db_session: SessionDep) -> dict[str, Any]:
-    return service.plan_detail(db_session, service.get_plan(db_session, caller, plan_id))
+def get_plan(plan_id: Id, caller: PlanReader, db_session: SessionDep) -> dict[str, Any]:
+    return reads.plan_detail(db_session, reads.get_plan(db_session, caller, plan_id))
 
 
 @router.get("/{plan_id}/visibility")
 def observed_visibility(
-    plan_id: int,
+    plan_id: Id,
     caller: PlanReader,
     db_session: SessionDep,
     settings: SettingsDep,
@@ -88,12 +89,12 @@ def observed_visibility(
 ) -> dict[str, Any]:
     """见警率 as it happened: the share of the plan's hot-spot-hours in which a unit's
     position reports put a patrol within ``radius_m`` of the hot spot."""
-    return service.observed_visibility(
+    return visibility.observed_visibility(
         db_session, settings, caller, plan_id, first_day, last_day, radius_m=radius_m
     )
 
 
 @router.post("/{plan_id}/activate", response_model=PlanRead)
-def activate_plan(plan_id: int, caller: PlanWriter, db_session: SessionDep) -> dict[str, Any]:
+def activate_plan(plan_id: Id, caller: PlanWriter, db_session: SessionDep) -> dict[str, Any]:
     """Make this plan the active one for its station, city, shift and day type."""
-    return service.plan_json(db_session, service.activate_plan(db_session, caller, plan_id))
+    return reads.plan_json(db_session, activation.activate_plan(db_session, caller, plan_id))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from pingan.city.models import City
 from pingan.config import Settings
 from pingan.jurisdictions import service as jurisdictions
-from pingan.patrol import service
+from pingan.patrol import planning
 from pingan.patrol.models import DayType, Plan, PlanStatus
 from pingan.patrol.schemas import PlanCreate
 
@@ -49,7 +49,7 @@ def seed_plan(
     if existing is not None:
         progress("patrol plan", 1.0)
         return
-    service.make_plan(
+    planning.make_plan(
         db_session,
         settings,
         None,

@@ -183,6 +183,29 @@ def unit_briefs(db_session: Session, city: str) -> list[UnitBrief]:
     return [UnitBrief(*row[:8], _utc(row[8]), row[9]) for row in db_session.execute(query).all()]
 
 
+@dataclass(frozen=True)
+class PositionFix:
+    """One reported position of a unit (time in UTC, WGS84 degrees)."""
+
+    unit_id: int
+    at: datetime
+    lat: float
+    lon: float
+
+
+def positions_in_city(
+    db_session: Session, city: str, since: datetime, until: datetime
+) -> list[PositionFix]:
+    """The position reports of every unit of ``city``, whoever holds it, reported from
+    ``since`` to ``until`` (both included), in no particular order."""
+    rows = db_session.execute(
+        select(PositionReport.unit_id, PositionReport.at, PositionReport.lat, PositionReport.lon)
+        .join(Unit, Unit.id == PositionReport.unit_id)
+        .where(Unit.city == city, PositionReport.at >= since, PositionReport.at <= until)
+    ).all()
+    return [PositionFix(*row) for row in rows]
+
+
 def _utc(value: datetime | str | None) -> datetime | None:
     """A stored UTC time as an aware datetime: SQLite keeps ISO text (parsed here with
     ``fromisoformat``, several times faster than the generic result processor), the

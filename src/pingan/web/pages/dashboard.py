@@ -129,7 +129,7 @@ def active_plan(
     """The newest active patrol plan of the map's city the caller may read, for the map."""
     if city is None or not can(principal, "plan", "read"):
         return None
-    from pingan.patrol import service as patrol
+    from pingan.patrol import reads as patrol
 
     plan = patrol.active_plan(db_session, principal, city["name"])
     if plan is None:
