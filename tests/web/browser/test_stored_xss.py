@@ -1,0 +1,401 @@
+"""In a real browser: stored XSS. Every user-editable field a page shows gets a script
+payload through the API (a unit's callsign, a camera's name set by another station's chief,
+an incident's place, description, reporter, property and notes, a series' name, a patrol
+plan's name, a citizen's report), then each page is opened as the roles that see it, every
+map tooltip and popup is opened, and the test fails if any script ran, a dialog opened,
+markup was injected, or the page broke its own Content-Security-Policy. Last, the policy
+itself is shown to refuse an inline script.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.browser
+
+#: Payloads: each sets ``window.__xss`` to where it came from, if it ever runs.
+IMG = "<img src=x onerror=\"window.__xss='{where}'\">"
+SCRIPT = "<script>window.__xss='{where}'</script>"
+SVG = "<svg onload=\"window.__xss='{where}'\">"
+SHORT = ("<img src=x onerror=__xss=1>", "<script>__xss=2</script>")  # callsigns: 32 chars
+
+#: Before any page script: count CSP violations, catch dialogs, and keep every Leaflet map
+#: (Leaflet assigns window.L; a setter hooks L.Map so the test can open every tooltip).
+INIT_SCRIPT = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "") + " " + (e.sample || ""));
+});
+window.__maps = [];
+(function () {
+  let leaflet;
+  Object.defineProperty(window, "L", {
+    configurable: true,
+    get: function () { return leaflet; },
+    set: function (value) {
+      leaflet = value;
+      if (value && value.Map && !value.__pinganTest) {
+        value.__pinganTest = true;
+        value.Map.addInitHook(function () { window.__maps.push(this); });
+      }
+    },
+  });
+})();
+"""
+
+#: Open every tooltip and popup bound on any layer of any map (their content is rendered on
+#: open), then report what ran or got injected.
+OPEN_EVERYTHING = """
+() => {
+  let opened = 0;
+  (window.__maps || []).forEach(function (map) {
+    map.eachLayer(function (layer) {
+      try {
+        if (layer.getTooltip && layer.getTooltip()) { layer.openTooltip(); opened += 1; }
+        if (layer.getPopup && layer.getPopup()) { layer.openPopup(); opened += 1; }
+      } catch (err) { /* a layer without a position */ }
+    });
+  });
+  return opened;
+}
+"""
+
+INJECTED = """
+() => {
+  const handlers = [];
+  document.querySelectorAll("*").forEach(function (node) {
+    Array.from(node.attributes).forEach(function (a) {
+      if (a.name.indexOf("on") === 0) handlers.push(node.tagName + "[" + a.name + "]");
+    });
+  });
+  const scripts = Array.from(document.querySelectorAll("script"))
+    .filter(function (s) { return !s.src && s.type !== "application/json"; })
+    .map(function (s) { return s.textContent.slice(0, 60); });
+  return {
+    xss: window.__xss === undefined ? null : String(window.__xss),
+    handlers: handlers,
+    scripts: scripts,
+    csp: window.__csp || [],
+  };
+}
+"""
+
+
+@dataclass
+class Stored:
+    """What the set-up stored, for the pages to be checked against."""
+
+    incident_ids: list[int] = field(default_factory=list)
+    canvass_incident: int = 0
+    report_url: str = ""
+    texts: list[str] = field(default_factory=list)
+
+
+def _payload(where: str, kind: str = IMG) -> str:
+    return kind.format(where=where)
+
+
+def _ok(response: httpx.Response) -> Any:
+    assert response.status_code < 300, f"{response.request.url}: {response.text}"
+    return response.json() if response.content else None
+
+
+def _store_payloads(server: Any) -> Stored:
+    """Put a payload in every field a page shows, through the API as the roles that may."""
+    stored = Stored()
+    url = server.url + "/api/v1"
+    dispatcher = server.token("dispatcher_a")
+    chief_a = server.token("chief_a")
+    chief_b = server.token("chief_b")
+    analyst = server.token("analyst")
+    city = _ok(httpx.get(f"{url}/cities/helsinki", headers=dispatcher, timeout=30))
+    min_lon, min_lat, max_lon, max_lat = city["bbox"]
+    mid_lon, mid_lat = (min_lon + max_lon) / 2, (min_lat + max_lat) / 2
+    # station A holds the city's east half, station B the west: the scene is in A, just
+    # east of the line, so station B's camera just west of it is on the escape routes
+    scene = (mid_lat, mid_lon + 0.0012)
+
+    # units: the callsign is on the board's and the dashboard's maps
+    for n, callsign in enumerate(SHORT):
+        unit = _ok(
+            httpx.post(
+                f"{url}/units",
+                headers=chief_a,
+                json={
+                    "callsign": callsign,
+                    "kind": "foot_patrol",
+                    "station_code": "station-a",
+                    "city": "helsinki",
+                    "members": [_payload(f"unit member {n}")],
+                },
+                timeout=30,
+            )
+        )
+        position = {"lat": scene[0] + 0.0004 * (n + 1), "lon": scene[1] + 0.0004 * (n + 1)}
+        _ok(httpx.post(f"{url}/units/{unit['id']}/position", headers=dispatcher, json=position))
+        _ok(
+            httpx.post(
+                f"{url}/units/{unit['id']}/status",
+                headers=dispatcher,
+                json={"status": "available"},
+            )
+        )
+        stored.texts.append(callsign)
+
+    # incidents: place, description, reporter, property, notes (board, analysis, series)
+    for n, kind in enumerate((IMG, SCRIPT, SVG)):
+        incident = _ok(
+            httpx.post(
+                f"{url}/reports",
+                headers=dispatcher,
+                json={
+                    "type": "theft.ebike",
+                    "description": _payload(f"description {n}", kind),
+                    "place_text": _payload(f"place {n}", kind),
+                    "reporter_name": _payload(f"reporter {n}", kind)[:100],
+                    "lat": scene[0] + 0.0001 * n,
+                    "lon": scene[1] - 0.0001 * n,
+                    "items": [
+                        {
+                            "kind": "ebike",
+                            "brand": _payload(f"b{n}", kind)[:64],
+                            "colour": SHORT[n % 2],
+                            "plate": SHORT[n % 2],
+                        }
+                    ],
+                },
+                timeout=30,
+            )
+        )
+        stored.incident_ids.append(incident["id"])
+        _ok(
+            httpx.post(
+                f"{url}/incidents/{incident['id']}/notes",
+                headers=dispatcher,
+                json={"text": _payload(f"note {n}", kind)},
+                timeout=30,
+            )
+        )
+        stored.texts.append(_payload(f"place {n}", kind))
+    stored.canvass_incident = stored.incident_ids[0]
+
+    # cameras: station B's chief renames B's camera near A's scene (the reported attack);
+    # station A's chief names and owns one too
+    camera_b = _ok(
+        httpx.post(
+            f"{url}/analytics/cameras",
+            headers=chief_b,
+            json={
+                "city": "helsinki",
+                "name": "west gate",
+                "lat": scene[0],
+                "lon": mid_lon - 0.0008,
+            },
+            timeout=30,
+        )
+    )
+    _ok(
+        httpx.patch(
+            f"{url}/analytics/cameras/{camera_b['id']}",
+            headers=chief_b,
+            json={"name": _payload("camera B name"), "owner": _payload("camera B owner", SVG)},
+            timeout=30,
+        )
+    )
+    _ok(
+        httpx.post(
+            f"{url}/analytics/cameras",
+            headers=chief_a,
+            json={
+                "city": "helsinki",
+                "name": _payload("camera A name", SCRIPT),
+                "owner": _payload("camera A owner"),
+                "lat": scene[0] + 0.00005,
+                "lon": mid_lon - 0.0007,
+            },
+            timeout=30,
+        )
+    )
+
+    # a series of the payload incidents, named by the analyst (analysis page, series tab)
+    _ok(
+        httpx.post(
+            f"{url}/analytics/series",
+            headers=analyst,
+            json={
+                "incident_ids": stored.incident_ids,
+                "name": _payload("series name"),
+                "status": "confirmed",
+                "note": _payload("series note"),
+            },
+            timeout=60,
+        )
+    )
+
+    # a patrol plan, made active, whose name the chief's dashboard shows
+    _ok(
+        httpx.post(
+            f"{url}/plans",
+            headers=chief_a,
+            json={
+                "city": "helsinki",
+                "station_code": "station-a",
+                "name": _payload("plan name"),
+                "groups": 2,
+                "shift": "20:00-02:00",
+                "time_limit_s": 5,
+                "activate": True,
+            },
+            timeout=300,
+        )
+    )
+    return stored
+
+
+class Watch:
+    """Dialogs and page errors of one page."""
+
+    def __init__(self, page: Any) -> None:
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+
+def _login(context: Any, server: Any, username: str) -> tuple[Any, Watch]:
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(f"{server.url}/login")
+    page.fill("#username", username)
+    page.fill("#password", server.password)
+    page.click(".login-card button[type=submit]")
+    page.wait_for_load_state("load")
+    return page, watch
+
+
+def _assert_clean(page: Any, watch: Any, where: str) -> int:
+    """Open every map tooltip and popup; nothing may have run or been injected."""
+    opened = page.evaluate(OPEN_EVERYTHING)
+    page.wait_for_timeout(500)  # an injected <img src=x> fails to load, then onerror runs
+    found = page.evaluate(INJECTED)
+    found.update(dialogs=watch.dialogs, errors=watch.errors)
+    clean = {"xss": None, "handlers": [], "scripts": [], "csp": [], "dialogs": [], "errors": []}
+    assert found == clean, f"{where}: script ran, markup was injected or the CSP broke: {found}"
+    return int(opened)
+
+
+def test_no_stored_payload_runs_on_any_page(live_server: Any, browser: Any) -> None:
+    server = live_server
+    stored = _store_payloads(server)
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.add_init_script(INIT_SCRIPT)
+
+    # the dispatcher's board: queue, each payload incident's detail, units and their tooltips
+    board, watch = _login(context, server, "dispatcher_a")
+    board.wait_for_selector("#board[data-ready='1']", timeout=30_000)
+    queue = board.locator("#queue").inner_text()
+    assert "<img src=x" in queue  # shown as text
+    assert "<script>" in queue
+    for incident_id in stored.incident_ids:
+        board.click(f"#qi-{incident_id}")
+        board.wait_for_selector("#detail .kv", timeout=15_000)
+        board.wait_for_selector("#reco, #detail p.muted.small", timeout=30_000)
+        _assert_clean(board, watch, f"/board incident {incident_id}")
+    assert "<img src=x" in board.locator("#detail").inner_text()
+    unit_labels = board.locator(".unit-marker").all_inner_texts()
+    assert set(SHORT) <= set(unit_labels)
+    assert _assert_clean(board, watch, "/board") >= len(SHORT) + len(stored.incident_ids)
+    assert SHORT[0] in board.locator(".leaflet-tooltip-pane").inner_text()
+
+    # the chief of station A: dashboard (units, the active plan) and the canvass of the
+    # incident next to station B's renamed camera
+    chief_context = browser.new_context(viewport={"width": 1440, "height": 900})
+    chief_context.add_init_script(INIT_SCRIPT)
+    dashboard, watch = _login(chief_context, server, "chief_a")
+    dashboard.goto(f"{server.url}/dashboard")
+    dashboard.wait_for_selector("#dash-map[data-ready='1']", timeout=60_000)
+    assert "<img src=x" in dashboard.locator("#plan-note").inner_text()
+    assert _assert_clean(dashboard, watch, "/dashboard") > len(SHORT)
+    assert SHORT[0] in dashboard.locator(".leaflet-tooltip-pane").inner_text()
+
+    for who, context_ in (("chief_a", chief_context), ("analyst", None)):
+        if context_ is None:
+            context_ = browser.new_context(viewport={"width": 1440, "height": 900})
+            context_.add_init_script(INIT_SCRIPT)
+        page, watch = _login(context_, server, who)
+        page.goto(f"{server.url}/analysis?tab=series")
+        page.wait_for_selector("#analysis[data-series-ready='1']", timeout=60_000)
+        _assert_clean(page, watch, f"/analysis series as {who}")
+        page.goto(f"{server.url}/analysis?tab=canvass")
+        page.wait_for_selector("#analysis[data-ready='1']")
+        page.fill("#canvass-incident", str(stored.canvass_incident))
+        page.click("#canvass-run")
+        page.wait_for_selector(
+            f"#analysis[data-canvass-ready='{stored.canvass_incident}']", timeout=60_000
+        )
+        cameras = page.locator("#canvass-table").inner_text()
+        assert "<script>window.__xss='camera A name'</script>" in cameras
+        assert _assert_clean(page, watch, f"/analysis canvass as {who}") > 2
+        tooltips = page.locator(".leaflet-tooltip-pane").inner_text()
+        assert "camera A name" in tooltips
+        page.goto(f"{server.url}/analysis?tab=forecast")
+        page.wait_for_selector("#analysis[data-ready='1']")
+        _assert_clean(page, watch, f"/analysis forecast as {who}")
+
+    # a citizen's report through the form, then its status page, seen by anyone with the link
+    citizen_context = browser.new_context(viewport={"width": 420, "height": 860})
+    citizen_context.add_init_script(INIT_SCRIPT)
+    citizen = citizen_context.new_page()
+    watch = Watch(citizen)
+    citizen.goto(f"{server.url}/report")
+    citizen.wait_for_selector("#pin-map[data-ready='1']", timeout=30_000)
+    citizen.click("#pin-map")
+    citizen.check("input[name=type][value='noise']")
+    citizen.fill("#description", _payload("report description", SCRIPT))
+    citizen.fill("#address", _payload("report address"))
+    citizen.fill("#name", _payload("report name")[:100])
+    citizen.click("#submit")
+    citizen.wait_for_url("**/report/*", timeout=30_000)
+    assert citizen.locator("[data-status='received']").count() == 1
+    _assert_clean(citizen, watch, "/report status")
+
+    for username in ("dispatcher_a", "chief_a", "analyst", "citizen"):
+        context_ = browser.new_context()
+        context_.add_init_script(INIT_SCRIPT)
+        page, watch = _login(context_, server, username)
+        page.goto(f"{server.url}/home")
+        _assert_clean(page, watch, f"/home as {username}")
+        context_.close()
+    for context_ in (context, chief_context, citizen_context):
+        context_.close()
+
+
+def test_the_content_security_policy_refuses_inline_script(live_server: Any, browser: Any) -> None:
+    context = browser.new_context()
+    context.add_init_script(INIT_SCRIPT)
+    page = context.new_page()
+    response = page.goto(f"{live_server.url}/login")
+    assert "script-src 'self';" in response.headers["content-security-policy"]
+    ran = page.evaluate(
+        """() => new Promise((resolve) => {
+          document.addEventListener("securitypolicyviolation", (e) => resolve({
+            blocked: e.violatedDirective, ran: window.__inline === 1 }), { once: true });
+          const script = document.createElement("script");
+          script.textContent = "window.__inline = 1";
+          document.body.appendChild(script);
+          const img = document.createElement("img");
+          img.setAttribute("onerror", "window.__inline = 1");
+          img.src = "x";
+          document.body.appendChild(img);
+        })"""
+    )
+    assert ran["blocked"].startswith("script-src")
+    assert ran["ran"] is False
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__inline") is None
+    assert len(page.evaluate("window.__csp")) >= 2  # the inline script and the handler
+    context.close()
