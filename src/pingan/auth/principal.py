@@ -40,6 +40,14 @@ class Principal:
             return []
         return [(g, rule.scope) for g in self.grants if g.role in rule.roles]
 
+    def deepest_grant(self, resource: str, action: str) -> Grant | None:
+        """The grant for ``action`` on ``resource`` deepest in the tree (a station officer's
+        station, not the bureau above it; the first of equally deep ones), or ``None``."""
+        grants = self.matching_grants(resource, action)
+        if not grants:
+            return None
+        return max(grants, key=lambda g: g[0].jurisdiction_path.count("/"))[0]
+
     def require(self, resource: str, action: str) -> None:
         """Deny unless some role of the caller may do ``action`` on ``resource`` somewhere."""
         if not self.matching_grants(resource, action):

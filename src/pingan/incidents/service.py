@@ -117,11 +117,10 @@ def _touch(incident: Incident) -> None:
 
 def default_jurisdiction(principal: Principal, resource: str, action: str) -> int:
     """The jurisdiction a caller's record falls to when its point does not say."""
-    grants = principal.matching_grants(resource, action)
-    if not grants:
-        raise Forbidden(f"your roles do not allow {action} on {resource}")
     # the deepest grant: a station officer files into the station, not the bureau
-    grant = max(grants, key=lambda g: g[0].jurisdiction_path.count("/"))[0]
+    grant = principal.deepest_grant(resource, action)
+    if grant is None:
+        raise Forbidden(f"your roles do not allow {action} on {resource}")
     return grant.jurisdiction_id
 
 
