@@ -223,3 +223,15 @@ def test_counts_hold_across_two_workers_on_one_database(intake_settings: Setting
         assert _open311(worker, key).status_code == 201
     assert _open311(first, key).status_code == 429
     assert _open311(second, key).status_code == 429
+
+
+def test_an_anonymous_report_with_a_stale_session_cookie_is_filed(
+    intake_settings: Settings,
+) -> None:
+    """The stale cookie is looked up on the page's session first (on SQLite that takes the
+    write lock); the form token is spent after that transaction ends, not against it."""
+    client = TestClient(create_app(intake_settings), client=HOME)
+    token = _fresh_token(client)
+    client.cookies.set("pingan_session", "an-expired-or-forged-session-token")
+    filed = _submit(client, _report(token))
+    assert filed.status_code == 303, filed.text

@@ -187,9 +187,10 @@ def login(
     exception is raised after they are flushed.
     """
     now = utcnow()
+    dummy = _dummy_hash()  # made on the first login of any kind, not of an unknown user
     user = db_session.scalar(select(User).where(User.username == username))
     known = user is not None and user.is_active
-    password_ok = verify_password(user.password_hash if known else _dummy_hash(), password)
+    password_ok = verify_password(user.password_hash if known else dummy, password)
     actor = user.username if known else username[:64]
     object_id: object = user.id if known else username[:64]
     if throttle.throttled or not known or not password_ok:

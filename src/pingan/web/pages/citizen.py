@@ -390,6 +390,8 @@ def _submit(
     limiter = limiter_of(request)
     spent = False
     if principal is None and not form.errors:
+        # an expired session cookie was looked up on this session: end that transaction
+        db_session.rollback()
         spent = spend_form_token(limiter, settings, form_token_value)
         if not spent:
             form.errors["form"] = expired
