@@ -156,3 +156,33 @@ def test_users_grant_on_the_server(cli: CliRunner) -> None:
     assert added.exit_code == 0, added.output
     verified = cli.invoke(app, ["audit", "verify"])
     assert verified.exit_code == 0, verified.output
+
+
+def test_serve_anchors_periodically(cli: CliRunner, settings: Settings, anchor_file: Path) -> None:
+    """The anchoring thread ``pingan serve`` starts (PINGAN_AUDIT_ANCHOR_MINUTES), run here
+    with a short period; rows written between rounds show up in the next anchor."""
+    import time
+
+    from pingan.cli.core import start_anchoring
+
+    serving = get_settings().model_copy(update={"audit_anchor_minutes": 15})
+    stop, thread = start_anchoring(serving, interval_s=0.05)
+    assert thread is not None
+    try:
+        for _ in range(600):  # poll, at most ~30 s
+            if anchor_file.exists() and len(_anchors(anchor_file)) >= 1:
+                break
+            time.sleep(0.05)
+        write_rows(settings, 3)
+        first = _anchors(anchor_file)[0]["rows"]
+        for _ in range(600):
+            if _anchors(anchor_file)[-1]["rows"] == first + 3:
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert _anchors(anchor_file)[-1]["rows"] == first + 3
+    _stop, none = start_anchoring(get_settings())  # PINGAN_AUDIT_ANCHOR_MINUTES unset: off
+    assert none is None

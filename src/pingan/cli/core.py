@@ -284,7 +284,7 @@ def serve(
     settings = get_settings()
     settings.check_safe()
     refuse_demo_database(settings)  # also in each worker (pingan.web.main:build)
-    stop = _start_anchoring(settings)
+    stop, _thread = start_anchoring(settings)
     try:
         uvicorn.run(
             "pingan.web.main:build",
@@ -300,9 +300,10 @@ def serve(
         stop.set()
 
 
-def _start_anchoring(settings: Settings):  # type: ignore[no-untyped-def]
-    """Anchor the audit chain every ``audit_anchor_minutes`` in a daemon thread of the
-    serving process (one, whatever the number of workers); return its stop event."""
+def start_anchoring(settings: Settings, *, interval_s: float | None = None):  # type: ignore[no-untyped-def]
+    """Anchor the audit chain every ``audit_anchor_minutes`` (or ``interval_s``) in a daemon
+    thread of the serving process (one, whatever the number of workers); return its stop
+    event and the thread (None when anchoring is off or there is no anchor file)."""
     import logging
     import threading
 
@@ -311,11 +312,12 @@ def _start_anchoring(settings: Settings):  # type: ignore[no-untyped-def]
     stop = threading.Event()
     minutes = settings.audit_anchor_minutes
     if minutes <= 0 or keys.anchor_file(settings) is None:
-        return stop
+        return stop, None
     log = logging.getLogger("pingan.audit")
+    period_s = interval_s if interval_s is not None else minutes * 60
 
     def run() -> None:
-        while not stop.wait(minutes * 60):
+        while not stop.wait(period_s):
             try:
                 report, anchor = anchor_now(settings)
             except Exception:  # keep anchoring; the next round may succeed
@@ -326,8 +328,9 @@ def _start_anchoring(settings: Settings):  # type: ignore[no-untyped-def]
             else:
                 log.info("audit chain anchored at %d rows", anchor.rows)
 
-    threading.Thread(target=run, name="audit-anchor", daemon=True).start()
-    return stop
+    thread = threading.Thread(target=run, name="audit-anchor", daemon=True)
+    thread.start()
+    return stop, thread
 
 
 def demo(
