@@ -353,7 +353,9 @@ def test_no_stored_payload_runs_on_any_page(live_server: Any, browser: Any) -> N
     watch = Watch(citizen)
     citizen.goto(f"{server.url}/report")
     citizen.wait_for_selector("#pin-map[data-ready='1']", timeout=30_000)
-    citizen.click("#pin-map")
+    box = citizen.locator("#pin-map").bounding_box()
+    # east of the middle: station A's half, so station A's dispatcher answers it
+    citizen.click("#pin-map", position={"x": box["width"] * 0.6, "y": box["height"] / 2})
     citizen.check("input[name=type][value='noise']")
     citizen.fill("#description", _payload("report description", SCRIPT))
     citizen.fill("#address", _payload("report address"))
@@ -362,6 +364,28 @@ def test_no_stored_payload_runs_on_any_page(live_server: Any, browser: Any) -> N
     citizen.wait_for_url("**/report/*", timeout=30_000)
     assert citizen.locator("[data-status='received']").count() == 1
     _assert_clean(citizen, watch, "/report status")
+    # the note the police write for the public, on the same status page
+    dispatcher = server.token("dispatcher_a")
+    listed = _ok(
+        httpx.get(
+            f"{server.url}/api/v1/incidents",
+            headers=dispatcher,
+            params={"status": "received", "type": "noise", "limit": 50},
+            timeout=30,
+        )
+    )
+    filed = [i for i in listed["items"] if "report description" in (i["description"] or "")]
+    assert len(filed) == 1
+    _ok(
+        httpx.put(
+            f"{server.url}/api/v1/incidents/{filed[0]['id']}/public-note",
+            headers=dispatcher,
+            json={"text": _payload("public note")},
+            timeout=30,
+        )
+    )
+    citizen.reload()
+    _assert_clean(citizen, watch, "/report status with a public note")
 
     for username in ("dispatcher_a", "chief_a", "analyst", "citizen"):
         context_ = browser.new_context()
