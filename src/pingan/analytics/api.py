@@ -25,6 +25,7 @@ from pingan.analytics.schemas import (
     SeriesDecision,
     SeriesRead,
 )
+from pingan.bounds import Id, Seed
 from pingan.web.deps import PrincipalDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
@@ -73,7 +74,7 @@ def list_forecasts(
 
 @router.get("/forecasts/{forecast_id}.geojson")
 def forecast_layer(
-    forecast_id: int,
+    forecast_id: Id,
     caller: PrincipalDep,
     db_session: SessionDep,
     top: Annotated[int, Query(ge=1, le=5000)] = 100,
@@ -83,7 +84,7 @@ def forecast_layer(
 
 
 @router.get("/forecasts/{forecast_id}", response_model=ForecastRead)
-def get_forecast(forecast_id: int, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
+def get_forecast(forecast_id: Id, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
     return service.forecast_read(db_session, service.get_forecast(db_session, caller, forecast_id))
 
 
@@ -102,7 +103,7 @@ def near_repeat(
     space: str = "0,100,200,300,400",
     time: str = "0,7,14,21,28",
     permutations: Annotated[int, Query(ge=1, le=999)] = 99,
-    seed: int = 42,
+    seed: Seed = 42,
 ) -> dict[str, Any]:
     """Knox test: observed/expected pairs by distance and time band, with p-values."""
     return service.near_repeat(
@@ -180,21 +181,21 @@ def series_layer(
 
 @router.get("/series/{series_id}.geojson")
 def one_series_layer(
-    series_id: int, caller: PrincipalDep, db_session: SessionDep, settings: SettingsDep
+    series_id: Id, caller: PrincipalDep, db_session: SessionDep, settings: SettingsDep
 ) -> Response:
     return _geojson(series.series_geojson(db_session, settings, caller, series_id=series_id))
 
 
 @router.get("/series/{series_id}", response_model=SeriesRead)
 def get_series(
-    series_id: int, caller: PrincipalDep, db_session: SessionDep, settings: SettingsDep
+    series_id: Id, caller: PrincipalDep, db_session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
     return series.get_series(db_session, settings, caller, series_id)
 
 
 @router.post("/series/{series_id}/decision", response_model=SeriesRead)
 def decide_series(
-    series_id: int,
+    series_id: Id,
     body: SeriesDecision,
     caller: PrincipalDep,
     db_session: SessionDep,
@@ -222,13 +223,13 @@ def list_cameras(caller: PrincipalDep, db_session: SessionDep, city: City) -> li
 
 
 @router.get("/cameras/{camera_id}", response_model=CameraRead)
-def get_camera(camera_id: int, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
+def get_camera(camera_id: Id, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
     return canvass.camera_read(db_session, canvass.get_camera(db_session, caller, camera_id))
 
 
 @router.patch("/cameras/{camera_id}", response_model=CameraRead)
 def update_camera(
-    camera_id: int, body: CameraUpdate, caller: PrincipalDep, db_session: SessionDep
+    camera_id: Id, body: CameraUpdate, caller: PrincipalDep, db_session: SessionDep
 ) -> dict[str, Any]:
     return canvass.camera_read(
         db_session, canvass.update_camera(db_session, caller, camera_id, body)
@@ -237,7 +238,7 @@ def update_camera(
 
 @router.get("/incidents/{incident_id}/canvass", response_model=CanvassRead)
 def get_canvass(
-    incident_id: int,
+    incident_id: Id,
     caller: PrincipalDep,
     db_session: SessionDep,
     settings: SettingsDep,
@@ -257,9 +258,9 @@ def get_canvass(
 
 @router.put("/incidents/{incident_id}/canvass/{source}/{camera_id}", response_model=CanvassItemRead)
 def set_canvass_item(
-    incident_id: int,
+    incident_id: Id,
     source: str,
-    camera_id: int,
+    camera_id: Id,
     body: CanvassUpdate,
     caller: PrincipalDep,
     db_session: SessionDep,

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from pingan.analytics.models import FootageStatus, OwnerRole, SeriesStatus
+from pingan.bounds import Id
 
 #: Label shown with anything computed from a simulated history.
 SIMULATED_LABEL = "simulated data"
@@ -40,7 +41,7 @@ class ForecastRead(BaseModel):
 
 
 class SeriesCreate(BaseModel):
-    incident_ids: list[int] = Field(min_length=2, max_length=200)
+    incident_ids: list[Id] = Field(min_length=2, max_length=200)
     name: str = Field(default="", max_length=200)
     status: SeriesStatus = SeriesStatus.candidate
     note: str = Field(default="", max_length=4000)

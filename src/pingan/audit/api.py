@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from pingan.audit import keys, service
 from pingan.audit.anchors import read_anchors
 from pingan.audit.schemas import AuditEventRead, ChainRead
+from pingan.bounds import Id
 from pingan.web.deps import SessionDep, SettingsDep, audited_read, authorized
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
@@ -18,7 +19,7 @@ def list_events(
     caller: authorized("audit", "read"),
     db_session: SessionDep,
     limit: int = Query(100, ge=1, le=1000),
-    before_seq: int | None = Query(None, ge=1),
+    before_seq: Id | None = Query(None),
     action: str | None = Query(None, max_length=64),
 ) -> list:
     service.record(db_session, action="audit.read", object_type="audit", principal=caller)

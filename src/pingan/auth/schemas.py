@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from pingan.auth.models import Role
+from pingan.bounds import MAX_LIST_ITEMS
 
 
 class LoginRequest(BaseModel):
@@ -28,7 +29,7 @@ class UserCreate(BaseModel):
     password: str = Field(min_length=10, max_length=256)
     display_name: str = Field(default="", max_length=200)
     phone: str | None = Field(default=None, max_length=32)
-    grants: list[GrantRead] = Field(default_factory=list)
+    grants: list[GrantRead] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
 
 
 class UserRead(BaseModel):

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from pingan.bounds import Id
 from pingan.dispatch import service
 from pingan.dispatch.schemas import (
     AssignmentRead,
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["dispatch"])
 
 @router.get("/incidents/{incident_id}/recommendation", response_model=Recommendation)
 def recommend(
-    incident_id: int, caller: PrincipalDep, db_session: SessionDep, settings: SettingsDep
+    incident_id: Id, caller: PrincipalDep, db_session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Available units ranked by road travel time, grouped into the 1-3-5 minute tiers."""
     return service.recommend(db_session, settings, caller, incident_id)
@@ -30,7 +31,7 @@ def recommend(
     "/incidents/{incident_id}/dispatch", response_model=list[AssignmentRead], status_code=201
 )
 def dispatch(
-    incident_id: int,
+    incident_id: Id,
     body: DispatchIn,
     caller: PrincipalDep,
     db_session: SessionDep,
@@ -41,18 +42,18 @@ def dispatch(
 
 @router.get("/incidents/{incident_id}/assignments", response_model=list[AssignmentRead])
 def assignments(
-    incident_id: int, caller: PrincipalDep, db_session: SessionDep
+    incident_id: Id, caller: PrincipalDep, db_session: SessionDep
 ) -> list[dict[str, Any]]:
     return service.assignments_of(db_session, caller, incident_id)
 
 
 @router.post("/assignments/{assignment_id}/arrived", response_model=AssignmentRead)
-def arrived(assignment_id: int, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
+def arrived(assignment_id: Id, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
     return service.arrived(db_session, caller, assignment_id)
 
 
 @router.post("/assignments/{assignment_id}/cleared", response_model=AssignmentRead)
-def cleared(assignment_id: int, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
+def cleared(assignment_id: Id, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
     return service.cleared(db_session, caller, assignment_id)
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from pingan.bounds import Id
 from pingan.dispatch.models import AssignmentStatus
 
 
@@ -39,7 +40,7 @@ class Recommendation(BaseModel):
 
 
 class DispatchIn(BaseModel):
-    unit_ids: list[int] = Field(min_length=1, max_length=20)
+    unit_ids: list[Id] = Field(min_length=1, max_length=20)
 
 
 class AssignmentRead(BaseModel):

@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response
 
+from pingan.bounds import MAX_LIST_ITEMS, Count, Id
 from pingan.config import Settings
 from pingan.errors import InvalidInput, PinganError, RateLimited, Unauthenticated
 from pingan.incidents import imports, intake, open311, privacy, service
@@ -110,12 +111,12 @@ def report_status(public_token: str, db_session: SessionDep) -> dict[str, Any]:
 def list_incidents(
     caller: IncidentReader,
     db_session: SessionDep,
-    status: Annotated[list[Status] | None, Query()] = None,
+    status: Annotated[list[Status] | None, Query(max_length=MAX_LIST_ITEMS)] = None,
     type: Annotated[str | None, Query(max_length=32)] = None,
     since: str | None = None,
     jurisdiction: Annotated[str | None, Query(max_length=64)] = None,
     draft: bool | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Count, Query()] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     return service.list_incidents(
@@ -143,26 +144,26 @@ def incident_changes(
 
 @router.get("/incidents/{incident_id}", response_model=IncidentRead)
 @audited_read
-def get_incident(incident_id: int, caller: IncidentReader, db_session: SessionDep) -> Any:
+def get_incident(incident_id: Id, caller: IncidentReader, db_session: SessionDep) -> Any:
     return service.get_incident(db_session, caller, incident_id)
 
 
 @router.get("/incidents/{incident_id}/reports", response_model=list[ReportRead])
 @audited_read
-def list_reports(incident_id: int, caller: IncidentReader, db_session: SessionDep) -> Any:
+def list_reports(incident_id: Id, caller: IncidentReader, db_session: SessionDep) -> Any:
     return service.list_reports_of(db_session, caller, incident_id)
 
 
 @router.get("/incidents/{incident_id}/notes", response_model=list[NoteRead])
 @audited_read
-def list_notes(incident_id: int, caller: IncidentReader, db_session: SessionDep) -> Any:
+def list_notes(incident_id: Id, caller: IncidentReader, db_session: SessionDep) -> Any:
     """The incident's notes (personal data masked unless the caller may see it)."""
     return service.list_notes(db_session, caller, incident_id)
 
 
 @router.post("/incidents/{incident_id}/transition", response_model=IncidentRead)
 def transition(
-    incident_id: int, body: TransitionIn, caller: IncidentWriter, db_session: SessionDep
+    incident_id: Id, body: TransitionIn, caller: IncidentWriter, db_session: SessionDep
 ) -> Any:
     service.transition(
         db_session, caller, incident_id, body.status, body.note, public_note=body.public_note
@@ -172,7 +173,7 @@ def transition(
 
 @router.put("/incidents/{incident_id}/public-note", response_model=IncidentRead)
 def set_public_note(
-    incident_id: int, body: PublicNoteIn, caller: IncidentWriter, db_session: SessionDep
+    incident_id: Id, body: PublicNoteIn, caller: IncidentWriter, db_session: SessionDep
 ) -> Any:
     """Set the status note the public sees (Open311 ``status_notes``); never an internal note."""
     service.set_public_note(db_session, caller, incident_id, body.text)
@@ -180,19 +181,19 @@ def set_public_note(
 
 
 @router.post("/incidents/{incident_id}/notes", status_code=201, response_model=NoteRead)
-def add_note(incident_id: int, body: NoteIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
+def add_note(incident_id: Id, body: NoteIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
     note = service.add_note(db_session, caller, incident_id, body.text)
     return service.note_json(note, privacy.EVERYTHING)  # the author's own words
 
 
 @router.post("/incidents/{incident_id}/merge", response_model=IncidentRead)
-def merge(incident_id: int, body: MergeIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
+def merge(incident_id: Id, body: MergeIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
     target = service.merge(db_session, caller, incident_id, body.other_ids, body.note)
     return service.get_incident(db_session, caller, target.id)
 
 
 @router.post("/incidents/{incident_id}/split", status_code=201, response_model=IncidentRead)
-def split(incident_id: int, body: SplitIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
+def split(incident_id: Id, body: SplitIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
     new = service.split(db_session, caller, incident_id, body.report_ids, body.note)
     return service.get_incident(db_session, caller, new.id)
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field, field_validator
 
 from pingan.algo.text.lexicon import FRAUD_TYPES, INCIDENT_TYPES
+from pingan.bounds import MAX_LIST_ITEMS, Id
 from pingan.incidents.models import Channel, Status
 
 #: Longest description accepted through the form/JSON API and Open311 (characters).
@@ -55,7 +56,7 @@ class ReportCreate(BaseModel):
     occurred_end: datetime | None = None
     reporter_name: str | None = Field(default=None, max_length=100)
     reporter_phone: str | None = Field(default=None, max_length=32)
-    items: list[ItemIn] | None = None
+    items: list[ItemIn] | None = Field(default=None, max_length=MAX_LIST_ITEMS)
 
     _type = field_validator("type")(_check_type)
     _fraud = field_validator("fraud_type")(_check_fraud_type)
@@ -153,12 +154,12 @@ class NoteRead(BaseModel):
 
 
 class MergeIn(BaseModel):
-    other_ids: list[int] = Field(min_length=1, max_length=100)
+    other_ids: list[Id] = Field(min_length=1, max_length=100)
     note: str = Field(default="", max_length=4_000)
 
 
 class SplitIn(BaseModel):
-    report_ids: list[int] = Field(min_length=1, max_length=100)
+    report_ids: list[Id] = Field(min_length=1, max_length=100)
     note: str = Field(default="", max_length=4_000)
 
 

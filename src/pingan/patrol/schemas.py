@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from pingan.bounds import MAX_LIST_ITEMS, Id, Seed
 from pingan.patrol.models import DayType, PlanStatus
 
 
@@ -24,18 +25,18 @@ class PlanCreate(BaseModel):
     shift: str = "20:00-02:00"
     day_type: DayType = DayType.weekday
     mode: str = "car"
-    radii_s: list[float] | None = None
-    tier_weights: list[float] | None = None
+    radii_s: list[float] | None = Field(default=None, max_length=10)
+    tier_weights: list[float] | None = Field(default=None, max_length=10)
     backup: bool = False
     backup_weight: float = Field(default=1.0, ge=0)
     #: Weights of the demand sources: history, forecast, venues, population.
-    demand_weights: dict[str, float] = Field(default_factory=dict)
+    demand_weights: dict[str, float] = Field(default_factory=dict, max_length=MAX_LIST_ITEMS)
     #: Weights per incident type for the history source (default 1 each).
-    type_weights: dict[str, float] = Field(default_factory=dict)
+    type_weights: dict[str, float] = Field(default_factory=dict, max_length=MAX_LIST_ITEMS)
     history_from: date | None = None
     history_to: date | None = None
     #: Existing police boxes to keep as posts.
-    fixed_posts: list[LatLon] = Field(default_factory=list)
+    fixed_posts: list[LatLon] = Field(default_factory=list, max_length=500)
     #: Keep police stations among the city's places as posts.
     fix_police_stations: bool = True
     max_candidates: int = Field(default=3000, ge=1, le=50_000)
@@ -91,12 +92,12 @@ class PlanDetail(PlanRead):
 class CompareRequest(BaseModel):
     """Plans replayed against the same historical incidents (inline, like plan making)."""
 
-    plan_id: int
-    other_plan_id: int | None = None
+    plan_id: Id
+    other_plan_id: Id | None = None
     date_from: date
     date_to: date
     #: Naive plans to add: "stations" (posts at police stations), "grid" (uniform grid).
-    naive: list[str] = Field(default_factory=lambda: ["stations", "grid"])
-    seed: int = 0
+    naive: list[str] = Field(default_factory=lambda: ["stations", "grid"], max_length=2)
+    seed: Seed = 0
     service_median_s: float = Field(default=1200.0, gt=0)
     turnout_s: float = Field(default=0.0, ge=0)

@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from pingan.bounds import Id
 from pingan.units import service
 from pingan.units.models import UnitStatus
 from pingan.units.schemas import (
@@ -40,14 +41,14 @@ def create_unit(
 
 @router.get("/{unit_id}", response_model=UnitRead)
 def get_unit(
-    unit_id: int, caller: PrincipalDep, db_session: SessionDep, settings: SettingsDep
+    unit_id: Id, caller: PrincipalDep, db_session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
     return service.unit_json(service.get_unit(db_session, caller, unit_id), settings)
 
 
 @router.post("/{unit_id}/status", response_model=UnitRead)
 def set_status(
-    unit_id: int,
+    unit_id: Id,
     body: StatusChange,
     caller: PrincipalDep,
     db_session: SessionDep,
@@ -58,7 +59,7 @@ def set_status(
 
 @router.post("/{unit_id}/position", response_model=UnitRead)
 def report_position(
-    unit_id: int,
+    unit_id: Id,
     body: PositionIn,
     caller: PrincipalDep,
     db_session: SessionDep,
