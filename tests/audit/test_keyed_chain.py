@@ -153,3 +153,72 @@ def test_a_row_written_without_the_key_breaks_the_chain(settings: Settings) -> N
     report = _verify(settings)
     assert not report.ok
     assert report.first_bad_seq == event.seq
+
+
+def test_rows_from_before_0008_are_kept_and_verify_under_one_anchor(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A database with rows chained by pre-0008 pingan (plain SHA-256 of the previous hash
+    and the canonical JSON, no key) upgrades unchanged; they verify once anchored."""
+    import hashlib
+    import json
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from pingan.db import UTCDateTime, make_engine
+    from pingan.migrations import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0007")
+    events = sa.table(
+        "audit_event",
+        *(sa.column(name) for name in audit.HASHED_FIELDS if name != "at"),
+        sa.column("at", UTCDateTime()),
+        sa.column("prev_hash"),
+        sa.column("hash"),
+    )
+    prev, rows = audit.GENESIS, []
+    for seq in (1, 2, 3):
+        at = datetime(2026, 11, 30, 8, seq, tzinfo=UTC)
+        fields = {
+            "seq": seq,
+            "at": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "actor_id": None,
+            "actor": "cli",
+            "role": "none",
+            "jurisdiction_id": None,
+            "action": "user.create",
+            "object_type": "user",
+            "object_id": str(seq),
+            "outcome": "ok",
+            "client_addr": "",
+        }
+        payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        digest = hashlib.sha256((prev + payload).encode()).hexdigest()
+        rows.append(fields | {"at": at, "prev_hash": prev, "hash": digest})
+        prev = digest
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(events), rows)
+        conn.execute(
+            sa.text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 3, :h)"), {"h": prev}
+        )
+    engine.dispose()
+    upgrade(url)
+
+    settings = Settings(database_url=url, data_dir=tmp_path / "var", audit_key="q" * 40)
+    key = keys.load_key(settings)
+    session = keyed_session(settings)
+    before = audit.verify_chain(session, key)
+    assert not before.ok
+    assert before.first_bad_seq == 1
+    assert before.unkeyed_rows == 3
+    report, anchor = audit.anchor_chain(session, key, accept_unkeyed=True)
+    assert report.ok
+    assert anchor == Anchor(rows=3, digest=prev, at=anchor.at, key_id=key.key_id)
+    audit.record(session, action="user.create", object_type="user", object_id=4, actor="cli")
+    session.commit()
+    after = audit.verify_chain(session, key, [anchor])
+    session.close()
+    assert after.ok, after.reason
+    assert after.rows == 4
+    assert after.unkeyed_rows == 3
