@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import Point, shape
 
 from analytics.conftest import EAST, EAST_2, file_incident
-from pingan.analytics.service import latest_forecast
+from pingan.analytics.forecasts import latest_forecast
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, session_scope
 

@@ -436,7 +436,7 @@ def test_the_starting_cursor_carries_only_the_callers_station(settings: Settings
 def test_the_analytics_type_filter_takes_percent_literally(settings: Settings) -> None:
     from sqlalchemy import true, update
 
-    from pingan.analytics.service import load_history
+    from pingan.analytics.history import load_history
     from pingan.db import make_engine, make_session_factory, session_scope
     from pingan.incidents.models import Incident
 
@@ -458,3 +458,85 @@ def test_the_analytics_type_filter_takes_percent_literally(settings: Settings) -
         assert ids("%") == []
         assert ids("th_ft") == []
     engine.dispose()
+
+
+# ------------------------------------------------------------------ bounded numbers and lists
+
+
+def _unbounded(document: dict[str, Any]) -> list[str]:
+    """Integers without both bounds and arrays without a length cap in what clients send."""
+    components = document.get("components", {}).get("schemas", {})
+    found: list[str] = []
+
+    def walk(schema: Any, where: str, seen: frozenset[str]) -> None:
+        if not isinstance(schema, dict):
+            return
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[1]
+            if name not in seen:
+                walk(components[name], f"{where}<{name}>", seen | {name})
+            return
+        if schema.get("type") == "integer" and not (
+            "minimum" in schema and "maximum" in schema and schema["maximum"] <= 2**63 - 1
+        ):
+            found.append(where)
+        if schema.get("type") == "array" and "maxItems" not in schema:
+            found.append(where)
+        if schema.get("type") == "object" and "additionalProperties" in schema:
+            if "maxProperties" not in schema:
+                found.append(where)
+        for key, item in schema.get("properties", {}).items():
+            walk(item, f"{where}.{key}", seen)
+        for key in ("items", "additionalProperties"):
+            walk(schema.get(key), f"{where}[]", seen)
+        for key in ("anyOf", "oneOf", "allOf"):
+            for item in schema.get(key, []):
+                walk(item, where, seen)
+
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                where = f"{method.upper()} {path} {parameter['in']}.{parameter['name']}"
+                walk(parameter.get("schema"), where, frozenset())
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                walk(content.get("schema"), f"{method.upper()} {path} body", frozenset())
+    return found
+
+
+def test_every_client_integer_and_list_in_the_api_is_bounded(settings: Settings) -> None:
+    client = seeded_client(settings)
+    assert _unbounded(client.app.openapi()) == []
+
+
+def test_huge_integers_answer_422_naming_the_field(settings: Settings) -> None:
+    client = seeded_client(settings)
+    headers = token_for(client, settings, "admin")
+    huge = "99999999999999999999"
+    response = client.get(f"/api/v1/incidents?offset={huge}", headers=headers)
+    assert response.status_code == 422
+    assert response.json()["field"] == "query.offset"
+    response = client.get(f"/api/v1/incidents/{huge}", headers=headers)
+    assert response.status_code == 422
+    assert response.json()["field"] == "path.incident_id"
+    response = client.get("/api/v1/units/2147483648", headers=headers)
+    assert response.status_code == 422
+    response = client.post(
+        "/api/v1/incidents/1/merge", headers=headers, json={"other_ids": [int(huge)]}
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "body.other_ids.0"
+
+
+def test_a_report_takes_at_most_50_items(settings: Settings) -> None:
+    client = seeded_client(settings)
+    headers = token_for(client, settings, "citizen")
+    body = {"description": "家门口丢了很多东西", "lat": 60.17, "lon": 24.96}
+    response = client.post(
+        "/api/v1/reports", headers=headers, json={**body, "items": [{"kind": "phone"}] * 51}
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "body.items"
+    response = client.post(
+        "/api/v1/reports", headers=headers, json={**body, "items": [{"kind": "phone"}] * 50}
+    )
+    assert response.status_code == 201

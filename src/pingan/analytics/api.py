@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from pingan.analytics import canvass, series, service
+from pingan.analytics import canvass, forecasts, nearrepeat, series
 from pingan.analytics.models import SeriesStatus
-from pingan.analytics.report import render_pdf, render_png
+from pingan.analytics.report import render_pdf, render_png, report_data
 from pingan.analytics.schemas import (
     CameraCreate,
     CameraRead,
@@ -25,6 +25,7 @@ from pingan.analytics.schemas import (
     SeriesDecision,
     SeriesRead,
 )
+from pingan.analytics.stats import incident_stats
 from pingan.bounds import Id, Seed
 from pingan.web.deps import PrincipalDep, SessionDep, SettingsDep
 
@@ -61,15 +62,15 @@ def create_forecast(
     body: ForecastCreate, caller: PrincipalDep, db_session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Forecast hot spots for the next horizon from the city's stored incidents."""
-    forecast = service.create_forecast(db_session, settings, body, principal=caller)
-    return service.forecast_read(db_session, forecast)
+    forecast = forecasts.create_forecast(db_session, settings, body, principal=caller)
+    return forecasts.forecast_read(db_session, forecast)
 
 
 @router.get("/forecasts", response_model=list[ForecastRead])
 def list_forecasts(
     caller: PrincipalDep, db_session: SessionDep, city: str | None = None
 ) -> list[dict[str, Any]]:
-    return service.list_forecasts(db_session, caller, city)
+    return forecasts.list_forecasts(db_session, caller, city)
 
 
 @router.get("/forecasts/{forecast_id}.geojson")
@@ -80,12 +81,13 @@ def forecast_layer(
     top: Annotated[int, Query(ge=1, le=5000)] = 100,
 ) -> Response:
     """The forecast's hottest cells (polygons with score, share and rank)."""
-    return _geojson(service.forecast_geojson(db_session, caller, forecast_id, top))
+    return _geojson(forecasts.forecast_geojson(db_session, caller, forecast_id, top))
 
 
 @router.get("/forecasts/{forecast_id}", response_model=ForecastRead)
 def get_forecast(forecast_id: Id, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
-    return service.forecast_read(db_session, service.get_forecast(db_session, caller, forecast_id))
+    forecast = forecasts.get_forecast(db_session, caller, forecast_id)
+    return forecasts.forecast_read(db_session, forecast)
 
 
 # ------------------------------------------------------------------ near repeat
@@ -106,7 +108,7 @@ def near_repeat(
     seed: Seed = 42,
 ) -> dict[str, Any]:
     """Knox test: observed/expected pairs by distance and time band, with p-values."""
-    return service.near_repeat(
+    return nearrepeat.near_repeat(
         db_session,
         settings,
         caller,
@@ -286,7 +288,7 @@ def stats(
     city: str | None = None,
 ) -> dict[str, Any]:
     """Counts by type or station with 环比 and 同比 and the exact Poisson test's verdict."""
-    return service.incident_stats(
+    return incident_stats(
         db_session, settings, caller, start=start, end=end, group_by=group_by, city=city
     )
 
@@ -303,7 +305,7 @@ def report_pdf(
 ) -> Response:
     """The campaign report of a date range as a PDF."""
     caller.require("analytics", "read")
-    data = service.report_data(db_session, settings, caller, start=start, end=end, city=city)
+    data = report_data(db_session, settings, caller, start=start, end=end, city=city)
     name = f"pingan-report-{start}-{end}-{lang}.pdf"
     return Response(
         render_pdf(data, lang),
@@ -325,5 +327,5 @@ def report_chart(
 ) -> Response:
     """One chart of the report (types, daily, stations) as a PNG."""
     caller.require("analytics", "read")
-    data = service.report_data(db_session, settings, caller, start=start, end=end, city=city)
+    data = report_data(db_session, settings, caller, start=start, end=end, city=city)
     return Response(render_png(data, chart, lang), media_type="image/png")

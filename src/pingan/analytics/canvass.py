@@ -19,9 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pingan.algo import routing
+from pingan.analytics.history import FloatArray
 from pingan.analytics.models import Camera, CanvassItem, FootageStatus, OwnerRole
 from pingan.analytics.schemas import CameraCreate, CameraUpdate
-from pingan.analytics.service import FloatArray, _path_of, _target_jurisdiction
+from pingan.analytics.scope import jurisdiction_path, target_jurisdiction
 from pingan.audit import service as audit
 from pingan.auth.principal import Principal
 from pingan.city import service as cities
@@ -82,7 +83,7 @@ def register_camera(db_session: Session, principal: Principal, body: CameraCreat
     default = jurisdictions.jurisdiction_for_point(db_session, body.lat, body.lon)
     if default is None:
         default = jurisdictions.get(db_session, city.jurisdiction_id)
-    node = _target_jurisdiction(db_session, principal, "canvass", body.jurisdiction_code, default)
+    node = target_jurisdiction(db_session, principal, "canvass", body.jurisdiction_code, default)
     camera = Camera(
         jurisdiction_id=node.id,
         city=city.name,
@@ -114,7 +115,7 @@ def get_camera(
     camera = db_session.get(Camera, camera_id)
     if camera is None:
         raise NotFound("no such camera")
-    principal.check("canvass", action, _path_of(db_session, camera.jurisdiction_id))
+    principal.check("canvass", action, jurisdiction_path(db_session, camera.jurisdiction_id))
     return camera
 
 
@@ -174,7 +175,7 @@ def _checked_incident(
 ) -> Incident:
     principal.require("canvass", action)
     incident = incidents.load_incident(db_session, principal, incident_id, "read")
-    principal.check("canvass", action, _path_of(db_session, incident.jurisdiction_id))
+    principal.check("canvass", action, jurisdiction_path(db_session, incident.jurisdiction_id))
     return incident
 
 
@@ -332,7 +333,9 @@ def set_canvass_item(
         if camera is None or camera.city != city.name:
             raise NotFound("no such camera")
         # another station's camera is listed read-only: its footage is that station's to give
-        if not principal.can("canvass", "write", _path_of(db_session, camera.jurisdiction_id)):
+        if not principal.can(
+            "canvass", "write", jurisdiction_path(db_session, camera.jurisdiction_id)
+        ):
             raise NotFound("no such camera")
     else:
         raise InvalidInput("source must be place or camera", field="source")

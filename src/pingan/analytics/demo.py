@@ -18,7 +18,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pingan.analytics import canvass, series, service
+from pingan.analytics import canvass, forecasts, series
 from pingan.analytics.models import Camera, Forecast, Series
 from pingan.analytics.schemas import CameraCreate, ForecastCreate, SeriesCreate
 from pingan.auth import service as auth
@@ -125,7 +125,7 @@ def seed_analytics(
             )
     progress("analytics: forecast", 0.7)
     if db_session.scalar(select(Forecast.id).where(Forecast.city == CITY).limit(1)) is None:
-        service.create_forecast(
+        forecasts.create_forecast(
             db_session, settings, ForecastCreate(city=CITY, horizon="7d"), actor="demo"
         )
     progress("analytics", 1.0)

@@ -5,6 +5,9 @@ table by type; (2) counts by type, this period against the period before and the
 last year; (3) incidents per day against the same days last year; (4) counts by station.
 Chinese text uses Noto Sans CJK from Debian's ``fonts-noto-cjk``; when that font is missing
 the report is still drawn (CJK characters may show as boxes) and a warning says so.
+
+:func:`report_data` gathers the numbers (:mod:`pingan.analytics.stats`); :func:`render_pdf`
+and :func:`render_png` draw them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from pingan.algo.stats import same_period_last_year
+from pingan.analytics.stats import check_stats_range, daily_counts, incident_stats
+from pingan.auth.principal import Principal
+from pingan.config import Settings
+from pingan.db import utcnow
+from pingan.incidents.open311 import SERVICE_NAMES
 
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 LANGUAGES = ("zh-CN", "en")
@@ -91,6 +104,46 @@ class ReportData:
 
 
 _font_checked: dict[str, str | None] = {}
+
+
+def report_data(
+    db_session: Session,
+    settings: Settings,
+    principal: Principal | None,
+    *,
+    start: dt.date,
+    end: dt.date,
+    city: str | None = None,
+) -> ReportData:
+    """Everything the campaign report of ``start`` … ``end`` (inclusive) shows."""
+    check_stats_range(start, end)
+    by_type = incident_stats(
+        db_session, settings, principal, start=start, end=end, group_by="type", city=city
+    )
+    by_station = incident_stats(
+        db_session, settings, principal, start=start, end=end, group_by="station", city=city
+    )
+    last_start, last_stop = same_period_last_year(start, end + dt.timedelta(days=1))
+    daily = daily_counts(db_session, settings, principal, start=start, end=end, city=city)
+    daily_last_year = daily_counts(
+        db_session,
+        settings,
+        principal,
+        start=last_start,
+        end=last_stop - dt.timedelta(days=1),
+        city=city,
+    )
+    return ReportData(
+        start=start,
+        end=end,
+        by_type=by_type,
+        by_station=by_station,
+        daily=daily,
+        daily_last_year=daily_last_year,
+        type_names={k: (v[0], v[1]) for k, v in SERVICE_NAMES.items()},
+        simulated=bool(by_type["simulated"]),
+        generated_at=utcnow().astimezone(ZoneInfo(settings.time_zone)),
+    )
 
 
 def font_family() -> str | None:

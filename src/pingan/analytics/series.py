@@ -20,20 +20,20 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from pingan.algo.series import link_series
-from pingan.analytics.models import Series, SeriesMember, SeriesStatus
-from pingan.analytics.schemas import SeriesCreate
-from pingan.analytics.service import (
+from pingan.analytics.history import (
     MAX_ANALYSIS_EVENTS,
     FloatArray,
-    _counted,
-    _day_range,
-    _occurred,
-    _path_of,
-    _project,
-    _type_clause,
+    counted,
+    day_range,
     label,
     local_hours,
+    occurred_at,
+    of_type,
+    project_utm,
 )
+from pingan.analytics.models import Series, SeriesMember, SeriesStatus
+from pingan.analytics.schemas import SeriesCreate
+from pingan.analytics.scope import jurisdiction_path
 from pingan.audit import service as audit
 from pingan.auth.principal import Principal
 from pingan.city import service as cities
@@ -77,7 +77,7 @@ def _link(
 ) -> tuple[Any, FloatArray, FloatArray]:
     lon = np.array([r.lon for r in data.incidents], dtype=float)
     lat = np.array([r.lat for r in data.incidents], dtype=float)
-    x, y = _project(lon, lat)
+    x, y = project_utm(lon, lat)
     t = local_hours([t for t in data.times if t is not None], settings.time_zone)
     result = link_series(x, y, t, {"brand": data.brand, "colour": data.colour}, **options)
     return result, x, y
@@ -120,17 +120,17 @@ def _series_incidents(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
 ) -> list[Incident]:
-    occurred = _occurred()
+    occurred = occurred_at()
     query = (
         select(Incident)
         .join(Jurisdiction, Jurisdiction.id == Incident.jurisdiction_id)
-        .where(visible, _counted(), Incident.lat.is_not(None), Incident.lon.is_not(None))
+        .where(visible, counted(), Incident.lat.is_not(None), Incident.lon.is_not(None))
         .order_by(occurred, Incident.id)
     )
     if city:
         query = query.where(Incident.city == city)
     if incident_type:
-        query = query.where(_type_clause(incident_type))
+        query = query.where(of_type(incident_type))
     if ids is not None:
         query = query.where(Incident.id.in_(list(ids)))
     if start is not None:
@@ -176,7 +176,7 @@ def series_candidates(
     as a series carries that series' id and status.
     """
     principal.require("series", "read")
-    lo, hi = _day_range(settings, start, end)
+    lo, hi = day_range(settings, start, end)
     rows = _series_incidents(
         db_session,
         principal.visible_clause("series", "read", Jurisdiction.path),
@@ -284,7 +284,9 @@ def create_series(
     data = _series_input(db_session, rows)
     result, _, _ = _link(settings, data, threshold=-math.inf, max_distance_m=1e7, max_days=1e5)
     scores = [p.score for p in result.pairs]
-    node = _common_jurisdiction(db_session, [_path_of(db_session, r.jurisdiction_id) for r in rows])
+    node = _common_jurisdiction(
+        db_session, [jurisdiction_path(db_session, r.jurisdiction_id) for r in rows]
+    )
     who = principal.username if principal else actor
     decided = body.status is not SeriesStatus.candidate
     series = Series(
@@ -325,13 +327,13 @@ def _load_series(
     series = db_session.get(Series, series_id)
     if series is None:
         raise NotFound("no such series")
-    principal.check("series", action, _path_of(db_session, series.jurisdiction_id))
+    principal.check("series", action, jurisdiction_path(db_session, series.jurisdiction_id))
     rows = list(
         db_session.scalars(
             select(Incident)
             .join(SeriesMember, SeriesMember.incident_id == Incident.id)
             .where(SeriesMember.series_id == series.id)
-            .order_by(_occurred(), Incident.id)
+            .order_by(occurred_at(), Incident.id)
         )
     )
     return series, rows

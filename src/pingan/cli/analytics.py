@@ -252,7 +252,7 @@ def forecast(
 ) -> None:
     """Forecast hot spots from the city's stored incidents and store it for the map and
     patrol planning."""
-    from pingan.analytics import service
+    from pingan.analytics import forecasts
     from pingan.analytics.schemas import ForecastCreate
     from pingan.cli.core import session_factory
     from pingan.config import get_settings
@@ -263,8 +263,8 @@ def forecast(
         city=city, horizon=horizon, model=model, cell_m=cell, jurisdiction_code=jurisdiction
     )
     with session_scope(session_factory(settings)) as db_session:
-        made = service.create_forecast(db_session, settings, body, actor="cli")
-        read = service.forecast_read(db_session, made)
+        made = forecasts.create_forecast(db_session, settings, body, actor="cli")
+        read = forecasts.forecast_read(db_session, made)
     note = f" [{read['label']}]" if read["label"] else ""
     console.print(
         f"forecast {read['id']}: {read['city']}, model {read['model']}, "
@@ -289,7 +289,6 @@ def report(
 ) -> None:
     """The campaign report of a date range (every incident in the database) as PDF."""
     from pingan.analytics import report as reports
-    from pingan.analytics import service
     from pingan.cli.core import session_factory
     from pingan.config import get_settings
     from pingan.db import session_scope
@@ -297,7 +296,7 @@ def report(
     settings = get_settings()
     start, end = _date(date_from, "from"), _date(date_to, "to")
     with session_scope(session_factory(settings)) as db_session:
-        data = service.report_data(db_session, settings, None, start=start, end=end, city=city)
+        data = reports.report_data(db_session, settings, None, start=start, end=end, city=city)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(reports.render_pdf(data, lang))
     written = [str(out)]

@@ -1,7 +1,7 @@
 """The analyst's page: hot-spot forecast map, crime series, camera canvass, statistics and
 the campaign report.
 
-The statistics table is rendered here from :func:`pingan.analytics.service.incident_stats`
+The statistics table is rendered here from :func:`pingan.analytics.stats.incident_stats`
 (counts by type or station with 环比 and 同比 and the exact Poisson test's verdict); the
 forecast map, the series and the canvass are filled by ``static/js/analysis.js`` from the
 analytics API (``/api/v1/analytics/...``), and the report is downloaded from
@@ -81,7 +81,7 @@ def stats_view(
     language: str,
 ) -> dict[str, Any]:
     """The statistics table: per group, counts of the three periods and both comparisons."""
-    from pingan.analytics import service as analytics
+    from pingan.analytics import stats as analytics
 
     body = analytics.incident_stats(
         db_session, settings, principal, start=start, end=end, group_by=group_by, city=city
@@ -114,7 +114,7 @@ def stats_view(
 
 
 def _forecasts(db_session: Session, principal: Principal, city: str | None) -> list[dict[str, Any]]:
-    from pingan.analytics import service as analytics
+    from pingan.analytics import forecasts as analytics
 
     return [
         {

@@ -1,6 +1,6 @@
 """Period comparisons (同比, 环比) in words, in the current language.
 
-The numbers come from :func:`pingan.analytics.service.incident_stats` (the exact Poisson
+The numbers come from :func:`pingan.analytics.stats.incident_stats` (the exact Poisson
 test of :func:`pingan.algo.stats.compare_counts`); this module only words them.
 """
 

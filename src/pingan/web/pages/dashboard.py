@@ -1,7 +1,7 @@
 """The station chief's dashboard: incidents and response figures against last year.
 
 Reported incidents (all of them, whether or not a unit went) come from
-:func:`pingan.analytics.service.incident_stats`: the last N complete local days against
+:func:`pingan.analytics.stats.incident_stats`: the last N complete local days against
 the same days a calendar year earlier (同比), with the exact Poisson test's verdict; it
 counts without reading any incident's personal data. Response figures come from
 :func:`pingan.dispatch.service.figures` (the service behind
@@ -84,7 +84,7 @@ def _delta(now: float | None, before: float | None) -> dict[str, Any] | None:
 def _reported(
     db_session: Session, settings: Settings, principal: Principal, first: date, last: date
 ) -> dict[str, Any]:
-    from pingan.analytics import service as analytics
+    from pingan.analytics import stats as analytics
 
     return analytics.incident_stats(
         db_session, settings, principal, start=first, end=last, group_by="type"
@@ -94,7 +94,7 @@ def _reported(
 def _daily(
     db_session: Session, settings: Settings, principal: Principal, first: date, last: date
 ) -> list[int]:
-    from pingan.analytics import service as analytics
+    from pingan.analytics import stats as analytics
 
     days = analytics.daily_counts(db_session, settings, principal, start=first, end=last)
     return [days[d] for d in sorted(days)]
