@@ -192,3 +192,21 @@ def test_the_login_page_answers_429_per_address(settings: Settings) -> None:
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert "您所在地址的登录尝试过多" in refused.text  # "Too many login attempts from your address"
     assert _page_login(office, "admin", limited.demo_password).status_code == 303
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_address_limit(
+    settings: Settings,
+) -> None:
+    """The app counts the address the server reports (uvicorn rewrites it from
+    X-Forwarded-For only for a trusted proxy), never a header the client chose."""
+    limited = settings.model_copy(update={"token_rate_limit": "2/minute"})
+    attacker = _client(create_app(limited), ATTACKER)
+    answers = [
+        attacker.post(
+            "/api/v1/auth/token",
+            json={"username": "admin", "password": "guessing-guessing"},
+            headers={"X-Forwarded-For": f"10.9.8.{index}", "X-Real-IP": f"10.9.8.{index}"},
+        ).status_code
+        for index in range(3)
+    ]
+    assert answers == [401, 401, 429]
