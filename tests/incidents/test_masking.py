@@ -309,3 +309,8 @@ def test_the_citizen_status_page_shows_the_public_note_masked(env: Env) -> None:
     )
     status = env.client.get(f"/api/v1/reports/{token}").json()
     assert status["public_note"] == "已立案，有线索请拨138****5678"
+    page = env.client.get(f"/report/{token}", headers={"Accept-Language": "zh-CN"})
+    assert page.status_code == 200
+    assert "派出所留言" in page.text
+    assert "已立案，有线索请拨138****5678" in page.text
+    assert PHONE not in page.text

@@ -496,6 +496,7 @@ def report_status_page(
         "off_track": current not in order,
         "received": _when(status["received_at"], settings, language),
         "updated": _when(status["updated_at"], settings, language),
+        "public_note": status["public_note"],  # masked by the service; never internal notes
         "has_photo": photos.find_photo(settings, token) is not None,
         "status_url": str(request.url),
     }
