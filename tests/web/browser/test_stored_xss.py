@@ -236,6 +236,22 @@ def _store_payloads(server: Any) -> Stored:
         )
     )
 
+    # a jurisdiction's names (charts and tables by station)
+    _ok(
+        httpx.post(
+            f"{url}/jurisdictions",
+            headers=server.token("admin"),
+            json={
+                "code": "grid-xss",
+                "parent_code": "station-a",
+                "level": "grid",
+                "name_zh": _payload("jurisdiction zh"),
+                "name_en": _payload("jurisdiction en", SCRIPT),
+            },
+            timeout=30,
+        )
+    )
+
     # a patrol plan, made active, whose name the chief's dashboard shows
     _ok(
         httpx.post(
@@ -342,6 +358,9 @@ def test_no_stored_payload_runs_on_any_page(live_server: Any, browser: Any) -> N
         assert _assert_clean(page, watch, f"/analysis canvass as {who}") > 2
         tooltips = page.locator(".leaflet-tooltip-pane").inner_text()
         assert "camera A name" in tooltips
+        page.goto(f"{server.url}/analysis?tab=stats&group_by=station")
+        page.wait_for_selector("#analysis[data-ready='1']")
+        _assert_clean(page, watch, f"/analysis statistics as {who}")
         page.goto(f"{server.url}/analysis?tab=forecast")
         page.wait_for_selector("#analysis[data-ready='1']")
         _assert_clean(page, watch, f"/analysis forecast as {who}")
