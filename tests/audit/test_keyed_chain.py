@@ -153,6 +153,12 @@ def test_a_row_written_without_the_key_breaks_the_chain(settings: Settings) -> N
     report = _verify(settings)
     assert not report.ok
     assert report.first_bad_seq == event.seq
+    assert "follows keyed rows" in report.reason
+    session = keyed_session(settings)
+    refused, anchor = audit.anchor_chain(session, keys.load_key(settings), accept_unkeyed=True)
+    session.close()
+    assert anchor is None  # --accept-unkeyed vouches only for rows from before keying
+    assert refused.first_bad_seq == event.seq
 
 
 def test_rows_from_before_0008_are_kept_and_verify_under_one_anchor(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -260,9 +260,10 @@ def verify_chain(
 
     Every row must carry ``key``'s id and its HMAC, except unkeyed rows (from before
     keying) at or before an anchor whose digest matches. Every anchor must match: row
-    ``anchor.rows`` exists and has ``anchor.digest``. ``accept_unkeyed`` lets unkeyed
-    rows pass without an anchor; only ``pingan audit anchor --accept-unkeyed`` uses it,
-    once, to anchor the rows from before keying.
+    ``anchor.rows`` exists and has ``anchor.digest``. ``accept_unkeyed`` lets the unkeyed
+    rows that precede every keyed row pass without an anchor; only ``pingan audit anchor
+    --accept-unkeyed`` uses it, once, to anchor the rows from before keying. An unkeyed
+    row after a keyed one is never accepted without an anchor.
     """
     by_rows: dict[int, list[Anchor]] = {}
     for anchor in anchors:
@@ -272,6 +273,8 @@ def verify_chain(
     count = 0
     unkeyed = 0
     uncovered: int | None = None  # first unkeyed row no matching anchor covers yet
+    late: int | None = None  # the same, for unkeyed rows after a keyed row
+    keyed_seen = False
 
     def broken(seq: int | None, reason: str) -> ChainReport:
         return ChainReport(count, False, seq, reason, prev, len(anchors), unkeyed)
@@ -287,8 +290,11 @@ def verify_chain(
             row_key = None
             if uncovered is None:
                 uncovered = event.seq
+            if keyed_seen and late is None:
+                late = event.seq
         elif event.key_id == key.key_id:
             row_key = key
+            keyed_seen = True
         else:
             return broken(
                 event.seq,
@@ -304,7 +310,7 @@ def verify_chain(
                     event.seq,
                     f"row {event.seq} differs from the anchor taken {anchor.at or '(no time)'}",
                 )
-            uncovered = None
+            uncovered = late = None
         expected_seq += 1
     last = count
     longest = max(by_rows, default=0)
@@ -316,6 +322,8 @@ def verify_chain(
     head = db_session.get(AuditHead, 1)
     if head is not None and (head.seq != last or head.hash != prev):
         return broken(last + 1, f"rows after {last} were removed")
+    if late is not None:
+        return broken(late, f"row {late} is not keyed, follows keyed rows, and no anchor covers it")
     if uncovered is not None and not accept_unkeyed:
         return broken(
             uncovered,
