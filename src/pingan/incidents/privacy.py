@@ -49,6 +49,11 @@ class Sight:
     def sees(self, kind: Kind) -> bool:
         return self.plates if kind is Kind.plate else self.personal
 
+    @property
+    def sees_any(self) -> bool:
+        """Whether anything is shown unmasked (then a read of it is audited)."""
+        return self.personal or self.plates
+
 
 #: Open311 clients, exports, reports: everything masked.
 NOBODY = Sight()

@@ -645,19 +645,17 @@ def _holds_personal(incident: Incident) -> bool:
     )
 
 
-def _audit_personal_read(
-    db_session: Session, principal: Principal, incident: Incident, sight: privacy.Sight
-) -> None:
-    """Record that ``principal`` (not the reporter) read the incident's personal data."""
-    if sight.personal or sight.plates:
-        audit.record(
-            db_session,
-            action="personal_data.read",
-            object_type="incident",
-            object_id=incident.id,
-            principal=principal,
-            jurisdiction_id=incident.jurisdiction_id,
-        )
+def _audit_personal_read(db_session: Session, principal: Principal, incident: Incident) -> None:
+    """Record that ``principal`` (not the reporter) read the incident's personal data
+    unmasked (callers check ``sight.sees_any`` and that there was personal data to see)."""
+    audit.record(
+        db_session,
+        action="personal_data.read",
+        object_type="incident",
+        object_id=incident.id,
+        principal=principal,
+        jurisdiction_id=incident.jurisdiction_id,
+    )
 
 
 def _is_own(principal: Principal, incident: Incident) -> bool:
@@ -677,8 +675,8 @@ def _read_for(
     body = incident_json(
         db_session, incident, sight=sight, show_token=own, report_count=report_count
     )
-    if not own and _holds_personal(incident):
-        _audit_personal_read(db_session, principal, incident, sight)
+    if not own and sight.sees_any and _holds_personal(incident):
+        _audit_personal_read(db_session, principal, incident)
     return body
 
 
@@ -860,11 +858,14 @@ def list_reports_of(
         ).model_dump(mode="json")
         for r in reports
     ]
-    held = any(
-        privacy.holds_personal(r.text) or privacy.holds_personal(r.place_text) for r in reports
-    )
-    if not own and held:
-        _audit_personal_read(db_session, principal, incident, sight)
+    if (
+        not own
+        and sight.sees_any
+        and any(
+            privacy.holds_personal(r.text) or privacy.holds_personal(r.place_text) for r in reports
+        )
+    ):
+        _audit_personal_read(db_session, principal, incident)
     return bodies
 
 
@@ -1068,8 +1069,8 @@ def list_notes(db_session: Session, principal: Principal, incident_id: int) -> l
     sight = privacy.sight_of(principal, path)
     notes = list(incident.notes)
     bodies = [note_json(n, sight) for n in notes]
-    if any(privacy.holds_personal(n.text) for n in notes):
-        _audit_personal_read(db_session, principal, incident, sight)
+    if sight.sees_any and any(privacy.holds_personal(n.text) for n in notes):
+        _audit_personal_read(db_session, principal, incident)
     return bodies
 
 
