@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from pingan.bounds import Id
 from pingan.units.models import TravelMode, UnitKind, UnitStatus
 
 
@@ -46,7 +47,7 @@ class PositionIn(BaseModel):
 
 
 class PositionBatchItem(PositionIn):
-    unit_id: int | None = None
+    unit_id: Id | None = None
     callsign: str | None = Field(default=None, max_length=32)
 
 
