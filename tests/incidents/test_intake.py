@@ -17,6 +17,7 @@ from incidents_helpers import EAST, IN_A, IN_B, WEST, Env
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
+from pingan.audit import keys
 from pingan.audit import service as audit
 from pingan.auth import service as auth
 from pingan.auth.models import User
@@ -31,7 +32,10 @@ THEFT = "我的电动车昨晚在小区楼下被偷了，绿色雅迪"
 
 @pytest.fixture
 def engine(env: Env) -> Iterator[Engine]:
-    engine = make_engine(env.settings.effective_database_url)
+    # keyed like the app's engine, so that its audit rows verify
+    engine = keys.keyed(
+        make_engine(env.settings.effective_database_url), keys.load_key(env.settings)
+    )
     yield engine
     engine.dispose()
 
@@ -69,7 +73,7 @@ def _pending(
 
 def _chain_ok(engine: Engine) -> bool:
     with session_scope(make_session_factory(engine)) as session:
-        return audit.verify_chain(session).ok
+        return audit.verify_chain(session, keys.key_of(session.connection())).ok
 
 
 def test_a_batch_settles_twin_keys_like_requests_in_a_row(env: Env, engine: Engine) -> None:
