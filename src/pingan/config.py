@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     #: Failed logins per (username, client address) before that pair is refused for the rest
     #: of the window: a stepped back-off. Never locks the account for other addresses.
     login_failure_limit: str = "5/minute;10/hour;20/day"
-    #: Login attempts (page and token endpoint) per client address, whatever the username.
+    #: Login page attempts per client address, whatever the username (answered 429).
     login_rate_limit: str = "30/minute;300/hour"
     #: ``POST /api/v1/auth/token`` per client address.
     token_rate_limit: str = "30/minute;300/hour"
