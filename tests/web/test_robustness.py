@@ -541,3 +541,22 @@ def test_a_report_takes_at_most_50_items(settings: Settings) -> None:
         "/api/v1/reports", headers=headers, json={**body, "items": [{"kind": "phone"}] * 50}
     )
     assert response.status_code == 201, response.text
+
+
+def test_every_named_larger_body_is_a_route_and_uploads_are_found(settings: Settings) -> None:
+    from pingan.web.bodies import LARGER_BODIES, UPLOAD_LIMIT_BYTES, route_limits
+
+    limits = {r.label: r.limit_bytes for r in route_limits(seeded_client(settings).app)}
+    assert {label: limits.get(label) for label in LARGER_BODIES} == LARGER_BODIES
+    assert limits["POST /report"] == UPLOAD_LIMIT_BYTES
+    assert limits["POST /api/v1/incidents/import"] == UPLOAD_LIMIT_BYTES
+    assert limits["POST /api/v1/chat/import"] == UPLOAD_LIMIT_BYTES
+
+
+def test_a_large_position_batch_is_not_cut_by_the_json_cap(settings: Settings) -> None:
+    client = seeded_client(settings)
+    headers = token_for(client, settings, "dispatcher_a")
+    batch = {"positions": [{"callsign": "P1", "lat": 0.0, "lon": 0.0}] * 2_000}
+    assert len(json.dumps(batch)) > 64 * 1024
+    response = client.post("/api/v1/units/positions", headers=headers, json=batch)
+    assert response.status_code == 422  # refused for its content (no such unit), not its size

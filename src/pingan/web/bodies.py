@@ -1,7 +1,8 @@
 """Request bodies capped and inputs checked in the ASGI layer, before any route reads them.
 
 Each request's body is read up to its route's cap and no further: 64 KB for JSON and
-forms, the photo limit plus the multipart envelope for routes that take a file. A
+forms, the photo limit plus the multipart envelope for routes that take a file, and a
+named cap for the few JSON routes that take more (:data:`LARGER_BODIES`). A
 ``Content-Length`` over the cap, or a body that streams past it, answers 413 without
 the rest being read. The buffered body is then handed to the route unchanged.
 
@@ -49,33 +50,52 @@ class NulCharacter(Exception):
         self.field = field
 
 
-@dataclass(frozen=True)
-class UploadRoute:
-    """A route that takes a file: its full path pattern and methods."""
+#: JSON routes that take more than :data:`JSON_LIMIT_BYTES`, by "METHOD /path", with why.
+LARGER_BODIES: dict[str, int] = {
+    # a batch of up to 5,000 unit positions (about 100 bytes each)
+    "POST /api/v1/units/positions": 1024 * 1024,
+    # a station's boundary polygon as GeoJSON
+    "POST /api/v1/jurisdictions": 2 * 1024 * 1024,
+}
 
+
+@dataclass(frozen=True)
+class RouteLimit:
+    """A route whose body cap is not the JSON one: its full path pattern, methods and cap."""
+
+    label: str
     pattern: re.Pattern[str]
     methods: frozenset[str]
+    limit_bytes: int
 
 
-def upload_routes(app: Any) -> list[UploadRoute]:
-    """The routes of ``app`` that take a file (a ``File``/``UploadFile`` parameter)."""
+def route_limits(app: Any) -> list[RouteLimit]:
+    """The routes of ``app`` with their own cap: those that take a file (a ``File`` or
+    ``UploadFile`` parameter) and those in :data:`LARGER_BODIES`."""
     found = []
     for context in iter_route_contexts(getattr(app, "routes", ())):
         route = context.original_route
         if not isinstance(route, APIRoute) or context.path is None:
             continue
-        if any(isinstance(p.field_info, params.File) for p in route.dependant.body_params):
-            pattern, _format, _convertors = compile_path(context.path)
-            found.append(UploadRoute(pattern, frozenset(context.methods or ())))
+        pattern, _format, _convertors = compile_path(context.path)
+        for method in sorted(context.methods or ()):
+            label = f"{method} {context.path}"
+            if any(isinstance(p.field_info, params.File) for p in route.dependant.body_params):
+                limit = UPLOAD_LIMIT_BYTES
+            elif label in LARGER_BODIES:
+                limit = LARGER_BODIES[label]
+            else:
+                continue
+            found.append(RouteLimit(label, pattern, frozenset({method}), limit))
     return found
 
 
-def limit_for(scope: Scope, uploads: list[UploadRoute]) -> int:
+def limit_for(scope: Scope, limits: list[RouteLimit]) -> int:
     """The body cap of the route ``scope`` goes to."""
     path = scope.get("path", "")
-    for route in uploads:
+    for route in limits:
         if scope.get("method") in route.methods and route.pattern.match(path):
-            return UPLOAD_LIMIT_BYTES
+            return route.limit_bytes
     return JSON_LIMIT_BYTES
 
 
@@ -154,15 +174,15 @@ class BodyLimitMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._uploads: list[UploadRoute] | None = None
+        self._limits: list[RouteLimit] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self._uploads is None:  # the routes are complete by the first request
-            self._uploads = upload_routes(scope.get("app"))
-        limit = limit_for(scope, self._uploads)
+        if self._limits is None:  # the routes are complete by the first request
+            self._limits = route_limits(scope.get("app"))
+        limit = limit_for(scope, self._limits)
         try:
             declared = _declared_length(scope)
         except ValueError:
