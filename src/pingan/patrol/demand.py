@@ -355,6 +355,25 @@ def _population(
     return out
 
 
+def _checked_weights(
+    weights: Mapping[str, float] | None, type_weights: Mapping[str, float] | None
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The demand sources' weights (defaults where not given) and the per type weights."""
+    chosen = dict(DEFAULT_DEMAND_WEIGHTS)
+    for name, value in (weights or {}).items():
+        if name not in SOURCES:
+            raise InvalidInput(
+                f"unknown demand source {name!r}; use {', '.join(SOURCES)}", field="demand_weights"
+            )
+        if not (value >= 0 and math.isfinite(value)):
+            raise InvalidInput("demand weights must be >= 0", field="demand_weights")
+        chosen[name] = float(value)
+    per_type = dict(type_weights or {})
+    if any(not (v >= 0 and math.isfinite(v)) for v in per_type.values()):
+        raise InvalidInput("type weights must be >= 0", field="type_weights")
+    return chosen, per_type
+
+
 def shift_demand(
     db_session: Session,
     graph: RoadGraph,
@@ -370,18 +389,7 @@ def shift_demand(
     until: datetime | None = None,
 ) -> Demand:
     """Demand per node for the shift window (module docstring), inside the plan's area."""
-    chosen = dict(DEFAULT_DEMAND_WEIGHTS)
-    for name, value in (weights or {}).items():
-        if name not in SOURCES:
-            raise InvalidInput(
-                f"unknown demand source {name!r}; use {', '.join(SOURCES)}", field="demand_weights"
-            )
-        if not (value >= 0 and math.isfinite(value)):
-            raise InvalidInput("demand weights must be >= 0", field="demand_weights")
-        chosen[name] = float(value)
-    per_type = dict(type_weights or {})
-    if any(not (v >= 0 and math.isfinite(v)) for v in per_type.values()):
-        raise InvalidInput("type weights must be >= 0", field="type_weights")
+    chosen, per_type = _checked_weights(weights, type_weights)
     n = graph.n_nodes
     area_mask = np.zeros(n, dtype=bool)
     area_mask[area.nodes] = True

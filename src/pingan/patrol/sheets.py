@@ -9,6 +9,7 @@ English only otherwise.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 
 from pingan.algo.graph import RoadGraph
 from pingan.errors import NotFound
-from pingan.patrol.models import Plan
+from pingan.patrol.models import Plan, PlanRoute
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK", "Noto Serif CJK SC")
 CJK_FONT_FILES = (
@@ -122,6 +123,44 @@ def _clock(start: str, offset_s: float) -> str:
     return (base + timedelta(seconds=round(offset_s))).strftime("%H:%M")
 
 
+def _stop_table(
+    table_ax: Any,
+    plan: Plan,
+    route: PlanRoute | None,
+    label: Callable[[str, str], str],
+    font: str | None,
+) -> None:
+    """The loop's stops as a table: order, hot spot, arrival, departure, dwell, location."""
+    rows: list[list[str]] = []
+    if route is not None:
+        for stop in route.stops:
+            rows.append(
+                [
+                    str(stop["order"]),
+                    f"#{stop['hotspot']}",
+                    _clock(plan.shift_start, stop["arrival_s"]),
+                    _clock(plan.shift_start, stop["departure_s"]),
+                    f"{stop['dwell_s'] / 60:.0f}",
+                    f"{stop['lat']:.5f}, {stop['lon']:.5f}",
+                ]
+            )
+    if rows:
+        header = [
+            label("序", "#"),
+            label("点位", "spot"),
+            label("到达", "arrive"),
+            label("离开", "leave"),
+            label("停留(分)", "dwell min"),
+            label("位置", "location"),
+        ]
+        table = table_ax.table(cellText=rows, colLabels=header, loc="upper center")
+        table.auto_set_font_size(False)
+        table.set_fontsize(8)
+        if font:
+            for cell in table.get_celld().values():
+                cell.get_text().set_fontfamily([font, "DejaVu Sans"])
+
+
 def group_sheet_pdf(plan: Plan, group: int, graph: RoadGraph, *, fmt: str = "pdf") -> bytes:
     """The printable sheet of one group (1-based) as PDF bytes (``fmt="png"`` for an image)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -215,34 +254,7 @@ def group_sheet_pdf(plan: Plan, group: int, graph: RoadGraph, *, fmt: str = "pdf
 
     table_ax = fig.add_axes((0.07, 0.05, 0.86, 0.33))
     table_ax.axis("off")
-    rows: list[list[str]] = []
-    if route is not None:
-        for stop in route.stops:
-            rows.append(
-                [
-                    str(stop["order"]),
-                    f"#{stop['hotspot']}",
-                    _clock(plan.shift_start, stop["arrival_s"]),
-                    _clock(plan.shift_start, stop["departure_s"]),
-                    f"{stop['dwell_s'] / 60:.0f}",
-                    f"{stop['lat']:.5f}, {stop['lon']:.5f}",
-                ]
-            )
-    if rows:
-        header = [
-            label("序", "#"),
-            label("点位", "spot"),
-            label("到达", "arrive"),
-            label("离开", "leave"),
-            label("停留(分)", "dwell min"),
-            label("位置", "location"),
-        ]
-        table = table_ax.table(cellText=rows, colLabels=header, loc="upper center")
-        table.auto_set_font_size(False)
-        table.set_fontsize(8)
-        if font:
-            for cell in table.get_celld().values():
-                cell.get_text().set_fontfamily([font, "DejaVu Sans"])
+    _stop_table(table_ax, plan, route, label, font)
     summary = label("无必到点", "no hot spots on this loop")
     if route is not None and route.stops:
         summary = (
