@@ -79,18 +79,14 @@ def read_incidents_csv(
     return parse_incidents_csv([text], layout, drop_duplicates=drop_duplicates)
 
 
-def parse_incidents_csv(
-    texts: Iterable[str], layout: str = "default", *, drop_duplicates: bool = False
-) -> IncidentTable:
-    """Parse one or more CSV texts with the same header (merged in order).
+Row = tuple[int, list[str]]
 
-    Line numbers in errors count from 1 with the header as line 1 of each text.
-    """
-    if layout not in _COLUMNS:
-        raise InvalidInput(f"unknown layout {layout!r}; choose from {', '.join(LAYOUTS)}")
+
+def _read_rows(texts: Iterable[str], layout: str) -> tuple[list[str], list[Row]]:
+    """The common header and the non-empty lines (with their line numbers) of the texts."""
     needed = _COLUMNS[layout]
     header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
+    rows: list[Row] = []
     for text in texts:
         reader = csv.reader(io.StringIO(text))
         this_header = next(reader, None)
@@ -106,23 +102,60 @@ def parse_incidents_csv(
                 )
         elif this_header != header:
             raise InvalidInput("the files have different headers", field="line 1")
-        for line_no, row in enumerate(reader, start=2):
-            if row:
-                rows.append((line_no, row))
+        rows.extend((line_no, row) for line_no, row in enumerate(reader, start=2) if row)
     if header is None:
         raise InvalidInput("the file is empty", field="line 1")
-    dropped = 0
-    if drop_duplicates:
-        seen: set[tuple[str, ...]] = set()
-        unique = []
-        for line_no, row in rows:
-            key = tuple(row)
-            if key in seen:
-                dropped += 1
-                continue
+    return header, rows
+
+
+def _without_duplicates(rows: list[Row]) -> tuple[list[Row], int]:
+    """The rows without exact repeats of an earlier line, and how many were left out."""
+    seen: set[tuple[str, ...]] = set()
+    unique: list[Row] = []
+    for line_no, row in rows:
+        key = tuple(row)
+        if key not in seen:
             seen.add(key)
             unique.append((line_no, row))
-        rows = unique
+    return unique, len(rows) - len(unique)
+
+
+def _parse_row(
+    row: list[str], pos: dict[str, int], layout: str
+) -> tuple[np.datetime64, float, float, str]:
+    """Time, latitude, longitude and type of one line (``ValueError`` when malformed)."""
+    if layout == "default":
+        return (
+            _parse_time(row[pos["occurred_at"]]),
+            float(row[pos["lat"]]),
+            float(row[pos["lon"]]),
+            row[pos["type"]].strip(),
+        )
+    day = np.datetime64(row[pos["occurrencedate"]].strip()[:10].replace("/", "-"), "D")
+    hour = int(row[pos["occurrencehour"]])
+    if not 0 <= hour <= 23:
+        raise ValueError("occurrencehour out of 0-23")
+    return (
+        day + np.timedelta64(hour, "h"),
+        float(row[pos["Lat"]]),
+        float(row[pos["Long"]]),
+        row[pos["MCI"]].strip(),
+    )
+
+
+def parse_incidents_csv(
+    texts: Iterable[str], layout: str = "default", *, drop_duplicates: bool = False
+) -> IncidentTable:
+    """Parse one or more CSV texts with the same header (merged in order).
+
+    Line numbers in errors count from 1 with the header as line 1 of each text.
+    """
+    if layout not in _COLUMNS:
+        raise InvalidInput(f"unknown layout {layout!r}; choose from {', '.join(LAYOUTS)}")
+    header, rows = _read_rows(texts, layout)
+    dropped = 0
+    if drop_duplicates:
+        rows, dropped = _without_duplicates(rows)
     pos = {name: i for i, name in enumerate(header)}
     n = len(rows)
     when = np.empty(n, dtype="datetime64[s]")
@@ -136,25 +169,13 @@ def parse_incidents_csv(
                 field=f"line {line_no}",
             )
         try:
-            if layout == "default":
-                when[j] = _parse_time(row[pos["occurred_at"]])
-                lat[j] = float(row[pos["lat"]])
-                lon[j] = float(row[pos["lon"]])
-                kinds.append(row[pos["type"]].strip())
-            else:
-                day = np.datetime64(row[pos["occurrencedate"]].strip()[:10].replace("/", "-"), "D")
-                hour = int(row[pos["occurrencehour"]])
-                if not 0 <= hour <= 23:
-                    raise ValueError("occurrencehour out of 0-23")
-                when[j] = day + np.timedelta64(hour, "h")
-                lat[j] = float(row[pos["Lat"]])
-                lon[j] = float(row[pos["Long"]])
-                kinds.append(row[pos["MCI"]].strip())
+            when[j], lat[j], lon[j], kind = _parse_row(row, pos, layout)
         except (ValueError, TypeError) as exc:
             raise InvalidInput(f"line {line_no}: {exc}", field=f"line {line_no}") from exc
+        kinds.append(kind)
         if not (-90 <= lat[j] <= 90 and -180 <= lon[j] <= 180):
             raise InvalidInput(f"line {line_no}: coordinates out of range", field=f"line {line_no}")
-    used = {"occurred_at", "lat", "lon", "type"} if layout == "default" else set(needed)
+    used = {"occurred_at", "lat", "lon", "type"} if layout == "default" else set(_COLUMNS[layout])
     attributes = {
         name: np.array([r[i].strip() for _, r in rows], dtype=np.str_)
         for name, i in pos.items()
