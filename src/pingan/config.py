@@ -118,11 +118,21 @@ class Settings(BaseSettings):
     #: Demo mode generates a key file in ``<data_dir>-keys/`` next to the data folder.
     audit_key: str = ""
     audit_key_file: Path | None = None
+    #: Files of earlier audit keys, oldest first, separated by commas: after a rotation,
+    #: ``verify`` checks the rows made with them (never after a row of a later key).
+    audit_retired_key_files: Annotated[tuple[Path, ...], NoDecode] = ()
     #: Append-only file of chain anchors written by ``pingan audit anchor`` and checked by
     #: ``pingan audit verify``; demo mode keeps it next to the generated key.
     audit_anchor_file: Path | None = None
     #: ``pingan serve`` anchors the chain every this many minutes (0: only by hand or cron).
     audit_anchor_minutes: int = Field(default=0, ge=0, le=10_080)
+
+    @field_validator("audit_retired_key_files", mode="before")
+    @classmethod
+    def _parse_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(Path(part.strip()) for part in value.split(",") if part.strip())
+        return value
 
     @field_validator("tiers_s", mode="before")
     @classmethod
@@ -201,12 +211,12 @@ class Settings(BaseSettings):
         data folder (whatever copies the database would copy the key with it)."""
         if self.audit_key and len(self.audit_key) < 32:
             raise ConfigError("PINGAN_AUDIT_KEY must be at least 32 characters.")
-        if self.audit_key_file is not None:
-            key_file = self.audit_key_file.resolve()
+        key_files = (self.audit_key_file, *self.audit_retired_key_files)
+        for key_file in (path.resolve() for path in key_files if path is not None):
             if key_file.is_relative_to(self.data_dir.resolve()):
                 raise ConfigError(
-                    "PINGAN_AUDIT_KEY_FILE lies inside the data folder; keep the audit key "
-                    "outside it (and outside the database's backups)."
+                    f"the audit key file {key_file} lies inside the data folder; keep audit "
+                    "keys outside it (and outside the database's backups)."
                 )
         if not self.demo_mode and not self.audit_key and self.audit_key_file is None:
             raise ConfigError(

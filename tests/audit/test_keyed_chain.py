@@ -7,6 +7,8 @@ with pingan's own digest function, without the key (they do not have it).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from pingan.audit import keys
@@ -161,7 +163,7 @@ def test_a_row_written_without_the_key_breaks_the_chain(settings: Settings) -> N
     assert refused.first_bad_seq == event.seq
 
 
-def test_rows_from_before_0008_are_kept_and_verify_under_one_anchor(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_rows_from_before_0008_are_kept_and_verify_under_one_anchor(tmp_path: Path) -> None:
     """A database with rows chained by pre-0008 pingan (plain SHA-256 of the previous hash
     and the canonical JSON, no key) upgrades unchanged; they verify once anchored."""
     import hashlib
@@ -228,3 +230,33 @@ def test_rows_from_before_0008_are_kept_and_verify_under_one_anchor(tmp_path) ->
     assert after.ok, after.reason
     assert after.rows == 4
     assert after.unkeyed_rows == 3
+
+
+def test_rotated_keys_verify_in_order_and_a_leaked_retired_key_forges_nothing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    write_rows(settings, 5)  # under the first key
+    old_key_file = tmp_path / "keys" / "audit-2026.key"
+    old_key_file.parent.mkdir()
+    old_key_file.write_text(settings.audit_key)
+    rotated = settings.model_copy(
+        update={"audit_key": "n" * 40, "audit_retired_key_files": (old_key_file,)}
+    )
+    write_rows(rotated, 5)  # under the new key
+    new_key, retired = keys.load_key(rotated), keys.retired_keys(rotated)
+    assert retired == (keys.load_key(settings),)
+    session = keyed_session(rotated)
+    report = audit.verify_chain(session, new_key, retired=retired)
+    assert report.ok, report.reason
+    unknown = audit.verify_chain(session, new_key)  # the retired key not configured
+    assert not unknown.ok
+    assert "nor a retired one" in unknown.reason
+    session.close()
+
+    write_rows(settings, 1)  # someone holding the retired key appends a row
+    session = keyed_session(rotated)
+    forged = audit.verify_chain(session, new_key, retired=retired)
+    session.close()
+    assert not forged.ok
+    assert forged.first_bad_seq == forged.rows
+    assert "retired key" in forged.reason

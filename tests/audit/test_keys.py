@@ -85,3 +85,25 @@ def test_anchors_append_and_read_back(tmp_path: Path) -> None:
     assert error.value.field == f"{path}, line 3"
     with pytest.raises(InvalidInput, match="not an anchor"):
         parse_anchor("12:not-a-digest")
+
+
+def test_retired_keys_are_read_from_a_list_of_files_outside_the_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "keys").mkdir()
+    for name in ("2025.key", "2026.key"):
+        (tmp_path / "keys" / name).write_text(name * 8)
+    listed = f"{tmp_path / 'keys' / '2025.key'}, {tmp_path / 'keys' / '2026.key'}"
+    monkeypatch.setenv("PINGAN_AUDIT_RETIRED_KEY_FILES", listed)
+    settings = _settings(tmp_path, audit_key=KEY)
+    assert settings.audit_retired_key_files == (
+        tmp_path / "keys" / "2025.key",
+        tmp_path / "keys" / "2026.key",
+    )
+    assert [k.secret for k in keys.retired_keys(settings)] == [
+        b"2025.key" * 8,
+        b"2026.key" * 8,
+    ]
+    inside = tmp_path / "var" / "old.key"
+    with pytest.raises(ConfigError, match="inside the data folder"):
+        _settings(tmp_path, audit_key=KEY, audit_retired_key_files=(inside,)).check_safe()

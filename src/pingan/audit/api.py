@@ -34,5 +34,7 @@ def verify(
 ) -> ChainRead:
     """Check the chain with the server's key and against every anchor in its anchor file."""
     anchors = read_anchors(keys.anchor_file(settings))
-    report = service.verify_chain(db_session, keys.load_key(settings), anchors)
+    report = service.verify_chain(
+        db_session, keys.load_key(settings), anchors, retired=keys.retired_keys(settings)
+    )
     return ChainRead(**asdict(report))

@@ -56,6 +56,13 @@ def load_key(settings: Settings) -> AuditKey:
     return _demo_key(settings.demo_keys_dir / DEMO_KEY_NAME)
 
 
+def retired_keys(settings: Settings) -> tuple[AuditKey, ...]:
+    """The keys used before the last rotations (``PINGAN_AUDIT_RETIRED_KEY_FILES``), oldest
+    first. Rotate by moving the key file to this list and configuring a new key."""
+    settings.check_audit_key()
+    return tuple(_read_key_file(path) for path in settings.audit_retired_key_files)
+
+
 def anchor_file(settings: Settings) -> Path | None:
     """The append-only anchor file: the configured one, else in demo mode the one beside
     the generated key, else none (anchors are then only printed for a notary)."""

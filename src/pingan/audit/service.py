@@ -254,12 +254,16 @@ def verify_chain(
     key: AuditKey,
     anchors: Sequence[Anchor] = (),
     *,
+    retired: Sequence[AuditKey] = (),
     accept_unkeyed: bool = False,
 ) -> ChainReport:
     """Walk the chain in order and report the first broken link, if any.
 
-    Every row must carry ``key``'s id and its HMAC, except unkeyed rows (from before
-    keying) at or before an anchor whose digest matches. Every anchor must match: row
+    Every row must carry the id of ``key`` or of a ``retired`` key (oldest first) and the
+    HMAC under it, keys in the order they were used: no row of a retired key after a row
+    of a later one, so a leaked retired key forges nothing past its retirement. The
+    exception are unkeyed rows (from before keying) at or before an anchor whose digest
+    matches. Every anchor must match: row
     ``anchor.rows`` exists and has ``anchor.digest``. ``accept_unkeyed`` lets the unkeyed
     rows that precede every keyed row pass without an anchor; only ``pingan audit anchor
     --accept-unkeyed`` uses it, once, to anchor the rows from before keying. An unkeyed
@@ -275,6 +279,8 @@ def verify_chain(
     uncovered: int | None = None  # first unkeyed row no matching anchor covers yet
     late: int | None = None  # the same, for unkeyed rows after a keyed row
     keyed_seen = False
+    ring = {k.key_id: (rank, k) for rank, k in enumerate((*retired, key))}
+    latest_rank = 0
 
     def broken(seq: int | None, reason: str) -> ChainReport:
         return ChainReport(count, False, seq, reason, prev, len(anchors), unkeyed)
@@ -292,14 +298,20 @@ def verify_chain(
                 uncovered = event.seq
             if keyed_seen and late is None:
                 late = event.seq
-        elif event.key_id == key.key_id:
-            row_key = key
+        elif event.key_id in ring:
+            rank, row_key = ring[event.key_id]
+            if rank < latest_rank:
+                return broken(
+                    event.seq,
+                    f"row {event.seq} names retired key {event.key_id!r} after rows of a later key",
+                )
+            latest_rank = rank
             keyed_seen = True
         else:
             return broken(
                 event.seq,
                 f"row {event.seq} names key {event.key_id!r}, not the configured key "
-                f"{key.key_id!r}",
+                f"{key.key_id!r} nor a retired one",
             )
         if _digest(prev, _fields(event), row_key) != event.hash:
             return broken(event.seq, f"row {event.seq} was altered")
@@ -340,11 +352,12 @@ def anchor_chain(
     key: AuditKey,
     anchors: Sequence[Anchor] = (),
     *,
+    retired: Sequence[AuditKey] = (),
     accept_unkeyed: bool = False,
 ) -> tuple[ChainReport, Anchor | None]:
     """Verify the chain and, when it is intact, the anchor to record for its head (none
     for a broken chain: an anchor must never vouch for rows that do not verify)."""
-    report = verify_chain(db_session, key, anchors, accept_unkeyed=accept_unkeyed)
+    report = verify_chain(db_session, key, anchors, retired=retired, accept_unkeyed=accept_unkeyed)
     if not report.ok:
         return report, None
     at = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")

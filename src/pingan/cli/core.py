@@ -197,9 +197,9 @@ def audit_verify(
     settings = get_settings()
     anchors = read_anchors(keys.anchor_file(settings))
     anchors += [parse_anchor(text) for text in anchor or ()]
-    key = keys.load_key(settings)
+    key, retired = keys.load_key(settings), keys.retired_keys(settings)
     with session_scope(session_factory(settings)) as db_session:
-        report = audit.verify_chain(db_session, key, anchors)
+        report = audit.verify_chain(db_session, key, anchors, retired=retired)
     checked = f"; {report.anchors} anchors checked" if report.anchors else "; no anchors"
     if report.ok:
         console.print(f"[green]ok[/green]: {report.reason}{checked}")
@@ -261,10 +261,10 @@ def anchor_now(  # type: ignore[no-untyped-def]
     from pingan.audit.anchors import append_anchor, read_anchors
 
     path = keys.anchor_file(settings)
-    key = keys.load_key(settings)
+    key, retired = keys.load_key(settings), keys.retired_keys(settings)
     with session_scope(session_factory(settings)) as db_session:
         report, anchor = audit.anchor_chain(
-            db_session, key, read_anchors(path), accept_unkeyed=accept_unkeyed
+            db_session, key, read_anchors(path), retired=retired, accept_unkeyed=accept_unkeyed
         )
     if anchor is not None and write and path is not None:
         append_anchor(path, anchor)
