@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,16 +45,16 @@ class Plan(Base):
     day_type: Mapped[DayType] = mapped_column(_enum(DayType), default=DayType.weekday)
     groups: Mapped[int] = mapped_column(Integer, default=1)
     mode: Mapped[str] = mapped_column(String(8), default="car")
-    radii_s: Mapped[list] = mapped_column(JSON, default=list)
-    tier_weights: Mapped[list] = mapped_column(JSON, default=list)
+    radii_s: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    tier_weights: Mapped[list[Any]] = mapped_column(JSON, default=list)
     backup: Mapped[bool] = mapped_column(Boolean, default=False)
     backup_weight: Mapped[float] = mapped_column(Float, default=0.0)
     #: Weight of each demand source (history, forecast, venues, population) as set.
-    demand_weights: Mapped[dict] = mapped_column(JSON, default=dict)
+    demand_weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: Per incident type weights for the history source ({} = all 1).
-    type_weights: Mapped[dict] = mapped_column(JSON, default=dict)
+    type_weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: What each demand source contributed: {"history": {"count": n, "share": s}, ...}.
-    demand_sources: Mapped[dict] = mapped_column(JSON, default=dict)
+    demand_sources: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: Demand points as JSON text: {"nodes": [...], "weights": [...]} (graph node indices).
     demand: Mapped[str] = mapped_column(Text, default="{}")
     n_candidates: Mapped[int] = mapped_column(Integer, default=0)
@@ -65,13 +66,13 @@ class Plan(Base):
     gap: Mapped[float] = mapped_column(Float, default=0.0)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     #: Share of demand within each tier, keyed by the radius in seconds as text.
-    coverage: Mapped[dict] = mapped_column(JSON, default=dict)
+    coverage: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     backup_share: Mapped[float] = mapped_column(Float, default=0.0)
     #: Police visibility from the plan: {"share", "time_share", "per_hotspot", "n_slots"}.
-    visibility: Mapped[dict] = mapped_column(JSON, default=dict)
+    visibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: Beat workload spread against the naive square grid.
-    beat_stats: Mapped[dict] = mapped_column(JSON, default=dict)
-    notes: Mapped[list] = mapped_column(JSON, default=list)
+    beat_stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    notes: Mapped[list[Any]] = mapped_column(JSON, default=list)
     status: Mapped[PlanStatus] = mapped_column(_enum(PlanStatus), default=PlanStatus.draft)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_by_name: Mapped[str] = mapped_column(String(64), default="")
@@ -122,15 +123,15 @@ class PlanRoute(Base):
         ForeignKey("patrol_plan.id", ondelete="CASCADE"), index=True
     )
     group_no: Mapped[int] = mapped_column(Integer)
-    stops: Mapped[list] = mapped_column(JSON, default=list)
+    stops: Mapped[list[Any]] = mapped_column(JSON, default=list)
     travel_s: Mapped[float] = mapped_column(Float, default=0.0)
     dwell_s: Mapped[float] = mapped_column(Float, default=0.0)
     loop_s: Mapped[float] = mapped_column(Float, default=0.0)
     repeats: Mapped[int] = mapped_column(Integer, default=1)
     #: Hot spots assigned to the group that did not fit into the shift.
-    dropped: Mapped[list] = mapped_column(JSON, default=list)
+    dropped: Mapped[list[Any]] = mapped_column(JSON, default=list)
     #: The loop along the roads as [[lon, lat], ...].
-    geometry: Mapped[list] = mapped_column(JSON, default=list)
+    geometry: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
     plan: Mapped[Plan] = relationship(back_populates="routes")
 
@@ -145,7 +146,7 @@ class PlanBeat(Base):
         ForeignKey("patrol_plan.id", ondelete="CASCADE"), index=True
     )
     beat_no: Mapped[int] = mapped_column(Integer)
-    outline: Mapped[dict] = mapped_column(JSON, default=dict)
+    outline: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     workload: Mapped[float] = mapped_column(Float, default=0.0)
     n_nodes: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -168,7 +169,7 @@ class PlanComparison(Base):
     period_from: Mapped[str] = mapped_column(String(10), default="")
     period_to: Mapped[str] = mapped_column(String(10), default="")
     #: The comparison as returned by the service (JSON).
-    result: Mapped[dict] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_by_name: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
