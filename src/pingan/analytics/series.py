@@ -19,7 +19,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from pingan.algo.series import link_series
+from pingan.algo.series import SeriesResult, link_series
 from pingan.analytics.history import (
     MAX_ANALYSIS_EVENTS,
     FloatArray,
@@ -73,13 +73,26 @@ def _series_input(db_session: Session, rows: Sequence[Incident]) -> _SeriesInput
 
 
 def _link(
-    settings: Settings, data: _SeriesInput, **options: float
-) -> tuple[Any, FloatArray, FloatArray]:
+    settings: Settings,
+    data: _SeriesInput,
+    *,
+    threshold: float,
+    max_distance_m: float,
+    max_days: float,
+) -> tuple[SeriesResult, FloatArray, FloatArray]:
     lon = np.array([r.lon for r in data.incidents], dtype=float)
     lat = np.array([r.lat for r in data.incidents], dtype=float)
     x, y = project_utm(lon, lat)
     t = local_hours([t for t in data.times if t is not None], settings.time_zone)
-    result = link_series(x, y, t, {"brand": data.brand, "colour": data.colour}, **options)
+    result = link_series(
+        x,
+        y,
+        t,
+        {"brand": data.brand, "colour": data.colour},
+        threshold=threshold,
+        max_distance_m=max_distance_m,
+        max_days=max_days,
+    )
     return result, x, y
 
 
