@@ -560,3 +560,24 @@ def test_a_large_position_batch_is_not_cut_by_the_json_cap(settings: Settings) -
     assert len(json.dumps(batch)) > 64 * 1024
     response = client.post("/api/v1/units/positions", headers=headers, json=batch)
     assert response.status_code == 422  # refused for its content (no such unit), not its size
+
+
+def test_nul_in_uploaded_text_files_is_refused_on_both_backends(settings: Settings) -> None:
+    client = seeded_client(settings)
+    csv = "时间,内容,地址\n2026-07-03 21:14,电动车\x00被偷了,东街1号\n".encode()
+    response = client.post(
+        "/api/v1/incidents/import",
+        headers=token_for(client, settings, "admin"),
+        data={"mapping": "received_at=时间,description=内容,place_text=地址", "partial": "true"},
+        files={"file": ("calls.csv", csv, "text/csv")},
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "line 2"
+    chat = "2026-07-03 21:14 张三: 我的电动车\x00被偷了\n".encode()
+    response = client.post(
+        "/api/v1/chat/import",
+        headers=token_for(client, settings, "officer_a"),
+        files={"file": ("chat.txt", chat, "text/plain")},
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "line 1"

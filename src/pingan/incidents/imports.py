@@ -38,16 +38,24 @@ MAX_FILE_BYTES = 5_000_000
 
 
 def decode_upload(raw: bytes, field: str = "file") -> str:
-    """UTF-8 (with or without BOM) or a clear error naming the line of the first bad byte."""
+    """UTF-8 (with or without BOM) without NUL characters, or a clear error naming the line
+    of the first bad byte."""
     if len(raw) > MAX_FILE_BYTES:
         raise InvalidInput(f"the file is larger than {MAX_FILE_BYTES} bytes", field=field)
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InvalidInput(
             f"line {line}: the file is not valid UTF-8 (byte {exc.start})", field=f"line {line}"
         ) from None
+    if "\x00" in text:  # PostgreSQL refuses NUL in text; no text file carries one
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InvalidInput(
+            f"line {line}: the file contains a NUL character (not a text file?)",
+            field=f"line {line}",
+        )
+    return text
 
 
 @dataclass(frozen=True)
