@@ -581,3 +581,26 @@ def test_nul_in_uploaded_text_files_is_refused_on_both_backends(settings: Settin
     )
     assert response.status_code == 422
     assert response.json()["field"] == "line 1"
+
+
+# ------------------------------------------------------------------ digits int() refuses
+
+
+def test_superscript_digits_in_cursors_and_tokens_answer_4xx(settings: Settings) -> None:
+    """``"²".isdigit()`` is true but ``int("²")`` raises: each answered 500."""
+    client = seeded_client(settings)
+    headers = token_for(client, settings, "admin")
+    response = client.get("/api/v1/stream", headers=headers, params={"cursor": "x~².1"})
+    assert response.status_code == 422
+    response = client.post(
+        "/report",
+        data=_form(settings, form_token="².abc.def"),
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"form"}  # the form token, nothing else
+    status, body, _read = _Client(client.app).send(
+        "POST", "/api/v1/auth/token", [b"{}"], {"Content-Length": "²"}
+    )
+    assert status == 400
+    assert "Content-Length" in body["detail"]

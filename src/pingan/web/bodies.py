@@ -163,7 +163,7 @@ def _declared_length(scope: Scope) -> int | None:
     for key, value in scope.get("headers", ()):
         if key == b"content-length":
             text = value.decode("latin-1").strip()
-            if not text.isdigit():
+            if not (text.isascii() and text.isdigit()):  # not '²', which int() refuses
                 raise ValueError(text)
             return int(text)
     return None

@@ -58,7 +58,8 @@ class Cursor:
     def decode(cls, text: str) -> Cursor:
         incidents, sep, units = text.partition("~")
         micros, dot, unit_id = units.partition(".")
-        if not sep or not dot or not micros.isdigit() or not unit_id.isdigit():
+        ascii_digits = all(n.isascii() and n.isdigit() for n in (micros, unit_id))
+        if not sep or not dot or not ascii_digits:  # '²' is a digit that int() refuses
             raise InvalidInput("Last-Event-ID is not a stream cursor", field="Last-Event-ID")
         return cls(incidents, int(micros), int(unit_id))
 

@@ -94,7 +94,7 @@ def form_token(settings: Settings, issued_at: int | None = None, nonce: str | No
 def check_form_token(settings: Settings, token: str, now: float | None = None) -> bool:
     issued_text, _, rest = token.partition(".")
     nonce, _, _mac = rest.partition(".")
-    if not issued_text.isdigit() or not nonce:
+    if not (issued_text.isascii() and issued_text.isdigit()) or not nonce:
         return False
     issued = int(issued_text)
     age = (time.time() if now is None else now) - issued
