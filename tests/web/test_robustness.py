@@ -604,3 +604,16 @@ def test_superscript_digits_in_cursors_and_tokens_answer_4xx(settings: Settings)
     )
     assert status == 400
     assert "Content-Length" in body["detail"]
+
+
+def test_deeply_nested_json_is_refused_not_a_server_error(settings: Settings) -> None:
+    client = seeded_client(settings)
+    headers = {**token_for(client, settings, "citizen"), "Content-Type": "application/json"}
+    for depth in (900, 5_000):  # 5,000 levels fit in 64 KB and exceed the recursion limit
+        for body in ("[" * depth + "]" * depth, '{"a":' * depth + "1" + "}" * depth):
+            response = client.post("/api/v1/reports", headers=headers, content=body)
+            assert response.status_code in (400, 422), (depth, response.status_code)
+    nested = '{"description": "被偷了", "x": ' + '{"a":' * 900 + '"\\u0000"' + "}" * 900 + "}"
+    response = client.post("/api/v1/reports", headers=headers, content=nested)
+    assert response.status_code == 422
+    assert response.json()["field"] == "body.x" + ".a" * 900

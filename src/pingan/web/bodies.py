@@ -99,17 +99,20 @@ def limit_for(scope: Scope, limits: list[RouteLimit]) -> int:
     return JSON_LIMIT_BYTES
 
 
-def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
-    """Every string in a decoded JSON document (keys too), with where it sits."""
-    if isinstance(value, str):
-        yield where, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield f"{where}.{key}", str(key)
-            yield from _strings(item, f"{where}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{where}.{index}")
+def _strings(document: Any) -> Iterator[tuple[str, str]]:
+    """Every string in a decoded JSON document (keys too), with where it sits; without
+    recursion, so that a deeply nested document cannot exhaust the stack."""
+    stack: list[tuple[Any, str]] = [(document, "body")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield f"{where}.{key}", str(key)
+                stack.append((item, f"{where}.{key}"))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}.{index}") for index, item in enumerate(value))
 
 
 def check_no_nul(scope: Scope, content_type: str, body: bytes) -> None:
@@ -129,9 +132,9 @@ def check_no_nul(scope: Scope, content_type: str, body: bytes) -> None:
     elif "json" in content_type:
         try:
             document = json.loads(body)
-        except ValueError:
-            return  # the route answers 422 for JSON it cannot read
-        for where, text in _strings(document, "body"):
+        except (ValueError, RecursionError):
+            return  # the route refuses JSON it cannot read (400 or 422)
+        for where, text in _strings(document):
             if "\x00" in text:
                 raise NulCharacter(where.replace("\x00", ""))
 
