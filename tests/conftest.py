@@ -49,7 +49,7 @@ def _seed(url: str, data_dir: Path) -> None:
     backend (the city's arrays go to a session-wide data folder shared read-only by tests)."""
     from pingan.audit import keys
     from pingan.city import service as cities
-    from pingan.city.demo import station_halves
+    from pingan.demo import station_halves
     from pingan.jurisdictions import service as jurisdictions
 
     upgrade(url)

@@ -9,11 +9,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from pingan.analytics.demo import seed_analytics
 from pingan.analytics.models import Camera, Forecast, Series, SeriesMember
 from pingan.cli import app
 from pingan.config import Settings, get_settings
 from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.demo import seed_analytics
 
 
 def test_demo_step_stores_forecast_series_and_cameras(settings: Settings) -> None:

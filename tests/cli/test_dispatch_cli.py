@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from pingan import demo
 from pingan.cli import app
 from pingan.cli.dispatch import clock
 from pingan.config import Settings, get_settings
 from pingan.db import make_engine, make_session_factory, session_scope
-from pingan.dispatch import demo, service
+from pingan.dispatch import service
 from pingan.incidents.models import Incident, Status
 
 

@@ -9,10 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from pingan import demo
 from pingan.city.models import City, Place
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, session_scope, utcnow
-from pingan.dispatch import demo, service
+from pingan.demo import history
+from pingan.dispatch import service
 from pingan.dispatch.models import Assignment, AssignmentStatus
 from pingan.incidents import simulated
 from pingan.incidents.models import Incident, Status
@@ -157,7 +159,7 @@ def test_a_one_year_history_is_extended_to_two_years(
     started = utcnow()
     with session_scope(factory) as db_session:
         demo.seed_units(db_session, settings, lambda *_: None)
-    monkeypatch.setattr(demo, "HISTORY_DAYS", 365)  # what an older demo wrote
+    monkeypatch.setattr(history, "HISTORY_DAYS", 365)  # what an older demo wrote
     with session_scope(factory) as db_session:
         first = demo.seed_history(db_session, settings, lambda *_: None, incidents_per_year=RATE)
     with session_scope(factory) as db_session:
@@ -165,7 +167,7 @@ def test_a_one_year_history_is_extended_to_two_years(
         last_id = db_session.scalar(select(func.max(Incident.id)))
     assert one_year_start is not None
     assert one_year_start >= started - timedelta(days=366)
-    monkeypatch.setattr(demo, "HISTORY_DAYS", 730)
+    monkeypatch.setattr(history, "HISTORY_DAYS", 730)
     with session_scope(factory) as db_session:
         added = demo.seed_history(db_session, settings, lambda *_: None, incidents_per_year=RATE)
     # the earlier year only: about 800 incidents, all before the old history's start

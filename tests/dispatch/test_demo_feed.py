@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, session_scope, utcnow
-from pingan.dispatch.demo import seed_units, simulated_position_feed
+from pingan.demo import seed_units, simulated_position_feed
 from pingan.units import service as units
 from pingan.units.models import Unit
 

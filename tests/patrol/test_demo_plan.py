@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, session_scope
-from pingan.patrol.demo import seed_plan
+from pingan.demo import seed_plan
 from pingan.patrol.models import Plan, PlanStatus
 
 

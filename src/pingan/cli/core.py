@@ -376,7 +376,7 @@ def demo(
     if serve_after:
         import threading
 
-        from pingan.dispatch.demo import simulated_position_feed
+        from pingan.demo import simulated_position_feed
 
         stop = threading.Event()
         feed = threading.Thread(

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from pingan.audit import service as audit
 from pingan.db import utcnow
 from pingan.errors import InvalidInput
-from pingan.incidents.models import Channel, Incident, Status
+from pingan.incidents.models import Channel, Incident, IncidentReport, Status
 from pingan.jurisdictions.models import Jurisdiction
 
 #: Public tokens of simulated history start with this.
@@ -90,6 +90,15 @@ def count_simulated_history(db_session: Session, city: str) -> int:
         )
         or 0
     )
+
+
+def has_report_with_ref(db_session: Session, source_ref: str) -> bool:
+    """Whether a report with this source reference is stored (how the demo's live
+    incidents, ``demo:live:…``, are written once)."""
+    found = db_session.scalar(
+        select(IncidentReport.id).where(IncidentReport.source_ref == source_ref).limit(1)
+    )
+    return found is not None
 
 
 def jurisdictions_for_points(

@@ -30,7 +30,6 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from pingan.algo.graph import RoadGraph
 from pingan.algo.routing import snap
+from pingan.bundled import bundled_path
 from pingan.city import service as cities
 from pingan.city.models import City
 from pingan.errors import InvalidInput
@@ -50,8 +50,8 @@ from pingan.patrol.models import DayType
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-DATA = Path(__file__).resolve().parents[3] / "data"
-#: Population zones shipped for a city (GeoJSON with a ``population`` property per zone).
+#: Population zones shipped for a city (GeoJSON with a ``population`` property per zone),
+#: package data (:mod:`pingan.bundled`), so they ship in the wheel.
 ZONE_FILES: dict[str, str] = {"coquimbo": "zones/coquimbo_zones.geojson"}
 VENUE_KINDS: tuple[str, ...] = ("bar", "pub", "nightclub", "karaoke_box", "marketplace")
 SOURCES: tuple[str, ...] = ("history", "forecast", "venues", "population")
@@ -337,13 +337,14 @@ def _population(
     graph: RoadGraph, city: City, area_mask: npt.NDArray[np.bool_]
 ) -> FloatArray | None:
     relative = ZONE_FILES.get(city.name)
-    if relative is None or not (DATA / relative).exists():
+    path = bundled_path(relative) if relative is not None else None
+    if path is None:
         return None
     import shapely
     from shapely.geometry import shape
 
     out = np.zeros(graph.n_nodes)
-    collection = json.loads((DATA / relative).read_text(encoding="utf-8"))
+    collection = json.loads(path.read_text(encoding="utf-8"))
     for feature in collection.get("features", []):
         people = float((feature.get("properties") or {}).get("population") or 0.0)
         if people <= 0 or not feature.get("geometry"):

@@ -6,15 +6,15 @@ server refuses to start on a database that still has the demo accounts.
 
 from fastapi import FastAPI
 
+from pingan.auth.demo_guard import check_no_demo_accounts
 from pingan.config import Settings, get_settings
 from pingan.db import make_engine, make_session_factory, session_scope
-from pingan.demo import check_no_demo_accounts
 from pingan.web.app import create_app
 
 
 def refuse_demo_database(settings: Settings) -> None:
     """Outside demo mode, raise :class:`pingan.errors.ConfigError` when the database still
-    has demo accounts with the demo password (:func:`pingan.demo.demo_accounts_left`)."""
+    has demo accounts with the demo password (:func:`pingan.auth.demo_guard.demo_accounts_left`)."""
     if settings.demo_mode:
         return
     if not settings.database_url and not settings.sqlite_path.exists():

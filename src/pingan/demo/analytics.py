@@ -1,7 +1,7 @@
 """Demo step for analysis: a stored forecast of Helsinki, one candidate series, two cameras.
 
 For ``pingan demo`` only, and safe to run again. It runs after the simulated history
-(``pingan.dispatch.demo:seed_history``), so the forecast learns from **simulated** incidents
+(:func:`pingan.demo.history.seed_history`), so the forecast learns from **simulated** incidents
 and says so ("simulated data"). For the series it files four simulated e-bike thefts through
 the ordinary intake (:func:`pingan.incidents.service.create_report`, as the demo officer of
 station A): three at night outside one apartment block within ten days, the same brand and
@@ -15,18 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pingan.analytics import canvass, forecasts, series
-from pingan.analytics.models import Camera, Forecast, Series
 from pingan.analytics.schemas import CameraCreate, ForecastCreate, SeriesCreate
-from pingan.auth import service as auth
-from pingan.auth.models import User
 from pingan.auth.principal import Principal
-from pingan.city.models import City
 from pingan.config import Settings
 from pingan.db import utcnow
+from pingan.demo.accounts import principal_of
+from pingan.demo.units import demo_city
 from pingan.incidents import service as incidents
 from pingan.incidents.schemas import ItemIn, ReportCreate
 
@@ -41,11 +38,6 @@ CAMERAS = (
     ("便利店门口摄像头（模拟）", -0.00030, 0.00060, "便利店"),
 )
 DEGREE_M = 111_195.0
-
-
-def _principal(db_session: Session, username: str) -> Principal | None:
-    user = db_session.scalar(select(User).where(User.username == username))
-    return auth.principal_for(db_session, user, client_addr="demo") if user else None
 
 
 def _file_thefts(db_session: Session, settings: Settings, officer: Principal) -> list[int]:
@@ -92,13 +84,13 @@ def seed_analytics(
     db_session: Session, settings: Settings, progress: Callable[[str, float], None]
 ) -> None:
     """Store a forecast of Helsinki, one candidate series and two cameras (once)."""
-    if db_session.scalar(select(City.id).where(City.name == CITY)) is None:
+    if demo_city(db_session, CITY) is None:
         return
-    analyst = _principal(db_session, "analyst")
-    officer = _principal(db_session, "officer_a")
+    analyst = principal_of(db_session, "analyst")
+    officer = principal_of(db_session, "officer_a")
     if analyst is None or officer is None:
         return
-    if db_session.scalar(select(Series.id).where(Series.city == CITY).limit(1)) is None:
+    if not series.list_series(db_session, settings, analyst, city=CITY):
         ids = _file_thefts(db_session, settings, officer)
         progress("analytics: series", 0.3)
         found = series.series_candidates(
@@ -114,7 +106,7 @@ def seed_analytics(
             SeriesCreate(incident_ids=members, name="东街公寓楼下电动车被盗（模拟）"),
         )
     progress("analytics: cameras", 0.5)
-    if db_session.scalar(select(Camera.id).where(Camera.city == CITY).limit(1)) is None:
+    if not canvass.list_cameras(db_session, analyst, CITY):
         for name, dlat, dlon, owner in CAMERAS:
             canvass.register_camera(
                 db_session,
@@ -124,7 +116,7 @@ def seed_analytics(
                 ),
             )
     progress("analytics: forecast", 0.7)
-    if db_session.scalar(select(Forecast.id).where(Forecast.city == CITY).limit(1)) is None:
+    if not forecasts.list_forecasts(db_session, analyst, CITY, limit=1):
         forecasts.create_forecast(
             db_session, settings, ForecastCreate(city=CITY, horizon="7d"), actor="demo"
         )

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pingan.city.models import City
 from pingan.config import Settings
+from pingan.demo.accounts import operator
+from pingan.demo.units import demo_city
 from pingan.jurisdictions import service as jurisdictions
-from pingan.patrol import planning
-from pingan.patrol.models import DayType, Plan, PlanStatus
+from pingan.patrol import planning, reads
+from pingan.patrol.models import DayType, PlanStatus
 from pingan.patrol.schemas import PlanCreate
 
 DEMO_PLAN = PlanCreate(
@@ -34,17 +34,21 @@ DEMO_PLAN = PlanCreate(
 def seed_plan(
     db_session: Session, settings: Settings, progress: Callable[[str, float], None]
 ) -> None:
-    if db_session.scalar(select(City.id).where(City.name == DEMO_PLAN.city)) is None:
+    """Make and activate the demo plan, unless station A already has one for the shift."""
+    if demo_city(db_session, DEMO_PLAN.city) is None:
         return
     station = jurisdictions.get_by_code(db_session, "station-a")
-    existing = db_session.scalar(
-        select(Plan.id).where(
-            Plan.jurisdiction_id == station.id,
-            Plan.city == DEMO_PLAN.city,
-            Plan.shift_start == "20:00",
-            Plan.shift_end == "02:00",
-            Plan.status == PlanStatus.active,
-        )
+    active = reads.list_plans(
+        db_session, operator(db_session), city=DEMO_PLAN.city, status=PlanStatus.active
+    )
+    existing = next(
+        (
+            plan.id
+            for plan in active
+            if plan.jurisdiction_id == station.id
+            and (plan.shift_start, plan.shift_end) == ("20:00", "02:00")
+        ),
+        None,
     )
     if existing is not None:
         progress("patrol plan", 1.0)

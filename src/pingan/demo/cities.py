@@ -2,41 +2,36 @@
 
 Central Helsinki is split at its median longitude: station A (东街) takes the east,
 station B (西湖) the west, so that records on the map belong to one of them.
-Coquimbo–La Serena belongs to the bureau.
+Coquimbo–La Serena belongs to the bureau. The extracts are package data
+(:mod:`pingan.bundled`), so the demo runs from an installed wheel too.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pingan.bundled import bundled_file
 from pingan.city import service
 from pingan.city.models import City
 from pingan.config import Settings
+from pingan.demo.accounts import Progress
+from pingan.demo.units import demo_city
 from pingan.jurisdictions import service as jurisdictions
 
-DATA = Path(__file__).resolve().parents[3] / "data"
+#: (city name, bundled extract, owning jurisdiction).
 DEMO_CITIES: tuple[tuple[str, str, str], ...] = (
     ("helsinki", "osm/Helsinki.osm.pbf", "demo-sub"),
     ("coquimbo", "osm/coquimbo.osm.pbf", "demo-bureau"),
 )
 
 
-def data_file(relative: str) -> Path:
-    path = DATA / relative
-    if not path.exists():
-        from pingan.errors import InvalidInput
-
-        raise InvalidInput(f"{path}: bundled data file missing (run from a full checkout)")
-    return path
-
-
-def station_halves(city: City) -> tuple[dict, dict]:
+def station_halves(city: City) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The east and west halves of the city's box, as GeoJSON polygons."""
     mid = (city.min_lon + city.max_lon) / 2
 
-    def box(west: float, east: float) -> dict:
+    def box(west: float, east: float) -> dict[str, Any]:
         ring = [
             [west, city.min_lat],
             [east, city.min_lat],
@@ -49,20 +44,29 @@ def station_halves(city: City) -> tuple[dict, dict]:
     return box(mid, city.max_lon), box(city.min_lon, mid)
 
 
-def import_cities(db_session: Session, settings: Settings, progress) -> None:  # type: ignore[no-untyped-def]
+def _named(progress: Progress, name: str) -> Progress:
+    """``progress`` with each step named after the city."""
+
+    def report(stage: str, fraction: float) -> None:
+        progress(f"{name}: {stage}", fraction)
+
+    return report
+
+
+def import_cities(db_session: Session, settings: Settings, progress: Progress) -> None:
+    """Import each demo city whose arrays are missing, then set the stations' areas."""
     for name, relative, owner in DEMO_CITIES:
-        existing = db_session.scalar(select(City).where(City.name == name))
+        existing = demo_city(db_session, name)
         if existing is None or not service.city_dir(settings, name, existing.version).exists():
-            result = service.import_city(
+            service.import_city(
                 db_session,
                 settings,
-                data_file(relative),
+                bundled_file(relative),
                 name,
                 jurisdiction_code=owner,
-                progress=lambda stage, fraction, n=name: progress(f"{n}: {stage}", fraction),
+                progress=_named(progress, name),
             )
-            existing = result.city
-    helsinki = db_session.scalar(select(City).where(City.name == "helsinki"))
+    helsinki = demo_city(db_session, "helsinki")
     if helsinki is not None:
         east, west = station_halves(helsinki)
         jurisdictions.set_boundary(

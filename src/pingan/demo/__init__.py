@@ -1,0 +1,101 @@
+"""The demo: a district with one bureau, two police stations and a few grids, one account
+per role, two bundled cities, units, a simulated history and a few live incidents.
+
+Only the CLI (``pingan demo``) imports this package (an import-linter contract keeps it
+so). Each step is a function ``(db_session, settings, progress)`` in :data:`DEMO_STEPS`,
+safe to run again, and calls only the services of the domain packages:
+
+* :mod:`pingan.demo.accounts`: the demo tree and accounts;
+* :mod:`pingan.demo.cities`: the bundled cities and the stations' areas;
+* :mod:`pingan.demo.units`: the demo units;
+* :mod:`pingan.demo.history`: two simulated years of incidents and assignments;
+* :mod:`pingan.demo.live`: a few live incidents, and the units' simulated positions
+  while the demo serves;
+* :mod:`pingan.demo.analytics`: a forecast, a candidate series and two cameras;
+* :mod:`pingan.demo.patrol`: an active night-shift patrol plan.
+
+Demo accounts exist only in demo mode; their password is ``settings.demo_password``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from pingan.config import Settings
+from pingan.demo.accounts import DEMO_ACCOUNTS, DEMO_TREE, Progress, operator, seed_accounts
+from pingan.demo.analytics import seed_analytics
+from pingan.demo.cities import import_cities, station_halves
+from pingan.demo.history import demo_counts, seed_history
+from pingan.demo.live import seed_live_incidents, simulated_position_feed
+from pingan.demo.patrol import seed_plan
+from pingan.demo.units import seed_units
+from pingan.errors import ConfigError
+
+__all__ = [
+    "DEMO_ACCOUNTS",
+    "DEMO_STEPS",
+    "DEMO_TREE",
+    "DemoAccount",
+    "Progress",
+    "demo_counts",
+    "load_demo",
+    "operator",
+    "seed_accounts",
+    "seed_analytics",
+    "seed_history",
+    "seed_live_incidents",
+    "seed_plan",
+    "seed_units",
+    "simulated_position_feed",
+    "station_halves",
+]
+
+Step = Callable[[Session, Settings, Progress], object]
+
+#: The demo's steps, in order; each runs in its own transaction.
+DEMO_STEPS: tuple[Step, ...] = (
+    seed_accounts,
+    import_cities,
+    seed_units,
+    seed_history,
+    seed_live_incidents,
+    seed_analytics,
+    seed_plan,
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo account as ``pingan demo`` prints it."""
+
+    username: str
+    role: str
+    jurisdiction: str
+
+
+def load_demo(
+    db_session_factory: Callable[[], Session], settings: Settings, progress: Progress
+) -> list[DemoAccount]:
+    """Run every demo step, each in its own transaction.
+
+    Raises
+    ------
+    ConfigError
+        Outside demo mode.
+    """
+    if not settings.demo_mode:
+        raise ConfigError("the demo runs only in demo mode (PINGAN_DEMO_MODE=1)")
+    for step in DEMO_STEPS:
+        session = db_session_factory()
+        try:
+            step(session, settings, progress)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+    return [DemoAccount(u, r.value, w) for u, r, w, _ in DEMO_ACCOUNTS]
