@@ -617,3 +617,27 @@ def test_deeply_nested_json_is_refused_not_a_server_error(settings: Settings) ->
     response = client.post("/api/v1/reports", headers=headers, content=nested)
     assert response.status_code == 422
     assert response.json()["field"] == "body.x" + ".a" * 900
+
+
+def test_open311_request_ids_are_bounded(settings: Settings) -> None:
+    from pingan.db import make_engine, make_session_factory, session_scope
+    from pingan.incidents import open311
+
+    engine = make_engine(settings.effective_database_url)
+    with session_scope(make_session_factory(engine)) as session:
+        key, _row = open311.create_key(session, "city-app", "station-a")
+    engine.dispose()
+    client = seeded_client(settings)
+    huge = "99999999999999999999"
+    response = client.get(f"/open311/v2/requests/{huge}.json", params={"api_key": key})
+    assert response.status_code == 404
+    for ids in (huge, "1,²", ",".join(["1"] * 201), "9" * 5_000):
+        response = client.get(
+            "/open311/v2/requests.json", params={"api_key": key, "service_request_id": ids}
+        )
+        assert response.status_code == 400, ids[:20]
+        assert "service_request_id" in response.json()[0]["description"]
+    response = client.get(
+        "/open311/v2/requests.json", params={"api_key": key, "service_request_id": "1,2"}
+    )
+    assert response.status_code == 200

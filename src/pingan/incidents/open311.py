@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from pingan.algo.text.lexicon import FRAUD_TYPES, INCIDENT_TYPES
 from pingan.audit import service as audit
+from pingan.bounds import INT32_MAX
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.errors import InvalidInput, NotFound, Unauthenticated
@@ -31,6 +32,9 @@ from pingan.incidents import intake, privacy, service
 from pingan.incidents.models import Channel, Incident, Open311Key
 from pingan.incidents.schemas import MAX_DESCRIPTION_CHARS, ItemIn
 from pingan.jurisdictions import service as jurisdictions
+
+#: Most ids one ``GET requests.json`` may ask for.
+MAX_REQUEST_IDS = 200
 
 #: service_code → (中文名, English name, group)
 SERVICE_NAMES: dict[str, tuple[str, str, str]] = {
@@ -389,14 +393,14 @@ def list_requests(
     key = authenticate_key(db_session, api_key)
     query = select(Incident).where(Incident.open311_key_id == key.id)
     if service_request_id:
-        try:
-            ids = [int(part) for part in service_request_id.split(",") if part.strip()]
-        except ValueError:
+        parts = [part.strip() for part in service_request_id.split(",") if part.strip()]
+        if len(parts) > MAX_REQUEST_IDS or not all(_is_id(part) for part in parts):
             raise InvalidInput(
-                "service_request_id must be numbers separated by commas",
+                f"service_request_id must be at most {MAX_REQUEST_IDS} numbers "
+                f"(1 to {INT32_MAX}) separated by commas",
                 field="service_request_id",
-            ) from None
-        query = query.where(Incident.id.in_(ids))
+            )
+        query = query.where(Incident.id.in_([int(part) for part in parts]))
     else:
         start = _parse_date(start_date, "start_date")
         end = _parse_date(end_date, "end_date")
@@ -425,13 +429,17 @@ def list_requests(
     return [request_json(i) for i in rows]
 
 
+def _is_id(text: str) -> bool:
+    """A record id written in ASCII digits within 1 … 2^31 - 1 (a longer number would
+    overflow the database's integer)."""
+    return len(text) <= 10 and text.isascii() and text.isdigit() and 1 <= int(text) <= INT32_MAX
+
+
 def get_request(db_session: Session, api_key: str | None, request_id: str) -> dict[str, Any]:
     key = authenticate_key(db_session, api_key)
-    try:
-        incident_id = int(request_id)
-    except ValueError:
-        raise NotFound("no such service request") from None
-    incident = db_session.get(Incident, incident_id)
+    if not _is_id(request_id):
+        raise NotFound("no such service request")
+    incident = db_session.get(Incident, int(request_id))
     if incident is None or incident.open311_key_id != key.id:
         raise NotFound("no such service request")
     return request_json(incident)
