@@ -63,10 +63,12 @@ def settings_for(data_dir: Path):  # type: ignore[no-untyped-def]
 
 def build(data_dir: Path) -> None:
     """Migrate and load the city, 500 units and 10,000 simulated incidents."""
+    from pingan import demo
     from pingan.city import service as cities
     from pingan.db import make_engine, make_session_factory, session_scope, utcnow
+    from pingan.demo import history as demo_history
     from pingan.demo import seed_accounts
-    from pingan.dispatch import demo
+    from pingan.demo import units as demo_units
     from pingan.incidents import simulated
     from pingan.migrations import upgrade
     from pingan.units import service as units
@@ -93,13 +95,13 @@ def build(data_dir: Path) -> None:
     with session_scope(factory) as db_session:
         principal = demo.operator(db_session)
         city = cities.get_city(db_session, "coquimbo")
-        ground = demo.area_ground(settings, city, "")
+        ground = demo_units.area_ground(settings, city, "")
         have = len(units.units_in_city(db_session, "coquimbo"))
         missing = N_UNITS - have
         made = 0
         for index, (kind, share) in enumerate(EXTRA_KINDS):
             count = round(missing * share) if index < len(EXTRA_KINDS) - 1 else missing - made
-            for n, (lat, lon) in enumerate(demo.spread_points(ground, count, 500 + index), 1):
+            for n, (lat, lon) in enumerate(demo_units.spread_points(ground, count, 500 + index), 1):
                 units.create_unit(
                     db_session,
                     principal,
@@ -116,14 +118,14 @@ def build(data_dir: Path) -> None:
     with session_scope(factory) as db_session:
         city = cities.get_city(db_session, "coquimbo")
         now = utcnow()
-        records = demo.simulated_records(
+        records = demo_history.simulated_records(
             db_session, settings, city, incidents_per_year=N_INCIDENTS * 1.1, now=now
         )
         if len(records) < N_INCIDENTS:
             raise SystemExit(f"only {len(records)} simulated incidents; raise the rate")
         records = records[-N_INCIDENTS:]
         ids = simulated.add_simulated_history(db_session, "coquimbo", records)
-        demo.simulate_assignments(db_session, settings, city, records, ids, now=now)
+        demo_history.simulate_assignments(db_session, settings, city, records, ids, now=now)
     print(f"setup: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
 
@@ -245,8 +247,9 @@ def through_api(
 
 def in_process(data_dir: Path, incident_ids: list[int]) -> tuple[list[float], float]:
     """Wall-clock ms per ``service.recommend`` call (no HTTP), and CPU ms per call."""
+    from pingan import demo
     from pingan.db import make_engine, make_session_factory, session_scope
-    from pingan.dispatch import demo, service
+    from pingan.dispatch import service
     from pingan.units import service as units
     from pingan.units.schemas import PositionBatchItem
 

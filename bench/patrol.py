@@ -22,7 +22,7 @@ from pingan.city import service as cities
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, session_scope, utcnow
 from pingan.demo import seed_accounts
-from pingan.dispatch.demo import simulated_records
+from pingan.demo.history import simulated_records
 from pingan.incidents import simulated
 from pingan.migrations import upgrade
 from pingan.patrol import compare, planning
