@@ -1,9 +1,10 @@
 """schemathesis over the whole OpenAPI description: no generated request may end in a 5xx.
 
 One app over one SQLite copy of the seeded test database serves every operation, called
-with an admin's bearer token (the role that reaches the most routes). Each operation gets a
-few generated cases (bounded so that the run stays within a few minutes on two cores); the
-pass mark is that none of them is answered with a server error.
+with the bearer token of an admin, a station chief and the auditor (between them they pass
+the permission checks of every route) and an Open311 API key. Each operation gets a few
+generated cases per role, valid and invalid (bounded so that the run stays within a few
+minutes on two cores); the pass mark is that none of them is answered with a server error.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from pingan.web.app import create_app
 #: Generated cases per operation, role and mode (about 90 operations).
 EXAMPLES_PER_OPERATION = 5
 #: The callers: the admin reaches users and the tree, a station chief its station's
-#: dispatch, plans, cameras and analyses (the admin gets 403 there).
-ROLES = ("admin", "chief_a")
+#: dispatch, plans, cameras and analyses (the admin gets 403 there), the auditor the audit.
+ROLES = ("admin", "chief_a", "auditor")
 #: Values fixed instead of generated, each with its reason.
 FIXED: dict[str, dict[str, Any]] = {
     # the client chooses how long the event stream stays open (up to an hour); the run
@@ -91,6 +92,17 @@ def _token(settings: Settings, username: str) -> str:
     return token
 
 
+def _open311_key(settings: Settings) -> str:
+    """An Open311 API key of station A, sent with every call (the Open311 routes read it)."""
+    from pingan.incidents import open311
+
+    engine = make_engine(settings.effective_database_url)
+    with session_scope(make_session_factory(engine)) as session:
+        key, _row = open311.create_key(session, "fuzz-app", "station-a")
+    engine.dispose()
+    return key
+
+
 def _operations(app: Any) -> list[Any]:
     """Every operation of the app's whole OpenAPI description (read from the app: outside
     demo mode the document is not served unless enabled), called in-process over ASGI."""
@@ -99,13 +111,15 @@ def _operations(app: Any) -> list[Any]:
     return [result.ok() for result in loaded.get_all_operations()]
 
 
-def _server_errors(operation: Any, mode: Any, settings_: Settings, username: str) -> list[str]:
+def _server_errors(
+    operation: Any, mode: Any, settings_: Settings, username: str, api_key: str
+) -> list[str]:
     """The 5xx answers to a few generated cases of ``operation`` (none is the pass mark).
 
     A new token each time: an earlier operation may have logged the last one out.
     """
     found: list[str] = []
-    headers = {"Authorization": f"Bearer {_token(settings_, username)}"}
+    headers = {"Authorization": f"Bearer {_token(settings_, username)}", "X-API-Key": api_key}
     strategy = operation.as_strategy(generation_mode=mode, **FIXED.get(operation.label, {}))
 
     @given(case=strategy)
@@ -139,8 +153,9 @@ def test_no_generated_request_is_a_server_error(fuzz_settings: Settings, fuzz_ap
     described = sum(len(methods) for methods in fuzz_app.openapi()["paths"].values())
     assert len(operations) == described > 80
     errors: list[str] = []
+    api_key = _open311_key(fuzz_settings)
     for operation in operations:
         for username in ROLES:
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                errors += _server_errors(operation, mode, fuzz_settings, username)
+                errors += _server_errors(operation, mode, fuzz_settings, username, api_key)
     assert errors == []
