@@ -65,7 +65,7 @@ def build(data_dir: Path) -> None:
     """Migrate and load the city, 500 units and 10,000 simulated incidents."""
     from pingan import demo
     from pingan.city import service as cities
-    from pingan.db import make_engine, make_session_factory, session_scope, utcnow
+    from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
     from pingan.demo import history as demo_history
     from pingan.demo import seed_accounts
     from pingan.demo import units as demo_units
@@ -81,7 +81,7 @@ def build(data_dir: Path) -> None:
     factory = make_session_factory(make_engine(settings.effective_database_url))
     quiet = lambda *_: None  # noqa: E731
     t0 = time.perf_counter()
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         seed_accounts(db_session, settings, quiet)
         cities.import_city(
             db_session,
@@ -90,9 +90,9 @@ def build(data_dir: Path) -> None:
             "coquimbo",
             jurisdiction_code="demo-bureau",
         )
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         demo.seed_units(db_session, settings, quiet, city_names=["coquimbo"])
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         principal = demo.operator(db_session)
         city = cities.get_city(db_session, "coquimbo")
         ground = demo_units.area_ground(settings, city, "")
@@ -115,7 +115,7 @@ def build(data_dir: Path) -> None:
                     ),
                 )
             made += count
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         city = cities.get_city(db_session, "coquimbo")
         now = utcnow()
         records = demo_history.simulated_records(
@@ -248,14 +248,14 @@ def through_api(
 def in_process(data_dir: Path, incident_ids: list[int]) -> tuple[list[float], float]:
     """Wall-clock ms per ``service.recommend`` call (no HTTP), and CPU ms per call."""
     from pingan import demo
-    from pingan.db import make_engine, make_session_factory, session_scope
+    from pingan.db import make_engine, make_session_factory, unit_of_work
     from pingan.dispatch import service
     from pingan.units import service as units
     from pingan.units.schemas import PositionBatchItem
 
     settings = settings_for(data_dir)
     factory = make_session_factory(make_engine(settings.effective_database_url))
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         principal = demo.operator(db_session)
         rows = units.units_in_city(db_session, "coquimbo")
         units.report_positions(

@@ -34,7 +34,7 @@ import httpx
 from sqlalchemy import func, select
 
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.demo import seed_accounts
 from pingan.incidents.models import IdempotencyRecord, Incident, IncidentReport
 from pingan.migrations import upgrade
@@ -105,7 +105,7 @@ def wait_up(url: str, seconds: float = 60) -> None:
 
 def db_counts(url: str) -> dict[str, int]:
     engine = make_engine(url)
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         result = {
             "incidents": session.scalar(select(func.count(Incident.id))) or 0,
             "reports": session.scalar(select(func.count(IncidentReport.id))) or 0,
@@ -125,7 +125,7 @@ def db_counts(url: str) -> dict[str, int]:
 
 def stored_keys(url: str, limit: int) -> list[str]:
     engine = make_engine(url)
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         texts = session.scalars(
             select(Incident.description)
             .where(Incident.description.startswith(TEXT + "w"))
@@ -182,13 +182,13 @@ def in_process(settings: Settings, n: int = 300) -> dict[str, float]:
     extract_ms = (time.perf_counter() - start) / n * 1000
     engine = make_engine(settings.effective_database_url)
     factory = make_session_factory(engine)
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         user = session.scalar(select(User).where(User.username == "citizen"))
         assert user is not None
         principal = auth.principal_for(session, user)
     start = time.perf_counter()
     for k in range(n):
-        with session_scope(factory) as session:
+        with unit_of_work(factory) as session:
             service.create_report(
                 session,
                 settings,
@@ -216,7 +216,7 @@ def main() -> None:
     settings = Settings(database_url=url, data_dir=workdir, demo_mode=True, demo_password=PASSWORD)
     upgrade(url)
     engine = make_engine(url)
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         seed_accounts(session, settings, lambda *_: None)
     engine.dispose()
 

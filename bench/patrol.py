@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pingan.city import service as cities
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope, utcnow
+from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
 from pingan.demo import seed_accounts
 from pingan.demo.history import simulated_records
 from pingan.incidents import simulated
@@ -41,7 +41,7 @@ def main() -> None:
     settings = Settings(data_dir=folder, database_url=url, demo_mode=True)
     upgrade(url)
     factory = make_session_factory(make_engine(url))
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         seed_accounts(db_session, settings, lambda *_: None)
         city = cities.import_city(
             db_session,
@@ -63,7 +63,7 @@ def main() -> None:
         def report(stage: str, fraction: float, stages: dict[str, float] = stages) -> None:
             stages[f"{stage}:{fraction:.1f}"] = time.perf_counter()
 
-        with session_scope(factory) as db_session:
+        with unit_of_work(factory) as db_session:
             plan = planning.make_plan(
                 db_session,
                 settings,

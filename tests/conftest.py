@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 sys.path.insert(0, str(Path(__file__).parent))
 
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.demo import seed_accounts
 from pingan.migrations import upgrade
 from support.postgres import PostgresServer
@@ -57,7 +57,7 @@ def _seed(url: str, data_dir: Path) -> None:
         demo_password=TEST_DEMO_PASSWORD, data_dir=data_dir, audit_key=TEST_AUDIT_KEY
     )
     engine = keys.keyed(make_engine(url), keys.load_key(settings))
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         seed_accounts(session, settings, lambda *_: None)
         city = cities.import_city(
             session,

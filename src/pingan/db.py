@@ -10,7 +10,7 @@ through psycopg 3 (``postgresql+psycopg://``). Nothing is built at import.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -160,8 +160,14 @@ def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
 
 
 @contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+def unit_of_work(factory: Callable[[], Session]) -> Iterator[Session]:
+    """One unit of work on a session from ``factory``: commit on success, roll back on any
+    error, close always.
+
+    This is the one place that commits and rolls back a whole transaction: the CLI
+    commands, the demo steps, the live feed and the request dependency
+    (:func:`pingan.web.deps.get_session`) all go through it. Services only ``flush()``.
+    """
     session = factory()
     try:
         yield session

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pingan.config import Settings
-from pingan.db import session_scope
+from pingan.db import unit_of_work
 from pingan.incidents.models import Incident
 from support.app import seeded_client, token_for
 
@@ -43,7 +43,7 @@ def file_incident(
     assert response.status_code in (200, 201), response.text
     incident_id = int(response.json()["id"])
     if simulated:  # no client may mark a report simulated; the demo loader does
-        with session_scope(client.app.state.session_factory) as session:
+        with unit_of_work(client.app.state.session_factory) as session:
             session.get(Incident, incident_id).simulated = True
     return incident_id
 

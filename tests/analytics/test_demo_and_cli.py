@@ -12,16 +12,16 @@ from typer.testing import CliRunner
 from pingan.analytics.models import Camera, Forecast, Series, SeriesMember
 from pingan.cli import app
 from pingan.config import Settings, get_settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.demo import seed_analytics
 
 
 def test_demo_step_stores_forecast_series_and_cameras(settings: Settings) -> None:
     factory = make_session_factory(make_engine(settings.effective_database_url))
     for _ in range(2):  # safe to run again
-        with session_scope(factory) as db_session:
+        with unit_of_work(factory) as db_session:
             seed_analytics(db_session, settings, lambda *_: None)
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         forecasts = list(db_session.scalars(select(Forecast)))
         assert len(forecasts) == 1
         assert forecasts[0].simulated  # learnt from the simulated thefts
@@ -39,7 +39,7 @@ def test_demo_step_stores_forecast_series_and_cameras(settings: Settings) -> Non
 
 def test_forecast_and_report_commands(settings: Settings, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     factory = make_session_factory(make_engine(settings.effective_database_url))
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         seed_analytics(db_session, settings, lambda *_: None)
     monkeypatch.setenv("PINGAN_DATABASE_URL", settings.effective_database_url)
     monkeypatch.setenv("PINGAN_DATA_DIR", str(settings.data_dir))

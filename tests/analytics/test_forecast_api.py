@@ -11,7 +11,7 @@ from shapely.geometry import Point, shape
 from analytics.conftest import EAST, EAST_2, file_incident
 from pingan.analytics.forecasts import latest_forecast
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 
 
 def test_forecast_is_stored_and_served(api, settings: Settings) -> None:  # type: ignore[no-untyped-def]
@@ -75,7 +75,7 @@ def test_forecast_is_stored_and_served(api, settings: Settings) -> None:  # type
 
     # patrol planning reads the newest forecast as demand
     factory = make_session_factory(make_engine(settings.effective_database_url))
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         demand = latest_forecast(db_session, "helsinki")
         assert latest_forecast(db_session, "coquimbo") is None
     assert demand is not None

@@ -144,13 +144,13 @@ def records(client, settings: Settings) -> dict[str, object]:  # type: ignore[no
 def plan_records(settings: Settings) -> dict[str, object]:
     """An (empty) stored plan on station A and on station B: solving one is not needed to
     probe who may read or activate it."""
-    from pingan.db import make_engine, make_session_factory, session_scope
+    from pingan.db import make_engine, make_session_factory, unit_of_work
     from pingan.jurisdictions import service as jurisdictions
     from pingan.patrol.models import Plan
 
     made: dict[str, object] = {}
     engine = make_engine(settings.database_url)
-    with session_scope(make_session_factory(engine)) as db_session:
+    with unit_of_work(make_session_factory(engine)) as db_session:
         for station, suffix in (("station-a", "a"), ("station-b", "b")):
             plan = Plan(
                 jurisdiction_id=jurisdictions.get_by_code(db_session, station).id,

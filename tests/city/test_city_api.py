@@ -10,7 +10,7 @@ import pytest
 
 from pingan.city import service
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.errors import InvalidInput
 from support.app import seeded_client, token_for
 
@@ -131,7 +131,7 @@ def test_reach_polygons_hold_exactly_the_reachable_nodes(settings: Settings) -> 
 
 def _city(settings: Settings):  # type: ignore[no-untyped-def]
     factory = make_session_factory(make_engine(settings.effective_database_url))
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         return service.get_city(session, "helsinki")
 
 
@@ -139,7 +139,7 @@ def _city(settings: Settings):  # type: ignore[no-untyped-def]
 def test_corrupt_reimport_keeps_the_old_city(settings: Settings, tmp_path, content) -> None:
     own = settings.model_copy(update={"data_dir": tmp_path / "own"})
     factory = make_session_factory(make_engine(own.effective_database_url))
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         service.import_city(session, own, DATA_OSM / "test.osm.pbf", "testcity")
     before = _eta(own, factory)
     bad = tmp_path / "bad.osm.pbf"
@@ -148,10 +148,10 @@ def test_corrupt_reimport_keeps_the_old_city(settings: Settings, tmp_path, conte
         bad.write_bytes(raw[: len(raw) // 3])
     else:
         bad.write_bytes(content)
-    with pytest.raises(InvalidInput, match=r"bad\.osm\.pbf"), session_scope(factory) as session:
+    with pytest.raises(InvalidInput, match=r"bad\.osm\.pbf"), unit_of_work(factory) as session:
         service.import_city(session, own, bad, "testcity")
     assert _eta(own, factory) == before
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         city = service.get_city(session, "testcity")
         assert (service.city_dir(own, "testcity", city.version) / "car.npz").exists()
     assert len(list((own.cities_dir / "testcity").iterdir())) == 1
@@ -160,11 +160,11 @@ def test_corrupt_reimport_keeps_the_old_city(settings: Settings, tmp_path, conte
 def test_reimport_replaces_the_city(settings: Settings, tmp_path) -> None:
     own = settings.model_copy(update={"data_dir": tmp_path / "own"})
     factory = make_session_factory(make_engine(own.effective_database_url))
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         first = service.import_city(
             session, own, DATA_OSM / "test.osm.pbf", "testcity"
         ).city.version
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         city = service.import_city(session, own, DATA_OSM / "test.osm.pbf", "testcity").city
     service.remove_stale_versions(own, city)
     assert city.version != first
@@ -173,7 +173,7 @@ def test_reimport_replaces_the_city(settings: Settings, tmp_path) -> None:
 
 
 def _eta(settings: Settings, factory) -> float:  # type: ignore[no-untyped-def]
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         city = service.get_city(session, "testcity")
         graph = service.load_graph(settings, city, "car")
         a, b = 0, graph.n_nodes - 1

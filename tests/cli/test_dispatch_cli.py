@@ -12,7 +12,7 @@ from pingan import demo
 from pingan.cli import app
 from pingan.cli.dispatch import clock
 from pingan.config import Settings, get_settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.dispatch import service
 from pingan.incidents.models import Incident, Status
 
@@ -32,9 +32,9 @@ def test_recommend_and_figures(settings: Settings, monkeypatch: pytest.MonkeyPat
         (demo.seed_history, {"incidents_per_year": {"helsinki": 300.0}}),
         (demo.seed_live_incidents, {}),
     ):
-        with session_scope(factory) as db_session:
+        with unit_of_work(factory) as db_session:
             step(db_session, settings, lambda *_: None, **extra)
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         live_id = db_session.scalar(
             select(Incident.id).where(Incident.status == Status.received).order_by(Incident.id)
         )

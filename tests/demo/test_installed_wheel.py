@@ -34,7 +34,7 @@ from pingan.audit import keys
 from pingan.bundled import bundled_file
 from pingan.city import service as cities
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Level
 from pingan.jurisdictions.schemas import JurisdictionCreate
@@ -46,7 +46,7 @@ settings = Settings(data_dir=Path(sys.argv[1]), audit_key=sys.argv[2])
 settings.data_dir.mkdir()
 upgrade(settings.effective_database_url)
 engine = keys.keyed(make_engine(settings.effective_database_url), keys.load_key(settings))
-with session_scope(make_session_factory(engine)) as db_session:
+with unit_of_work(make_session_factory(engine)) as db_session:
     bureau = jurisdictions.create(
         db_session,
         JurisdictionCreate(code="bureau", level=Level.bureau, name_zh="局", name_en="Bureau"),

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from pingan import demo
 from pingan.city.models import City, Place
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope, utcnow
+from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
 from pingan.demo import history
 from pingan.dispatch import service
 from pingan.dispatch.models import Assignment, AssignmentStatus
@@ -27,11 +27,11 @@ RATE = {"helsinki": 800.0}
 
 def _run_steps(factory, settings: Settings) -> tuple[int, dict, int]:  # type: ignore[no-untyped-def]
     """Run the three demo steps, each in its own transaction, as ``pingan demo`` does."""
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         made_units = demo.seed_units(db_session, settings, lambda *_: None)
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         written = demo.seed_history(db_session, settings, lambda *_: None, incidents_per_year=RATE)
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         live = demo.seed_live_incidents(db_session, settings, lambda *_: None)
     return made_units, written, live
 
@@ -52,7 +52,7 @@ def test_demo_steps_write_marked_history_units_and_live_work_once(settings: Sett
     assert 0.5 * n_incidents <= n_assignments <= 0.95 * n_incidents
     assert live == 6
 
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         city = db_session.scalar(select(City).where(City.name == "helsinki"))
         mid = (city.min_lon + city.max_lon) / 2
         rows = db_session.execute(
@@ -108,7 +108,7 @@ def test_demo_steps_write_marked_history_units_and_live_work_once(settings: Sett
     # a second run adds nothing and only refreshes positions
     made_again, written_again, live_again = _run_steps(factory, settings)
     assert (made_again, written_again, live_again) == (0, {}, 0)
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         assert simulated.count_simulated_history(db_session, "helsinki") == n_incidents
         assert db_session.scalar(select(func.count(Assignment.id))) == n_assignments
         assert db_session.scalar(select(func.count(Unit.id))) == 28
@@ -132,7 +132,7 @@ def test_chief_sees_simulated_figures_and_dispatcher_a_live_recommendation(
     assert body["overall"]["count"] == body["simulated_incidents"] > 0
     assert body["overall"]["share_within"]["300"] > 0.5
 
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         live_id = db_session.scalar(
             select(Incident.id)
             .join(Jurisdiction, Jurisdiction.id == Incident.jurisdiction_id)
@@ -157,22 +157,22 @@ def test_a_one_year_history_is_extended_to_two_years(
 ) -> None:
     factory = make_session_factory(make_engine(settings.effective_database_url))
     started = utcnow()
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         demo.seed_units(db_session, settings, lambda *_: None)
     monkeypatch.setattr(history, "HISTORY_DAYS", 365)  # what an older demo wrote
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         first = demo.seed_history(db_session, settings, lambda *_: None, incidents_per_year=RATE)
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         one_year_start = simulated.simulated_history_start(db_session, "helsinki")
         last_id = db_session.scalar(select(func.max(Incident.id)))
     assert one_year_start is not None
     assert one_year_start >= started - timedelta(days=366)
     monkeypatch.setattr(history, "HISTORY_DAYS", 730)
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         added = demo.seed_history(db_session, settings, lambda *_: None, incidents_per_year=RATE)
     # the earlier year only: about 800 incidents, all before the old history's start
     assert 650 <= added["helsinki"][0] <= 950
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         total = simulated.count_simulated_history(db_session, "helsinki")
         assert total == first["helsinki"][0] + added["helsinki"][0]
         start = simulated.simulated_history_start(db_session, "helsinki")
@@ -186,5 +186,5 @@ def test_a_one_year_history_is_extended_to_two_years(
             )
         )
         assert newer == 0
-    with session_scope(factory) as db_session:  # and then it is complete
+    with unit_of_work(factory) as db_session:  # and then it is complete
         assert demo.seed_history(db_session, settings, lambda *_: None) == {}

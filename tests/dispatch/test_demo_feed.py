@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope, utcnow
+from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
 from pingan.demo import seed_units, simulated_position_feed
 from pingan.units import service as units
 from pingan.units.models import Unit
@@ -18,11 +18,11 @@ from pingan.units.models import Unit
 
 def test_feed_refreshes_stale_demo_units(settings: Settings) -> None:
     factory = make_session_factory(make_engine(settings.effective_database_url))
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         seed_units(session, settings, lambda *_: None, city_names=["helsinki"])
         an_hour_ago = utcnow() - timedelta(hours=1)
         session.execute(update(Unit).values(last_seen_at=an_hour_ago))
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         assert all(units.is_stale(u, settings) for u in session.scalars(select(Unit)))
     stop = threading.Event()
     feed = threading.Thread(
@@ -32,7 +32,7 @@ def test_feed_refreshes_stale_demo_units(settings: Settings) -> None:
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            with session_scope(factory) as session:
+            with unit_of_work(factory) as session:
                 rows = list(session.scalars(select(Unit)))
                 if rows and not any(units.is_stale(u, settings) for u in rows):
                     break
@@ -40,7 +40,7 @@ def test_feed_refreshes_stale_demo_units(settings: Settings) -> None:
     finally:
         stop.set()
         feed.join(timeout=10)
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         rows = list(session.scalars(select(Unit)))
     assert len(rows) >= 20
     for unit in rows:

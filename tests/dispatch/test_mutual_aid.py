@@ -16,7 +16,7 @@ from pingan.auth import service as auth
 from pingan.auth.models import Role
 from pingan.auth.schemas import GrantRead, UserCreate
 from pingan.config import Settings
-from pingan.db import session_scope
+from pingan.db import unit_of_work
 from pingan.dispatch.models import Assignment
 from pingan.jurisdictions import service as jurisdictions
 from support.app import seeded_client, token_for
@@ -64,7 +64,7 @@ def district(settings: Settings, tmp_path):  # type: ignore[no-untyped-def]
             headers=admin,
         )
         assert made.status_code == 201, made.text
-    with session_scope(client.app.state.session_factory) as session:
+    with unit_of_work(client.app.state.session_factory) as session:
         for username, station in (("dispatcher_b", "station-b"), ("dispatcher_c", "station-c")):
             auth.create_user(
                 session,
@@ -120,7 +120,7 @@ def test_a_sub_bureau_s_stations_help_each_other_recorded_audited_and_live(
     listed_after = client.get(f"/api/v1/incidents/{incident_id}/assignments", headers=desk_a)
     assert [a["mutual_aid"] for a in listed_after.json()] == [True]
 
-    with session_scope(client.app.state.session_factory) as session:
+    with unit_of_work(client.app.state.session_factory) as session:
         stored = session.get(Assignment, assignment["id"])
         assert stored is not None
         assert stored.mutual_aid is True

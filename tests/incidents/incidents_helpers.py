@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from pingan.auth.models import AccessToken, TokenKind, User
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope, utcnow
+from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
 from pingan.incidents import service
 
 EAST = {
@@ -70,7 +70,7 @@ class Env:
     def session(self):  # type: ignore[no-untyped-def]
         if "engine" not in self.__dict__:
             self.__dict__["engine"] = make_engine(self.settings.effective_database_url)
-        return session_scope(make_session_factory(self.__dict__["engine"]))
+        return unit_of_work(make_session_factory(self.__dict__["engine"]))
 
     def close(self) -> None:
         engine = self.__dict__.pop("engine", None)

@@ -21,7 +21,7 @@ from pingan.audit import keys
 from pingan.audit import service as audit
 from pingan.auth import service as auth
 from pingan.auth.models import User
-from pingan.db import make_engine, make_session_factory, session_scope, utcnow
+from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
 from pingan.errors import InvalidInput
 from pingan.incidents import intake, privacy, service
 from pingan.incidents.models import Channel, Incident
@@ -50,7 +50,7 @@ def _pending(
     jurisdiction_id: int | None = None,
 ) -> intake.PendingReport:
     """A citizen's report prepared as the API would (point in station A)."""
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         user = session.scalar(select(User).where(User.username == "citizen"))
         assert user is not None
         principal = auth.principal_for(session, user)
@@ -72,7 +72,7 @@ def _pending(
 
 
 def _chain_ok(engine: Engine) -> bool:
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         return audit.verify_chain(session, keys.key_of(session.connection())).ok
 
 
@@ -121,7 +121,7 @@ def test_the_stored_answer_matches_what_a_read_returns(env: Env, engine: Engine)
     response = env.client.get(f"/api/v1/reports/{written.public_token}")
     assert response.status_code == 200
     assert response.json()["type"] == written.answer["type"] == "theft.ebike"
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         incident = session.get(Incident, written.incident_id)
         assert incident is not None
         stored = service.incident_json(session, incident, sight=privacy.EVERYTHING, show_token=True)
@@ -279,7 +279,7 @@ def test_the_api_answers_after_the_group_commit(env: Env, sqlite_engine: Engine)
 
 
 def test_a_changed_boundary_is_seen_at_once(env: Env, engine: Engine) -> None:
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         station_a = jurisdictions.get_by_code(session, "station-a")
         assert jurisdictions.jurisdiction_for_point(session, *IN_A).code == "station-a"  # type: ignore[union-attr]
         assert jurisdictions.jurisdiction_for_point(session, *IN_B).code == "station-b"  # type: ignore[union-attr]

@@ -13,7 +13,7 @@ from incidents_helpers import EAST, WEST
 from sqlalchemy import func, select
 
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.incidents import open311
 from pingan.incidents.models import Incident
 from pingan.jurisdictions import service as jurisdictions
@@ -32,7 +32,7 @@ TOO_MANY = "Too many reports were sent from your address or with this form."
 def intake_settings(settings: Settings) -> Settings:
     """The test database with station A east and station B west of 24.94°E."""
     engine = make_engine(settings.effective_database_url)
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         jurisdictions.set_boundary(session, jurisdictions.get_by_code(session, "station-a"), EAST)
         jurisdictions.set_boundary(session, jurisdictions.get_by_code(session, "station-b"), WEST)
     engine.dispose()
@@ -70,7 +70,7 @@ def _submit(client: TestClient, form: dict[str, str], **kwargs):  # type: ignore
 
 def _incidents(settings: Settings) -> int:
     engine = make_engine(settings.effective_database_url)
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         count = session.scalar(select(func.count()).select_from(Incident))
     engine.dispose()
     return int(count or 0)
@@ -178,7 +178,7 @@ def test_ten_reports_from_a_neighbourhood_within_a_minute_all_pass(
 
 def _key(settings: Settings, name: str) -> str:
     engine = make_engine(settings.effective_database_url)
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         key, _row = open311.create_key(session, name, "station-a")
     engine.dispose()
     return key

@@ -13,7 +13,7 @@ from pingan.audit.models import AuditEvent
 from pingan.auth import service as auth
 from pingan.auth.models import Role, User
 from pingan.auth.schemas import GrantRead, UserCreate
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.errors import InvalidInput
 from pingan.incidents import privacy, service
 from pingan.incidents.schemas import ReportCreate
@@ -66,7 +66,7 @@ def test_one_key_sent_concurrently_is_stored_once(env: Env) -> None:
     body = ReportCreate(description=THEFT, lat=IN_A[0], lon=IN_A[1])
 
     def send(_: int) -> int:
-        with session_scope(factory) as session:
+        with unit_of_work(factory) as session:
             user = session.scalar(select(User).where(User.username == "citizen"))
             assert user is not None
             principal = auth.principal_for(session, user)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.errors import InvalidInput
 from pingan.jurisdictions import service
 from pingan.jurisdictions.models import Jurisdiction, Level
@@ -20,7 +20,7 @@ def _factory(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def _count(factory) -> int:  # type: ignore[no-untyped-def]
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         return session.scalar(select(func.count(Jurisdiction.id))) or 0
 
 
@@ -35,7 +35,7 @@ def test_csv_import_builds_the_tree(settings: Settings, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     factory = _factory(settings)
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         created = service.import_file(session, path)
         assert [n.level for n in created] == [
             Level.bureau,
@@ -60,7 +60,7 @@ def test_bad_csv_line_is_named_and_nothing_is_stored(settings: Settings, tmp_pat
     )
     factory = _factory(settings)
     before = _count(factory)
-    with pytest.raises(InvalidInput, match="line 4") as caught, session_scope(factory) as session:
+    with pytest.raises(InvalidInput, match="line 4") as caught, unit_of_work(factory) as session:
         service.import_file(session, path)
     assert "cannot sit under" in caught.value.message
     assert _count(factory) == before
@@ -69,7 +69,7 @@ def test_bad_csv_line_is_named_and_nothing_is_stored(settings: Settings, tmp_pat
 def test_missing_column_is_named(settings: Settings, tmp_path: Path) -> None:
     path = tmp_path / "tree.csv"
     path.write_text("code,level\nx1,bureau\n", encoding="utf-8")
-    with pytest.raises(InvalidInput, match="name_zh"), session_scope(_factory(settings)) as session:
+    with pytest.raises(InvalidInput, match="name_zh"), unit_of_work(_factory(settings)) as session:
         service.import_file(session, path)
 
 
@@ -99,7 +99,7 @@ def test_geojson_import_with_boundaries_locates_points(settings: Settings, tmp_p
     path.write_text(
         json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
     )
-    with session_scope(_factory(settings)) as session:
+    with unit_of_work(_factory(settings)) as session:
         service.import_file(session, path)
         assert service.jurisdiction_for_point(session, 30.2, 120.2).code == "g1-s"
         assert service.jurisdiction_for_point(session, 30.8, 120.8).code == "g1"
@@ -126,6 +126,6 @@ def test_invalid_boundary_is_refused(settings: Settings, tmp_path: Path) -> None
     )
     with (
         pytest.raises(InvalidInput, match="feature 1"),
-        session_scope(_factory(settings)) as session,
+        unit_of_work(_factory(settings)) as session,
     ):
         service.import_file(session, path)

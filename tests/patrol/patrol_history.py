@@ -10,7 +10,7 @@ import numpy as np
 
 from pingan.city import service as cities
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.incidents import simulated
 from pingan.jurisdictions import service as jurisdictions
 from pingan.patrol.demand import plan_area
@@ -44,7 +44,7 @@ def add_history(
     engine = make_engine(settings.database_url)
     days: list[date] = []
     window: list[bool] = []
-    with session_scope(make_session_factory(engine)) as db_session:
+    with unit_of_work(make_session_factory(engine)) as db_session:
         city = cities.get_city(db_session, city_name)
         station = jurisdictions.get_by_code(db_session, station_code)
         graph = cities.load_graph(settings, city, "car")

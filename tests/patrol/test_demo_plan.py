@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.demo import seed_plan
 from pingan.patrol.models import Plan, PlanStatus
 
@@ -17,9 +17,9 @@ def test_demo_plan_is_made_once_and_active(settings: Settings) -> None:
     factory = make_session_factory(make_engine(settings.database_url))
     stages: list[str] = []
     for _ in range(2):
-        with session_scope(factory) as db_session:
+        with unit_of_work(factory) as db_session:
             seed_plan(db_session, settings, lambda stage, _fraction: stages.append(stage))
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         plans = list(db_session.scalars(select(Plan)))
         assert len(plans) == 1
         assert plans[0].status is PlanStatus.active

@@ -9,7 +9,7 @@ from patrol_history import DAYS, FIRST_DAY, add_history
 from pingan.algo.routing import shortest_times, snap
 from pingan.city import service as cities
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.patrol import reads
 from support.app import seeded_client, token_for
 
@@ -59,7 +59,7 @@ def test_plan_has_posts_routes_beats_and_honest_coverage(planned, settings: Sett
             assert stop["dwell_s"] == pytest.approx(900.0)
         assert route["loop_s"] <= 6 * 3600
     # the police box is kept as a fixed post at its road node
-    with session_scope(make_session_factory(make_engine(settings.database_url))) as db_session:
+    with unit_of_work(make_session_factory(make_engine(settings.database_url))) as db_session:
         city = cities.get_city(db_session, "helsinki")
         graph = cities.load_graph(settings, city, "car")
         stored = reads.get_plan(db_session, None, plan["id"])

@@ -15,7 +15,7 @@ from patrol_history import DAYS, FIRST_DAY, add_history
 
 from pingan.city import service as cities
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.patrol import compare, planning, reads
 from pingan.patrol.schemas import CompareRequest, PlanCreate
 
@@ -31,7 +31,7 @@ def test_coquimbo_plan_for_75_groups_beats_station_posts(
     own = settings.model_copy(update={"data_dir": tmp_path / "cq"})
     own.data_dir.mkdir()
     factory = make_session_factory(make_engine(own.database_url))
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         cities.import_city(
             db_session,
             own,
@@ -40,7 +40,7 @@ def test_coquimbo_plan_for_75_groups_beats_station_posts(
             jurisdiction_code="demo-bureau",
         )
     made = add_history(own, "coquimbo", "demo-bureau", 400, seed=3)
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         plan = planning.make_plan(
             db_session,
             own,

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from pingan.audit.models import AuditEvent
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.patrol import planning, reads
 from pingan.patrol.models import Plan, PlanStatus
 from pingan.patrol.schemas import PlanCreate
@@ -33,7 +33,7 @@ def test_draft_stores_nothing_and_store_plan_writes_the_draft(settings: Settings
     )
     factory = make_session_factory(make_engine(settings.database_url))
     stages: list[tuple[str, float]] = []
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         draft = planning.draft_plan(
             db_session, settings, None, request, progress=lambda s, f: stages.append((s, f))
         )
@@ -100,7 +100,7 @@ def test_positions_in_city_include_both_ends_and_only_that_city(settings: Settin
     )
     assert sent.status_code == 200, sent.text
     factory = make_session_factory(make_engine(settings.database_url))
-    with session_scope(factory) as db_session:
+    with unit_of_work(factory) as db_session:
         inclusive = units.positions_in_city(
             db_session, "helsinki", start + timedelta(minutes=1), start + timedelta(minutes=3)
         )

@@ -15,7 +15,7 @@ import osmium
 
 from pingan.city import service as cities
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 
 TINY_OSM = Path(__file__).resolve().parents[1] / "data" / "tiny_network.osm"
 STEP_M = 6_371_008.8 * math.pi / 180 * 1e-3
@@ -35,7 +35,7 @@ def tiny_pbf(folder: Path) -> Path:
 
 def import_tiny(settings: Settings, folder: Path, jurisdiction_code: str = "station-a") -> None:
     factory = make_session_factory(make_engine(settings.effective_database_url))
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         cities.import_city(
             session, settings, tiny_pbf(folder), "tiny", jurisdiction_code=jurisdiction_code
         )

@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from pingan.auth.models import AccessToken, TokenKind, User
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, session_scope, utcnow
+from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
 from pingan.web.app import create_app
 
 #: Generated cases per operation, role and mode (about 90 operations).
@@ -77,7 +77,7 @@ def _token(settings: Settings, username: str) -> str:
     would take most of a second; the login itself is tested in tests/auth)."""
     token = secrets.token_urlsafe(32)
     engine = make_engine(settings.effective_database_url)
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         user = session.scalar(select(User).where(User.username == username))
         assert user is not None
         session.add(
@@ -97,7 +97,7 @@ def _open311_key(settings: Settings) -> str:
     from pingan.incidents import open311
 
     engine = make_engine(settings.effective_database_url)
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         key, _row = open311.create_key(session, "fuzz-app", "station-a")
     engine.dispose()
     return key

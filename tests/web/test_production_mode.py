@@ -32,7 +32,7 @@ from uvicorn.logging import AccessFormatter
 from pingan.auth import service as auth
 from pingan.auth.models import AccessToken, TokenKind, User
 from pingan.config import DEMO_PASSWORD, Settings, get_settings
-from pingan.db import make_engine, make_session_factory, session_scope, utcnow
+from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
 from pingan.demo import DEMO_ACCOUNTS
 from pingan.errors import ConfigError
 from pingan.incidents import open311
@@ -49,7 +49,7 @@ DEMO_NAMES = sorted(username for username, *_ in DEMO_ACCOUNTS)
 def _session(settings: Settings) -> Iterator[Session]:
     engine = make_engine(settings.effective_database_url)
     try:
-        with session_scope(make_session_factory(engine)) as db_session:
+        with unit_of_work(make_session_factory(engine)) as db_session:
             yield db_session
     finally:
         engine.dispose()

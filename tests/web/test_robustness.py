@@ -373,11 +373,11 @@ _WEST = [[24.88, 60.14], [24.94, 60.14], [24.94, 60.22], [24.88, 60.22], [24.88,
 
 def _two_stations(settings: Settings) -> None:
     """Station A east of 24.94°E, station B west of it."""
-    from pingan.db import make_engine, make_session_factory, session_scope
+    from pingan.db import make_engine, make_session_factory, unit_of_work
     from pingan.jurisdictions import service as jurisdictions
 
     engine = make_engine(settings.effective_database_url)
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         for code, ring in (("station-a", _EAST), ("station-b", _WEST)):
             node = jurisdictions.get_by_code(session, code)
             jurisdictions.set_boundary(session, node, {"type": "Polygon", "coordinates": [ring]})
@@ -437,14 +437,14 @@ def test_the_analytics_type_filter_takes_percent_literally(settings: Settings) -
     from sqlalchemy import true, update
 
     from pingan.analytics.history import load_history
-    from pingan.db import make_engine, make_session_factory, session_scope
+    from pingan.db import make_engine, make_session_factory, unit_of_work
     from pingan.incidents.models import Incident
 
     _two_stations(settings)
     client = seeded_client(settings)
     created = _report(client, token_for(client, settings, "admin"), 24.96)
     engine = make_engine(settings.effective_database_url)
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         # a report by pin alone is placed in no city; the history is read per city
         session.execute(update(Incident).where(Incident.id == created).values(city="helsinki"))
 
@@ -620,11 +620,11 @@ def test_deeply_nested_json_is_refused_not_a_server_error(settings: Settings) ->
 
 
 def test_open311_request_ids_are_bounded(settings: Settings) -> None:
-    from pingan.db import make_engine, make_session_factory, session_scope
+    from pingan.db import make_engine, make_session_factory, unit_of_work
     from pingan.incidents import open311
 
     engine = make_engine(settings.effective_database_url)
-    with session_scope(make_session_factory(engine)) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         key, _row = open311.create_key(session, "city-app", "station-a")
     engine.dispose()
     client = seeded_client(settings)

@@ -256,13 +256,13 @@ def forecast(
     from pingan.analytics.schemas import ForecastCreate
     from pingan.cli.core import session_factory
     from pingan.config import get_settings
-    from pingan.db import session_scope
+    from pingan.db import unit_of_work
 
     settings = get_settings()
     body = ForecastCreate(
         city=city, horizon=horizon, model=model, cell_m=cell, jurisdiction_code=jurisdiction
     )
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         made = forecasts.create_forecast(db_session, settings, body, actor="cli")
         read = forecasts.forecast_read(db_session, made)
     note = f" [{read['label']}]" if read["label"] else ""
@@ -291,11 +291,11 @@ def report(
     from pingan.analytics import report as reports
     from pingan.cli.core import session_factory
     from pingan.config import get_settings
-    from pingan.db import session_scope
+    from pingan.db import unit_of_work
 
     settings = get_settings()
     start, end = _date(date_from, "from"), _date(date_to, "to")
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         data = reports.report_data(db_session, settings, None, start=start, end=end, city=city)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(reports.render_pdf(data, lang))

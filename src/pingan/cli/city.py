@@ -11,7 +11,7 @@ from rich.table import Table
 
 from pingan.cli.core import console, progress_bar, session_factory
 from pingan.config import get_settings
-from pingan.db import session_scope
+from pingan.db import unit_of_work
 
 app = typer.Typer(
     help="Cities: import OpenStreetMap extracts into travel-time networks.", no_args_is_help=True
@@ -34,7 +34,7 @@ def import_with_progress(path: Path, name: str, jurisdiction: str | None):  # ty
                 tasks[stage] = bar.add_task(stage, total=1.0)
             bar.update(tasks[stage], completed=fraction)
 
-        with session_scope(factory) as db_session:
+        with unit_of_work(factory) as db_session:
             result = service.import_city(
                 db_session, settings, path, name, jurisdiction_code=jurisdiction, progress=report
             )
@@ -77,7 +77,7 @@ def city_list() -> None:
     """List the imported cities."""
     from pingan.city import service
 
-    with session_scope(session_factory(get_settings())) as db_session:
+    with unit_of_work(session_factory(get_settings())) as db_session:
         for city in service.list_cities(db_session):
             car = city.stats.get("modes", {}).get("car", {})
             console.print(f"{city.name}: {car.get('nodes', 0)} car nodes, {city.source_file}")
@@ -100,7 +100,7 @@ def route_eta(
     from pingan.city import service
 
     settings = get_settings()
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         result = service.eta(
             db_session, settings, city, _point(from_, "--from"), _point(to, "--to"), mode
         )
@@ -123,7 +123,7 @@ def route_reach(
     from pingan.city.api import parse_cutoffs
 
     settings = get_settings()
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         collection = service.reach(
             db_session, settings, city, _point(at, "--at"), parse_cutoffs(cutoffs), mode
         )

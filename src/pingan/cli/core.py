@@ -15,7 +15,7 @@ from rich.table import Table
 
 from pingan.auth.models import Role
 from pingan.config import Settings, get_settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.errors import InvalidInput
 
 console = Console()
@@ -137,7 +137,7 @@ def users_add(
         raise InvalidInput(
             f"{first['loc'][0]}: {first['msg']}", field=str(first["loc"][0])
         ) from None
-    with session_scope(session_factory(get_settings())) as db_session:
+    with unit_of_work(session_factory(get_settings())) as db_session:
         user = auth.create_user(db_session, data)
         console.print(f"user {user.username} created (id {user.id})")
 
@@ -154,7 +154,7 @@ def users_grant(
     from pingan.auth import grants
     from pingan.auth import service as auth
 
-    with session_scope(session_factory(get_settings())) as db_session:
+    with unit_of_work(session_factory(get_settings())) as db_session:
         user = auth.get_user(db_session, username)
         grants.grant_role(db_session, user, role, jurisdiction)
         console.print(f"{username} now holds {role.value} on {jurisdiction}")
@@ -166,7 +166,7 @@ def jurisdictions_import(file: Path) -> None:
     from pingan.audit import service as audit
     from pingan.jurisdictions import service
 
-    with session_scope(session_factory(get_settings())) as db_session:
+    with unit_of_work(session_factory(get_settings())) as db_session:
         created = service.import_file(db_session, file)
         audit.record(
             db_session,
@@ -198,7 +198,7 @@ def audit_verify(
     anchors = read_anchors(keys.anchor_file(settings))
     anchors += [parse_anchor(text) for text in anchor or ()]
     key, retired = keys.load_key(settings), keys.retired_keys(settings)
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         report = audit.verify_chain(db_session, key, anchors, retired=retired)
     checked = f"; {report.anchors} anchors checked" if report.anchors else "; no anchors"
     if report.ok:
@@ -262,7 +262,7 @@ def anchor_now(  # type: ignore[no-untyped-def]
 
     path = keys.anchor_file(settings)
     key, retired = keys.load_key(settings), keys.retired_keys(settings)
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         report, anchor = audit.anchor_chain(
             db_session, key, read_anchors(path), retired=retired, accept_unkeyed=accept_unkeyed
         )

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from pingan.cli.core import console, operator_principal, session_factory
 from pingan.config import get_settings
-from pingan.db import session_scope
+from pingan.db import unit_of_work
 from pingan.dispatch import service
 
 app = typer.Typer(help="Rapid response: recommendations by tier and response figures.")
@@ -75,7 +75,7 @@ def recommend(
 ) -> None:
     """Every available unit ranked by road travel time to INCIDENT_ID, grouped by tier."""
     settings = get_settings()
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         body = service.recommend(db_session, settings, operator_principal(db_session), incident_id)
     if as_json:
         console.print_json(json.dumps(body, ensure_ascii=False))
@@ -113,7 +113,7 @@ def figures(
         start = start.astimezone()
     if end is not None and end.tzinfo is None:
         end = end.astimezone()
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         body = service.figures(
             db_session,
             settings,

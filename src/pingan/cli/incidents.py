@@ -13,7 +13,7 @@ from pingan.auth import service as auth
 from pingan.auth.models import User
 from pingan.cli.core import console, session_factory
 from pingan.config import get_settings
-from pingan.db import session_scope
+from pingan.db import unit_of_work
 from pingan.errors import InvalidInput
 from pingan.incidents import imports
 
@@ -42,7 +42,7 @@ def import_csv(
     if not file.exists():
         raise InvalidInput(f"{file}: no such file", field="file")
     settings = get_settings()
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         user = db_session.scalar(select(User).where(User.username == username))
         if user is None or not user.is_active:
             raise InvalidInput(f"no active user {username!r}", field="--as")

@@ -8,7 +8,7 @@ import typer
 
 from pingan.cli.core import console, session_factory
 from pingan.config import get_settings
-from pingan.db import session_scope
+from pingan.db import unit_of_work
 from pingan.incidents import open311
 
 app = typer.Typer(help="Open311 GeoReport v2 clients.", no_args_is_help=True)
@@ -24,7 +24,7 @@ def keys_add(
     ],
 ) -> None:
     """Create an API key for client NAME and print it (it is shown only once)."""
-    with session_scope(session_factory(get_settings())) as db_session:
+    with unit_of_work(session_factory(get_settings())) as db_session:
         key, row = open311.create_key(db_session, name, jurisdiction)
         key_id = row.id
     console.print(f"[dim]key {key_id} for {name} ({jurisdiction}):[/dim]", highlight=False)

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from pingan.cli.core import console, progress_bar, session_factory
 from pingan.config import get_settings
-from pingan.db import session_scope
+from pingan.db import unit_of_work
 
 app = typer.Typer(help="Patrol plans: stationing, hot-spot loops, beats.", no_args_is_help=True)
 
@@ -102,7 +102,7 @@ def plan_make(
         method=method,  # type: ignore[arg-type]
         activate=activate,
     )
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         if as_json:
             with _native_stdout_to_stderr():
                 plan = planning.make_plan(db_session, settings, None, request)
@@ -153,7 +153,7 @@ def plan_show(
     from pingan.patrol import reads
 
     settings = get_settings()
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         body = reads.plan_detail(db_session, reads.get_plan(db_session, None, plan_id))
     if as_json:
         print(json.dumps(body, default=str, ensure_ascii=False))
@@ -240,7 +240,7 @@ def plan_compare(
         date_to=last,
         seed=seed,
     )
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         result = compare.compare_plans(db_session, settings, None, request)
     if as_json:
         print(json.dumps(result, default=str, ensure_ascii=False))
@@ -275,7 +275,7 @@ def simulate(
 
     first, last = _period(from_, to)
     settings = get_settings()
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         result = compare.simulate_plan(db_session, settings, None, plan, first, last, seed=seed)
     if as_json:
         print(json.dumps(result, default=str, ensure_ascii=False))

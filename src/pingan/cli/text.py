@@ -37,10 +37,10 @@ def _city_helpers(name: str) -> dict[str, Any]:
     from pingan.city import service as cities
     from pingan.cli.core import session_factory
     from pingan.config import get_settings
-    from pingan.db import session_scope
+    from pingan.db import unit_of_work
 
     settings = get_settings()
-    with session_scope(session_factory(settings)) as db_session:
+    with unit_of_work(session_factory(settings)) as db_session:
         city = cities.get_city(db_session, name)
     geocode, find_places = cities.text_helpers(settings, city)
     return {"geocode": geocode, "find_places": find_places}

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from pingan.config import Settings
+from pingan.db import unit_of_work
 from pingan.demo.accounts import DEMO_ACCOUNTS, DEMO_TREE, Progress, operator, seed_accounts
 from pingan.demo.analytics import seed_analytics
 from pingan.demo.cities import import_cities, station_halves
@@ -89,13 +90,6 @@ def load_demo(
     if not settings.demo_mode:
         raise ConfigError("the demo runs only in demo mode (PINGAN_DEMO_MODE=1)")
     for step in DEMO_STEPS:
-        session = db_session_factory()
-        try:
+        with unit_of_work(db_session_factory) as session:
             step(session, settings, progress)
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
     return [DemoAccount(u, r.value, w) for u, r, w, _ in DEMO_ACCOUNTS]

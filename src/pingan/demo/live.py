@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from pingan.algo.synth import SIMULATED_MARK_ZH
 from pingan.city import service as cities
 from pingan.config import Settings
-from pingan.db import utcnow
+from pingan.db import unit_of_work, utcnow
 from pingan.demo.accounts import Progress, operator
 from pingan.demo.units import AREAS, SEED, area_ground, demo_city, venue_points, wanted
 from pingan.incidents import service as incidents
@@ -124,37 +124,37 @@ def simulated_position_feed(
     """
     rng = np.random.default_rng(seed)
     while not stop.is_set():
-        session = session_factory()
         try:
-            principal = operator(session)
-            bounds: dict[str, tuple[float, float, float, float]] = {}
-            demo_units: list[Unit] = []
-            for known in cities.list_cities(session):
-                bounds[known.name] = (known.min_lat, known.max_lat, known.min_lon, known.max_lon)
-                demo_units += [row.unit for row in units.units_in_city(session, known.name)]
-            rows = [
-                (u.id, u.city, u.status, u.post_lat, u.post_lon, u.lat, u.lon) for u in demo_units
-            ]
-            batch: list[PositionBatchItem] = []
-            for unit_id, city, status, post_lat, post_lon, lat, lon in rows:
-                if status in (UnitStatus.available, UnitStatus.off_duty) and post_lat is not None:
-                    d_north, d_east = rng.normal(0.0, jitter_m / 2, 2)
-                    lat = post_lat + d_north / 111_320.0
-                    lon = post_lon + d_east / (111_320.0 * math.cos(math.radians(post_lat)))
-                    if city in bounds:  # a post at the edge of the extract stays inside it
-                        min_lat, max_lat, min_lon, max_lon = bounds[city]
-                        lat = min(max(lat, min_lat), max_lat)
-                        lon = min(max(lon, min_lon), max_lon)
-                if lat is not None and lon is not None:
-                    batch.append(PositionBatchItem(unit_id=unit_id, lat=lat, lon=lon))
-            if batch:
-                units.report_positions(session, principal, batch)
-            session.commit()
+            with unit_of_work(session_factory) as session:
+                _report_round(session, rng, jitter_m)
         except Exception as exc:  # the feed must never take the server down
-            session.rollback()
             log.warning(
                 "simulated position feed: one round failed: %s: %s", type(exc).__name__, exc
             )
-        finally:
-            session.close()
         stop.wait(every_s)
+
+
+def _report_round(session: Session, rng: np.random.Generator, jitter_m: float) -> None:
+    """One round of the feed: every demo unit reports a position (see
+    :func:`simulated_position_feed`)."""
+    principal = operator(session)
+    bounds: dict[str, tuple[float, float, float, float]] = {}
+    demo_units: list[Unit] = []
+    for known in cities.list_cities(session):
+        bounds[known.name] = (known.min_lat, known.max_lat, known.min_lon, known.max_lon)
+        demo_units += [row.unit for row in units.units_in_city(session, known.name)]
+    rows = [(u.id, u.city, u.status, u.post_lat, u.post_lon, u.lat, u.lon) for u in demo_units]
+    batch: list[PositionBatchItem] = []
+    for unit_id, city, status, post_lat, post_lon, lat, lon in rows:
+        if status in (UnitStatus.available, UnitStatus.off_duty) and post_lat is not None:
+            d_north, d_east = rng.normal(0.0, jitter_m / 2, 2)
+            lat = post_lat + d_north / 111_320.0
+            lon = post_lon + d_east / (111_320.0 * math.cos(math.radians(post_lat)))
+            if city in bounds:  # a post at the edge of the extract stays inside it
+                min_lat, max_lat, min_lon, max_lon = bounds[city]
+                lat = min(max(lat, min_lat), max_lat)
+                lon = min(max(lon, min_lon), max_lon)
+        if lat is not None and lon is not None:
+            batch.append(PositionBatchItem(unit_id=unit_id, lat=lat, lon=lon))
+    if batch:
+        units.report_positions(session, principal, batch)

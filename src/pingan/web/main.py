@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from pingan.auth.demo_guard import check_no_demo_accounts
 from pingan.config import Settings, get_settings
-from pingan.db import make_engine, make_session_factory, session_scope
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.web.app import create_app
 
 
@@ -21,7 +21,7 @@ def refuse_demo_database(settings: Settings) -> None:
         return  # no database yet, so no accounts
     engine = make_engine(settings.effective_database_url)
     try:
-        with session_scope(make_session_factory(engine, read_only=True)) as db_session:
+        with unit_of_work(make_session_factory(engine, read_only=True)) as db_session:
             check_no_demo_accounts(db_session, settings)
     finally:
         engine.dispose()

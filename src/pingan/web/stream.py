@@ -33,6 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from pingan.auth import service as auth
 from pingan.auth.principal import Principal
 from pingan.config import Settings
+from pingan.db import unit_of_work
 from pingan.errors import InvalidInput, PinganError
 from pingan.web.deps import authorized, request_credentials
 
@@ -126,16 +127,9 @@ def _event(name: str, data: Any, event_id: str | None = None) -> str:
 
 
 def _with_session(request: Request, work: Callable[[Session], Any]) -> Any:
-    session: Session = request.app.state.session_factory()
-    try:
-        result = work(session)
-        session.commit()  # personal-data reads are audited
-        return result
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    # committed: personal-data reads are audited
+    with unit_of_work(request.app.state.session_factory) as session:
+        return work(session)
 
 
 def _still_valid(db_session: Session, *, token: str) -> None:
