@@ -15,15 +15,20 @@ def _codes(factory) -> set[str]:
         return set(session.scalars(select(Jurisdiction.code)))
 
 
+def _write_then_fail(factory) -> None:
+    with unit_of_work(factory) as session:
+        session.add(Jurisdiction(code="uow-dropped", name_zh="丢弃", level=Level.station))
+        session.flush()  # written inside the transaction, then rolled back
+        raise InvalidInput("refused")
+
+
 def test_unit_of_work_commits_on_success_and_rolls_back_on_error(db_url: str) -> None:
     engine = make_engine(db_url)
     factory = make_session_factory(engine)
     with unit_of_work(factory) as session:
         session.add(Jurisdiction(code="uow-kept", name_zh="保留", level=Level.station))
-    with pytest.raises(InvalidInput, match="refused"), unit_of_work(factory) as session:
-        session.add(Jurisdiction(code="uow-dropped", name_zh="丢弃", level=Level.station))
-        session.flush()  # written inside the transaction, then rolled back
-        raise InvalidInput("refused")
+    with pytest.raises(InvalidInput, match="refused"):
+        _write_then_fail(factory)
     codes = _codes(factory)
     assert "uow-kept" in codes
     assert "uow-dropped" not in codes
