@@ -83,6 +83,10 @@ class TimeInterval:
         return (self.end - self.start).total_seconds()
 
 
+#: Qualifiers of a clock time that mean "up to then" (``三点前``).
+BEFORE_QUALIFIERS = ("前", "之前", "以前")
+
+
 @dataclass
 class _Mention:
     start_pos: int
@@ -99,6 +103,11 @@ class _Mention:
 def _resolve(
     mention: _Mention, now: datetime, today: date, prev_start: datetime | None
 ) -> tuple[datetime, datetime, float] | None:
+    """Resolve one mention to (start, end, confidence).
+
+    None when it names no time that can have passed; ``prev_start`` is the start of the
+    previous mention, if any.
+    """
     if mention.fixed is not None:
         start, end = mention.fixed
         return start, end, 0.6
@@ -107,75 +116,108 @@ def _resolve(
         # morning already past).
         morning = today if now.hour >= 5 else today - timedelta(days=1)
         return hm(morning, -6), hm(morning, 10), 0.6
+    if mention.clock is None:
+        return _resolve_day_part(mention, now, today, prev_start)
+    return _resolve_clock(mention, mention.clock, now, today, prev_start)
+
+
+def _resolve_day_part(
+    mention: _Mention, now: datetime, today: date, prev_start: datetime | None
+) -> tuple[datetime, datetime, float] | None:
+    """Resolve a mention without a clock time: a whole day, or a part of a day."""
     part = mention.part
     day = mention.day
-    if mention.clock is None:
-        if part is None:
-            if day is None:
-                return None
-            return hm(day, 0), hm(day, 24), 0.5
-        lo, hi = PARTS[part]
-        if part in ("晚", "晚上", "evening") and mention.day_is_past:
-            hi = 30  # 昨晚 / 昨天晚上: the whole night
+    if part is None:
         if day is None:
-            day = today if hm(today, lo) <= now else today - timedelta(days=1)
-            if prev_start is not None and hm(day, lo) < prev_start <= now:
-                day = prev_start.date()
-                if hm(day, hi) < prev_start:
-                    day += timedelta(days=1)
-        return hm(day, lo), hm(day, hi), 0.7
-    hour, minute, qual, known = mention.clock
-    candidates: list[float] = []
-    h: float
+            return None
+        return hm(day, 0), hm(day, 24), 0.5
+    lo, hi = PARTS[part]
+    if part in ("晚", "晚上", "evening") and mention.day_is_past:
+        hi = 30  # 昨晚 / 昨天晚上: the whole night
+    if day is None:
+        day = today if hm(today, lo) <= now else today - timedelta(days=1)
+        if prev_start is not None and hm(day, lo) < prev_start <= now:
+            day = prev_start.date()
+            if hm(day, hi) < prev_start:
+                day += timedelta(days=1)
+    return hm(day, lo), hm(day, hi), 0.7
+
+
+def _clock_hours(hour: int, minute: int, part: str | None, known: bool) -> list[float]:
+    """List the readings of a clock time in hours after midnight.
+
+    A bare ``3点`` is 3:00 or 15:00; a part of the day picks one, and night hours run
+    past 24.
+    """
     if known:
-        candidates = [hour + minute / 60]
-    elif part is not None:
-        h = hour
-        if part in NIGHT_PARTS:
-            if h < 6:
-                h += 24
-            elif h < 12:
-                h += 12
-            elif h == 12:
-                h = 24
-        elif (part in PM_PARTS and h < 12) or (part in ("中午", "午") and h <= 3):
-            h += 12
-        candidates = [h + minute / 60]
-    else:
-        candidates = [hour + minute / 60]
+        return [hour + minute / 60]
+    if part is None:
+        readings = [hour + minute / 60]
         if hour < 12:
-            candidates.append(hour + 12 + minute / 60)
+            readings.append(hour + 12 + minute / 60)
+        return readings
+    h: float = hour
+    if part in NIGHT_PARTS:
+        if h < 6:
+            h += 24
+        elif h < 12:
+            h += 12
+        elif h == 12:
+            h = 24
+    elif (part in PM_PARTS and h < 12) or (part in ("中午", "午") and h <= 3):
+        h += 12
+    return [h + minute / 60]
+
+
+def _clock_span(
+    d: date, h: float, hour: int, qual: str, part: str | None
+) -> tuple[datetime, datetime, datetime]:
+    """Read ``h`` o'clock on day ``d`` as (time, start, end).
+
+    The span is a window around the time, the time up to it (``前``), or the time from it
+    to the end of the part of the day.
+    """
+    t = hm(d, h)
     window = clock_window(qual)
-    if window is None:
-        lo_part, hi_part = PARTS[part] if part else (0, 24)
+    if window is not None:
+        return t, t + timedelta(minutes=window[0]), t + timedelta(minutes=window[1])
+    lo_part, hi_part = PARTS[part] if part else (0, 24)
+    if qual in BEFORE_QUALIFIERS:
+        start = hm(d, lo_part if part else 0)
+        if part is None and hour < 12 and h >= 12:
+            start = hm(d, 12)
+        return t, start, t
+    return t, t, hm(d, hi_part if part else 24)
+
+
+def _resolve_clock(
+    mention: _Mention,
+    clock: tuple[int, int, str, bool],
+    now: datetime,
+    today: date,
+    prev_start: datetime | None,
+) -> tuple[datetime, datetime, float] | None:
+    """Resolve a mention with a clock time: every reading in the past, narrowed to one."""
+    hour, minute, qual, known = clock
+    day = mention.day
     days = [day] if day is not None else [today, today - timedelta(days=1)]
-    best: tuple[datetime, datetime] | None = None
     spans: list[tuple[datetime, datetime]] = []
     for d in days:
-        for h in candidates:
-            t = hm(d, h)
-            if window is not None:
-                start, end = t + timedelta(minutes=window[0]), t + timedelta(minutes=window[1])
-            elif qual in ("前", "之前", "以前"):
-                start, end = hm(d, lo_part if part else 0), t
-                if part is None and hour < 12 and h >= 12:
-                    start = hm(d, 12)
-            else:
-                start, end = t, hm(d, hi_part if part else 24)
-            if t > now and not (qual in ("前", "之前", "以前") and start <= now):
+        for h in _clock_hours(hour, minute, mention.part, known):
+            t, start, end = _clock_span(d, h, hour, qual, mention.part)
+            if t > now and not (qual in BEFORE_QUALIFIERS and start <= now):
                 continue
             spans.append((start, end))
     if not spans:
         return None
     if day is not None:
         # a known day with an ambiguous hour: keep every reading in the past
-        best = (min(s for s, _ in spans), max(e for _, e in spans))
-    else:
-        best = max(spans, key=lambda se: se[0])
-        if prev_start is not None:
-            later = [se for se in spans if se[0] >= prev_start - timedelta(hours=1)]
-            if later:
-                best = min(later, key=lambda se: se[0])
+        return min(s for s, _ in spans), max(e for _, e in spans), 0.9
+    best = max(spans, key=lambda se: se[0])
+    if prev_start is not None:
+        later = [se for se in spans if se[0] >= prev_start - timedelta(hours=1)]
+        if later:
+            best = min(later, key=lambda se: se[0])
     return best[0], best[1], 0.9
 
 
@@ -183,7 +225,7 @@ def _gap_ok(text: str, a: int, b: int) -> bool:
     return b - a <= 12 and bool(FILLER_RE.match(text[a:b]))
 
 
-def _scan(text: str, now: datetime, today: date) -> list[tuple[re.Match[str], str]]:
+def _scan(text: str) -> list[tuple[re.Match[str], str]]:
     atoms: list[tuple[re.Match[str], str]] = []
     for regex in (ATOM_RE, EN_ATOM_RE):
         for m in regex.finditer(text):
@@ -229,88 +271,9 @@ def resolve_time(text: str, sent_at: datetime, *, tz: str = "Asia/Shanghai") -> 
     except (KeyError, ValueError) as exc:
         raise InvalidInput(f"unknown time zone {tz!r}", field="tz") from exc
     now = sent_at.astimezone(zone).replace(tzinfo=None)
-    today = now.date()
     norm = normalize(text)
-    mentions: list[_Mention] = []
-    current: _Mention | None = None
-    for m, kind in _scan(norm, now, today):
-        if current is not None and (
-            not _gap_ok(norm, current.end_pos, m.start())
-            or kind in ("rel", "overnight")
-            or current.fixed is not None
-            or (kind == "day" and (current.day is not None or current.part or current.clock))
-            or (kind == "part" and (current.part is not None or current.clock is not None))
-            or (kind == "clock" and current.clock is not None)
-        ):
-            mentions.append(current)
-            current = None
-        if current is None:
-            current = _Mention(m.start(), m.end())
-        current.end_pos = max(current.end_pos, m.end())
-        if kind == "rel":
-            current.fixed = relative_span(m, now, today)
-        elif kind == "overnight":
-            current.overnight = True
-        elif kind == "day":
-            day, part = day_atom(m, today)
-            current.day = day
-            current.day_is_past = day is not None and day < today
-            if part is not None and current.part is None:
-                current.part = part
-                if part == "night":
-                    current.day_is_past = True
-        elif kind == "part":
-            current.part = m.group("part").lower()
-        else:
-            clock = clock_atom(m)
-            if clock is not None:
-                hour, minute, qual, known = clock
-                if qual == "" and APPROX_BEFORE_RE.search(norm[max(0, m.start() - 12) : m.start()]):
-                    qual = "approx"
-                current.clock = (hour, minute, qual, known)
-    if current is not None:
-        mentions.append(current)
-
-    habitual = HABITUAL_RE.search(norm) is not None
-    spans: list[tuple[datetime, datetime, float]] = []
-    prev_day: date | None = None
-    prev_part: str | None = None
-    prev_start: datetime | None = None
-    for mention in mentions:
-        if (
-            len(mentions) > 1
-            and not mention.overnight
-            and PURCHASE_AFTER_RE.match(norm[mention.end_pos :])
-        ):
-            continue
-        if mention.fixed is None and mention.day is None and prev_day is not None:
-            mention.day = prev_day
-            mention.day_is_past = prev_day < today
-            mention.inherited_day = True
-            if mention.part is None and mention.clock is not None:
-                mention.part = prev_part
-        if habitual and mention.day is None and mention.clock is None and mention.fixed is None:
-            continue  # 每天晚上: no one event
-        resolved = _resolve(mention, now, today, prev_start)
-        if resolved is None:
-            continue
-        start, end, conf = resolved
-        if mention.inherited_day and prev_start is not None and start < prev_start:
-            # the story runs forward: 昨天晚上停的，早上发现 → the next morning
-            shifted = replace(mention, day=(mention.day or today) + timedelta(days=1))
-            shifted.day_is_past = shifted.day is not None and shifted.day < today
-            again = _resolve(shifted, now, today, prev_start)
-            if again is not None and again[0] <= now:
-                start, end, conf = again
-                mention = shifted
-        if start > now:
-            continue
-        if mention.fixed is None and not mention.overnight:
-            prev_day = mention.day if mention.day is not None else start.date()
-        if mention.part is not None:
-            prev_part = mention.part
-        prev_start = start
-        spans.append((start, min(end, now), conf))
+    mentions = _mentions(norm, now)
+    spans = _mention_spans(norm, mentions, now)
     if not spans:
         if NOW_RE.search(norm):
             return TimeInterval(
@@ -327,3 +290,137 @@ def resolve_time(text: str, sent_at: datetime, *, tz: str = "Asia/Shanghai") -> 
         end=max(end, start).replace(tzinfo=zone),
         confidence=confidence,
     )
+
+
+def _mentions(norm: str, now: datetime) -> list[_Mention]:
+    """Group the time words of a normalised message into mentions (``昨天晚上十点`` is one)."""
+    mentions: list[_Mention] = []
+    current: _Mention | None = None
+    for m, kind in _scan(norm):
+        if current is not None and _ends_mention(norm, current, m, kind):
+            mentions.append(current)
+            current = None
+        if current is None:
+            current = _Mention(m.start(), m.end())
+        current.end_pos = max(current.end_pos, m.end())
+        _add_atom(norm, current, m, kind, now)
+    if current is not None:
+        mentions.append(current)
+    return mentions
+
+
+def _ends_mention(norm: str, current: _Mention, m: re.Match[str], kind: str) -> bool:
+    """Whether the atom ``m`` starts a new mention instead of adding to ``current``."""
+    return (
+        not _gap_ok(norm, current.end_pos, m.start())
+        or kind in ("rel", "overnight")
+        or current.fixed is not None
+        or (
+            kind == "day" and (current.day is not None or bool(current.part) or bool(current.clock))
+        )
+        or (kind == "part" and (current.part is not None or current.clock is not None))
+        or (kind == "clock" and current.clock is not None)
+    )
+
+
+def _add_atom(norm: str, current: _Mention, m: re.Match[str], kind: str, now: datetime) -> None:
+    """Add what the atom ``m`` of ``kind`` says to the mention ``current``."""
+    today = now.date()
+    if kind == "rel":
+        current.fixed = relative_span(m, now, today)
+    elif kind == "overnight":
+        current.overnight = True
+    elif kind == "day":
+        day, part = day_atom(m, today)
+        current.day = day
+        current.day_is_past = day is not None and day < today
+        if part is not None and current.part is None:
+            current.part = part
+            if part == "night":
+                current.day_is_past = True
+    elif kind == "part":
+        current.part = m.group("part").lower()
+    else:
+        clock = clock_atom(m)
+        if clock is not None:
+            hour, minute, qual, known = clock
+            if qual == "" and APPROX_BEFORE_RE.search(norm[max(0, m.start() - 12) : m.start()]):
+                qual = "approx"
+            current.clock = (hour, minute, qual, known)
+
+
+@dataclass
+class _Story:
+    """What the mentions read so far say, for the next one: its day, part and start."""
+
+    day: date | None = None
+    part: str | None = None
+    start: datetime | None = None
+
+
+def _mention_spans(
+    norm: str, mentions: list[_Mention], now: datetime
+) -> list[tuple[datetime, datetime, float]]:
+    """Resolve every mention that names an event in the past, in order.
+
+    A mention without a day takes the day of the one before it.
+    """
+    today = now.date()
+    habitual = HABITUAL_RE.search(norm) is not None
+    spans: list[tuple[datetime, datetime, float]] = []
+    story = _Story()
+    for mention in mentions:
+        if (
+            len(mentions) > 1
+            and not mention.overnight
+            and PURCHASE_AFTER_RE.match(norm[mention.end_pos :])
+        ):
+            continue
+        _inherit_day(mention, story, today)
+        if habitual and mention.day is None and mention.clock is None and mention.fixed is None:
+            continue  # 每天晚上: no one event
+        resolved = _resolve_forward(mention, now, story.start)
+        if resolved is None:
+            continue
+        mention, (start, end, conf) = resolved
+        if start > now:
+            continue
+        if mention.fixed is None and not mention.overnight:
+            story.day = mention.day if mention.day is not None else start.date()
+        if mention.part is not None:
+            story.part = mention.part
+        story.start = start
+        spans.append((start, min(end, now), conf))
+    return spans
+
+
+def _inherit_day(mention: _Mention, story: _Story, today: date) -> None:
+    """Give a mention without a day of its own the story's day (and part, for a clock)."""
+    if mention.fixed is None and mention.day is None and story.day is not None:
+        mention.day = story.day
+        mention.day_is_past = story.day < today
+        mention.inherited_day = True
+        if mention.part is None and mention.clock is not None:
+            mention.part = story.part
+
+
+def _resolve_forward(
+    mention: _Mention, now: datetime, prev_start: datetime | None
+) -> tuple[_Mention, tuple[datetime, datetime, float]] | None:
+    """Resolve a mention, moving it forward a day when the story says so.
+
+    A mention whose day was inherited and that would run back before the previous mention
+    moves to the next day, if that day has begun (the story runs forward: 昨天晚上停的，
+    早上发现 → the next morning).
+    """
+    today = now.date()
+    resolved = _resolve(mention, now, today, prev_start)
+    if resolved is None:
+        return None
+    if mention.inherited_day and prev_start is not None and resolved[0] < prev_start:
+        shifted = replace(mention, day=(mention.day or today) + timedelta(days=1))
+        shifted.day_is_past = shifted.day is not None and shifted.day < today
+        again = _resolve(shifted, now, today, prev_start)
+        if again is not None and again[0] <= now:
+            return shifted, again
+    return mention, resolved
