@@ -84,7 +84,7 @@ def city_list() -> None:
 
 
 def _point(text: str, field: str) -> tuple[float, float]:
-    from pingan.city.api import parse_latlon
+    from pingan.city.points import parse_latlon
 
     return parse_latlon(text, field)
 
@@ -120,7 +120,7 @@ def route_reach(
 ) -> None:
     """Areas reachable within each cut-off, as GeoJSON on stdout."""
     from pingan.city import service
-    from pingan.city.api import parse_cutoffs
+    from pingan.city.points import parse_cutoffs
 
     settings = get_settings()
     with unit_of_work(session_factory(settings)) as db_session:

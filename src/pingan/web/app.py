@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from pingan import __version__
@@ -13,26 +12,35 @@ from pingan.audit import keys as audit_keys
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory
 from pingan.ratelimit import make_limiter
-from pingan.web import api_docs
+from pingan.web import api_docs, pages
 from pingan.web.access_log import install_log_redaction
+from pingan.web.api import analytics as analytics_api
+from pingan.web.api import audit as audit_api
+from pingan.web.api import auth as auth_api
+from pingan.web.api import city as city_api
+from pingan.web.api import dispatch as dispatch_api
+from pingan.web.api import incidents as incidents_api
+from pingan.web.api import jurisdictions as jurisdictions_api
+from pingan.web.api import patrol as patrol_api
+from pingan.web.api import units as units_api
 from pingan.web.bodies import BodyLimitMiddleware
 from pingan.web.errors import install_error_handlers
 from pingan.web.security import SecurityHeadersMiddleware
 
-#: Routers mounted on the app, as "module:attribute". Each capability adds its own.
-ROUTERS: tuple[str, ...] = (
-    "pingan.auth.api:router",
-    "pingan.auth.api:users_router",
-    "pingan.jurisdictions.api:router",
-    "pingan.audit.api:router",
-    "pingan.city.api:router",
-    "pingan.web.pages:router",
-    "pingan.web.api.incidents:router",
-    "pingan.web.api.incidents:open311_router",
-    "pingan.units.api:router",
-    "pingan.dispatch.api:router",
-    "pingan.patrol.api:router",
-    "pingan.analytics.api:router",
+#: Routers mounted on the app, in this order. Each capability adds its own.
+ROUTERS: tuple[APIRouter, ...] = (
+    auth_api.router,
+    auth_api.users_router,
+    jurisdictions_api.router,
+    audit_api.router,
+    city_api.router,
+    pages.router,
+    incidents_api.router,
+    incidents_api.open311_router,
+    units_api.router,
+    dispatch_api.router,
+    patrol_api.router,
+    analytics_api.router,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -63,9 +71,8 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware)  # inner: the headers reach its 413 and 422 too
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
-    for target in ROUTERS:
-        module_name, _, attribute = target.partition(":")
-        app.include_router(getattr(importlib.import_module(module_name), attribute))
+    for router in ROUTERS:
+        app.include_router(router)
     app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_log_redaction()  # no API keys or report tokens in the access log
