@@ -2,9 +2,10 @@
 
 ``SessionDep`` gives one session per request, committed when the route returns
 and rolled back when it raises. ``Authorize("incident", "read")`` is the one
-deny-by-default gate: it authenticates the caller (bearer token, or cookie session
-with CSRF protection on unsafe methods) and refuses roles the policy does not name;
-record-level checks go through :meth:`Principal.check`, which answers 404.
+deny-by-default gate, used by the routers through the aliases at the end
+(``caller: IncidentReader``): it authenticates the caller (bearer token, or cookie
+session with CSRF protection on unsafe methods) and refuses roles the policy does not
+name; record-level checks go through :meth:`Principal.check`, which answers 404.
 """
 
 from __future__ import annotations
@@ -182,6 +183,22 @@ class Authorize:
         return principal
 
 
-def authorized(resource: str, action: str) -> type[Principal]:
-    """``Annotated`` alias: ``caller: authorized("incident", "read")``."""
-    return Annotated[Principal, Depends(Authorize(resource, action))]  # type: ignore[return-value]
+def allowed(resource: str, action: str) -> Any:
+    """The dependency marker of :class:`Authorize`, for an ``Annotated`` alias below."""
+    return Depends(Authorize(resource, action))
+
+
+# One alias per gate the routers use: ``caller: IncidentReader`` lets in a caller whose
+# roles the policy allows to read incidents (somewhere; records are checked one by one).
+AuditReader = Annotated[Principal, allowed("audit", "read")]
+ChatWriter = Annotated[Principal, allowed("chat", "write")]
+CityReader = Annotated[Principal, allowed("city", "read")]
+IncidentReader = Annotated[Principal, allowed("incident", "read")]
+IncidentWriter = Annotated[Principal, allowed("incident", "write")]
+JurisdictionReader = Annotated[Principal, allowed("jurisdiction", "read")]
+JurisdictionWriter = Annotated[Principal, allowed("jurisdiction", "write")]
+PlanReader = Annotated[Principal, allowed("plan", "read")]
+PlanWriter = Annotated[Principal, allowed("plan", "write")]
+ReportReader = Annotated[Principal, allowed("report", "read")]
+UserReader = Annotated[Principal, allowed("user", "read")]
+UserWriter = Annotated[Principal, allowed("user", "write")]

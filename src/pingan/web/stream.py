@@ -35,7 +35,7 @@ from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.db import unit_of_work
 from pingan.errors import InvalidInput, PinganError
-from pingan.web.deps import authorized, request_credentials
+from pingan.web.deps import IncidentReader, request_credentials
 
 router = APIRouter(prefix="/api/v1", tags=["stream"])
 
@@ -179,7 +179,7 @@ async def _events(
 @router.get("/stream", response_class=StreamingResponse)
 async def stream(
     request: Request,
-    caller: authorized("incident", "read"),
+    caller: IncidentReader,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=200)] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     max_s: Annotated[float, Query(ge=0.5, le=3600)] = 300,

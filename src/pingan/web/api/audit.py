@@ -8,7 +8,7 @@ from pingan.audit import keys, service
 from pingan.audit.anchors import read_anchors
 from pingan.audit.schemas import AuditEventRead, ChainRead
 from pingan.bounds import Id
-from pingan.web.deps import SessionDep, SettingsDep, audited_read, authorized
+from pingan.web.deps import AuditReader, SessionDep, SettingsDep, audited_read
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 @router.get("", response_model=list[AuditEventRead])
 @audited_read
 def list_events(
-    caller: authorized("audit", "read"),
+    caller: AuditReader,
     db_session: SessionDep,
     limit: int = Query(100, ge=1, le=1000),
     before_seq: Id | None = Query(None),
@@ -29,9 +29,7 @@ def list_events(
 
 
 @router.get("/verify", response_model=ChainRead)
-def verify(
-    caller: authorized("audit", "read"), db_session: SessionDep, settings: SettingsDep
-) -> ChainRead:
+def verify(caller: AuditReader, db_session: SessionDep, settings: SettingsDep) -> ChainRead:
     """Check the chain with the server's key and against every anchor in its anchor file."""
     anchors = read_anchors(keys.anchor_file(settings))
     report = service.verify_chain(

@@ -14,7 +14,14 @@ from pingan.auth.schemas import (
     UserRead,
 )
 from pingan.errors import PinganError
-from pingan.web.deps import PrincipalDep, SessionDep, SettingsDep, authorized, client_addr
+from pingan.web.deps import (
+    PrincipalDep,
+    SessionDep,
+    SettingsDep,
+    UserReader,
+    UserWriter,
+    client_addr,
+)
 from pingan.web.ratelimit import (
     limit_login_attempt,
     limiter_of,
@@ -98,14 +105,12 @@ def me(principal: PrincipalDep, db_session: SessionDep) -> UserRead:
 
 
 @users_router.get("", response_model=list[UserRead])
-def list_users(caller: authorized("user", "read"), db_session: SessionDep) -> list[UserRead]:
+def list_users(caller: UserReader, db_session: SessionDep) -> list[UserRead]:
     return [_read(u, db_session) for u in service.list_users(db_session, caller)]
 
 
 @users_router.post("", response_model=UserRead, status_code=201)
-def create_user(
-    body: UserCreate, caller: authorized("user", "write"), db_session: SessionDep
-) -> UserRead:
+def create_user(body: UserCreate, caller: UserWriter, db_session: SessionDep) -> UserRead:
     """Create an account; its grants follow :mod:`pingan.auth.grants` (an admin grants
     roles in its area, never the auditor role, never admin and auditor together)."""
     return _read(service.create_user(db_session, body, principal=caller), db_session)

@@ -9,27 +9,26 @@ from pingan.city import service
 from pingan.city.points import parse_cutoffs, parse_latlon
 from pingan.city.schemas import CityRead, EtaRead, GeocodeRead, ReverseRead
 from pingan.errors import NotFound
-from pingan.web.deps import SessionDep, SettingsDep, authorized
+from pingan.web.deps import CityReader, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/cities", tags=["cities"])
-Reader = authorized("city", "read")
 GEOJSON = "application/geo+json"
 
 
 @router.get("", response_model=list[CityRead])
-def list_cities(caller: Reader, db_session: SessionDep) -> list[dict[str, Any]]:
+def list_cities(caller: CityReader, db_session: SessionDep) -> list[dict[str, Any]]:
     return [service.city_read(db_session, c) for c in service.list_cities(db_session)]
 
 
 @router.get("/{name}", response_model=CityRead)
-def get_city(name: str, caller: Reader, db_session: SessionDep) -> dict[str, Any]:
+def get_city(name: str, caller: CityReader, db_session: SessionDep) -> dict[str, Any]:
     return service.city_read(db_session, service.get_city(db_session, name))
 
 
 @router.get("/{name}/roads.geojson")
 def roads(
     name: str,
-    caller: Reader,
+    caller: CityReader,
     db_session: SessionDep,
     settings: SettingsDep,
     zoom: Annotated[int, Query(ge=0, le=20)] = 15,
@@ -41,7 +40,7 @@ def roads(
 @router.get("/{name}/places.geojson")
 def places(
     name: str,
-    caller: Reader,
+    caller: CityReader,
     db_session: SessionDep,
     kinds: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
@@ -55,7 +54,7 @@ def places(
 @router.get("/{name}/geocode", response_model=GeocodeRead)
 def geocode(
     name: str,
-    caller: Reader,
+    caller: CityReader,
     db_session: SessionDep,
     settings: SettingsDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
@@ -76,7 +75,7 @@ def geocode(
 @router.get("/{name}/reverse", response_model=ReverseRead)
 def reverse(
     name: str,
-    caller: Reader,
+    caller: CityReader,
     db_session: SessionDep,
     settings: SettingsDep,
     lat: Annotated[float, Query(ge=-90, le=90)],
@@ -90,7 +89,7 @@ def reverse(
 @router.get("/{name}/eta", response_model=EtaRead)
 def eta(
     name: str,
-    caller: Reader,
+    caller: CityReader,
     db_session: SessionDep,
     settings: SettingsDep,
     from_: Annotated[str, Query(alias="from")],
@@ -105,7 +104,7 @@ def eta(
 @router.get("/{name}/reach")
 def reach(
     name: str,
-    caller: Reader,
+    caller: CityReader,
     db_session: SessionDep,
     settings: SettingsDep,
     at: str,

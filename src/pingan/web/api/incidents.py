@@ -36,21 +36,20 @@ from pingan.incidents.schemas import (
 )
 from pingan.ratelimit import RateLimiter
 from pingan.web.deps import (
+    ChatWriter,
     Credentials,
+    IncidentReader,
+    IncidentWriter,
+    ReportReader,
     SessionDep,
     SettingsDep,
     audited_read,
     authenticate_credentials,
-    authorized,
     request_credentials,
 )
 from pingan.web.ratelimit import limiter_of
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
-
-IncidentReader = authorized("incident", "read")
-IncidentWriter = authorized("incident", "write")
-ChatWriter = authorized("chat", "write")
 
 
 @router.post("/reports", status_code=201, response_model=IncidentRead)
@@ -93,9 +92,7 @@ def _file_report(
 
 @router.get("/reports", response_model=list[IncidentRead])
 @audited_read
-def list_own_reports(
-    caller: authorized("report", "read"), db_session: SessionDep
-) -> list[dict[str, Any]]:
+def list_own_reports(caller: ReportReader, db_session: SessionDep) -> list[dict[str, Any]]:
     """The caller's own reports."""
     return service.list_own_reports(db_session, caller)
 

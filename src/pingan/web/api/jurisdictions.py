@@ -10,19 +10,19 @@ from pingan.jurisdictions.schemas import (
     MutualAidRead,
     MutualAidUpdate,
 )
-from pingan.web.deps import SessionDep, authorized
+from pingan.web.deps import JurisdictionReader, JurisdictionWriter, SessionDep
 
 router = APIRouter(prefix="/api/v1/jurisdictions", tags=["jurisdictions"])
 
 
 @router.get("", response_model=list[JurisdictionRead])
-def list_jurisdictions(caller: authorized("jurisdiction", "read"), db_session: SessionDep) -> list:
+def list_jurisdictions(caller: JurisdictionReader, db_session: SessionDep) -> list:
     paths = [g.jurisdiction_path for g, _ in caller.matching_grants("jurisdiction", "read")]
     return service.list_subtree(db_session, paths)
 
 
 @router.get("/{code}", response_model=JurisdictionRead)
-def get_jurisdiction(code: str, caller: authorized("jurisdiction", "read"), db_session: SessionDep):  # type: ignore[no-untyped-def]
+def get_jurisdiction(code: str, caller: JurisdictionReader, db_session: SessionDep):  # type: ignore[no-untyped-def]
     node = service.get_by_code(db_session, code)
     caller.check("jurisdiction", "read", node.path)
     return node
@@ -30,7 +30,7 @@ def get_jurisdiction(code: str, caller: authorized("jurisdiction", "read"), db_s
 
 @router.post("", response_model=JurisdictionRead, status_code=201)
 def create_jurisdiction(
-    body: JurisdictionCreate, caller: authorized("jurisdiction", "write"), db_session: SessionDep
+    body: JurisdictionCreate, caller: JurisdictionWriter, db_session: SessionDep
 ):  # type: ignore[no-untyped-def]
     if body.parent_code:
         parent = service.get_by_code(db_session, body.parent_code)
@@ -50,9 +50,7 @@ def create_jurisdiction(
 
 
 @router.get("/{code}/mutual-aid", response_model=MutualAidRead)
-def get_mutual_aid(
-    code: str, caller: authorized("jurisdiction", "read"), db_session: SessionDep
-) -> MutualAidRead:
+def get_mutual_aid(code: str, caller: JurisdictionReader, db_session: SessionDep) -> MutualAidRead:
     """The roles that may send units between the stations under this node."""
     node = service.get_by_code(db_session, code)
     caller.check("jurisdiction", "read", node.path)
@@ -63,7 +61,7 @@ def get_mutual_aid(
 def set_mutual_aid(
     code: str,
     body: MutualAidUpdate,
-    caller: authorized("jurisdiction", "write"),
+    caller: JurisdictionWriter,
     db_session: SessionDep,
 ) -> MutualAidRead:
     """Grant mutual aid between the stations under this node to some roles (audited)."""

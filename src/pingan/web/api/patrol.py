@@ -17,12 +17,9 @@ from pingan.bounds import Count, Id
 from pingan.patrol import activation, compare, planning, reads, visibility
 from pingan.patrol.models import PlanStatus
 from pingan.patrol.schemas import CompareRequest, PlanCreate, PlanDetail, PlanRead
-from pingan.web.deps import SessionDep, SettingsDep, authorized
+from pingan.web.deps import PlanReader, PlanWriter, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/plans", tags=["plans"])
-
-PlanReader = authorized("plan", "read")
-PlanWriter = authorized("plan", "write")
 
 
 @router.post("", response_model=PlanDetail, status_code=201)
