@@ -30,15 +30,15 @@ import hashlib
 import math
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from limits import RateLimitItem, parse_many
 from limits.errors import ConfigurationError
 from limits.storage import RedisStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import Double, Integer, String, bindparam, case, delete, select, text
+from sqlalchemy import Double, Integer, String, Table, bindparam, case, delete, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -60,14 +60,17 @@ class RateLimitCounter(Base):
     expires_at: Mapped[float] = mapped_column(Double, index=True)
 
 
-_TABLE = RateLimitCounter.__table__
+_TABLE = cast(Table, RateLimitCounter.__table__)
 
 
 def _upsert(dialect: str) -> Any:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert: Callable[[Table], postgresql.Insert | sqlite.Insert]
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        insert = postgresql.insert
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        insert = sqlite.insert
     else:  # pragma: no cover - pingan runs on these two
         raise ConfigError(f"rate limits in the database need SQLite or PostgreSQL, not {dialect}")
     statement = insert(_TABLE).values(
@@ -121,7 +124,7 @@ class DatabaseStorage(Storage):
         reader = self.engine.connect().execution_options(**{SQLITE_BEGIN: "DEFERRED"})
         with reader as conn:
             row = conn.execute(_GET, {"key": key, "now": time.time()}).first()
-        return None if row is None else (int(row.count), float(row.expires_at))
+        return None if row is None else (int(row[0]), float(row[1]))
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()

@@ -24,16 +24,16 @@ from pingan.analytics.models import Camera, CanvassItem, FootageStatus, OwnerRol
 from pingan.analytics.schemas import CameraCreate, CameraUpdate
 from pingan.analytics.scope import jurisdiction_path, target_jurisdiction
 from pingan.audit import service as audit
-from pingan.auth.principal import Principal
 from pingan.city import service as cities
 from pingan.city.models import City
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.errors import InvalidInput, NotFound
-from pingan.incidents import service as incidents
+from pingan.incidents import reads
 from pingan.incidents.models import Incident
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.principal import Principal
 
 #: Travel modes of a camera canvass, in display order.
 CANVASS_MODES = ("foot", "ebike", "car")
@@ -174,7 +174,7 @@ def _checked_incident(
     db_session: Session, principal: Principal, incident_id: int, action: str
 ) -> Incident:
     principal.require("canvass", action)
-    incident = incidents.load_incident(db_session, principal, incident_id, "read")
+    incident = reads.load_incident(db_session, principal, incident_id, "read")
     principal.check("canvass", action, jurisdiction_path(db_session, incident.jurisdiction_id))
     return incident
 
@@ -252,7 +252,9 @@ def canvass(
                 graph = cities.load_graph(settings, city, mode)
             except NotFound:
                 continue
-            scene = routing.snap(graph, [incident.lat], [incident.lon])
+            scene = routing.snap(
+                graph, np.array([incident.lat], dtype=float), np.array([incident.lon], dtype=float)
+            )
             times = routing.shortest_times(graph, int(scene.node[0]), cutoff_s)[0]
             at = routing.snap(graph, lat, lon)
             t = times[at.node]
@@ -265,7 +267,7 @@ def canvass(
             select(CanvassItem).where(CanvassItem.incident_id == incident.id)
         )
     }
-    listed = []
+    listed: list[dict[str, Any]] = []
     for k, cam in enumerate(found):
         by_mode = {m: float(t[k]) for m, t in arrival.items() if math.isfinite(t[k])}
         if not by_mode:

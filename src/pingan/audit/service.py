@@ -24,16 +24,16 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Table, false, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from pingan.audit.anchors import Anchor
 from pingan.audit.keys import AuditKey, key_of
 from pingan.audit.models import AuditEvent, AuditHead
-from pingan.auth.principal import Principal
 from pingan.db import utcnow
+from pingan.principal import Principal
 
 GENESIS = "0" * 64
 _log = logging.getLogger(__name__)
@@ -181,13 +181,12 @@ class AuditEntry:
 
 
 # built once: constructing a statement costs more than running it
+_HEAD_TABLE = cast(Table, AuditHead.__table__)
 _HEAD_FOR_UPDATE = (
-    select(AuditHead.__table__.c.seq, AuditHead.__table__.c.hash)
-    .where(AuditHead.__table__.c.id == 1)
-    .with_for_update()
+    select(_HEAD_TABLE.c.seq, _HEAD_TABLE.c.hash).where(_HEAD_TABLE.c.id == 1).with_for_update()
 )
-_INSERT_EVENTS = insert(AuditEvent.__table__)
-_MOVE_HEAD = update(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)
+_INSERT_EVENTS = insert(cast(Table, AuditEvent.__table__))
+_MOVE_HEAD = update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == 1)
 
 
 def record_many(connection: Connection, entries: Sequence[AuditEntry]) -> list[int]:
@@ -200,7 +199,7 @@ def record_many(connection: Connection, entries: Sequence[AuditEntry]) -> list[i
     """
     if not entries:
         return []
-    table = AuditHead.__table__
+    table = _HEAD_TABLE
     head = connection.execute(_HEAD_FOR_UPDATE).first()
     if head is None:
         connection.execute(insert(table), {"id": 1, "seq": 0, "hash": GENESIS})
@@ -385,7 +384,7 @@ def list_events(
         for grant, _scope in principal.matching_grants("audit", "read")
     )
     visible = principal.visible_clause("audit", "read", Jurisdiction.path)
-    unplaced = and_(AuditEvent.jurisdiction_id.is_(None), whole_tree)
+    unplaced = and_(AuditEvent.jurisdiction_id.is_(None), true() if whole_tree else false())
     query = (
         select(AuditEvent)
         .outerjoin(Jurisdiction, Jurisdiction.id == AuditEvent.jurisdiction_id)

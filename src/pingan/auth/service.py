@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 from pingan.audit import service as audit
 from pingan.auth import grants
 from pingan.auth.models import AccessToken, RoleGrant, TokenKind, User
-from pingan.auth.principal import Grant, Principal
 from pingan.auth.schemas import UserCreate
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.errors import InvalidInput, NotFound, Unauthenticated
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.principal import Grant, Principal
 
 _hasher = PasswordHasher()  # argon2id with the library's RFC 9106 low-memory profile
 
@@ -127,7 +127,7 @@ def _principal(
     db_session: Session,
     user_id: int,
     username: str,
-    language: str,
+    language: str | None,
     *,
     client_addr: str | None,
     token_id: int | None,
@@ -188,11 +188,12 @@ def login(
     """
     now = utcnow()
     dummy = _dummy_hash()  # made on the first login of any kind, not of an unknown user
-    user = db_session.scalar(select(User).where(User.username == username))
-    known = user is not None and user.is_active
-    password_ok = verify_password(user.password_hash if known else dummy, password)
-    actor = user.username if known else username[:64]
-    object_id: object = user.id if known else username[:64]
+    found = db_session.scalar(select(User).where(User.username == username))
+    user = found if found is not None and found.is_active else None
+    known = user is not None
+    password_ok = verify_password(user.password_hash if user is not None else dummy, password)
+    actor = user.username if user is not None else username[:64]
+    object_id: object = user.id if user is not None else username[:64]
     if throttle.throttled or not known or not password_ok:
         if throttle.throttled:
             outcome = "throttled"

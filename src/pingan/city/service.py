@@ -17,10 +17,11 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from pingan.algo import isochrones, routing
@@ -28,13 +29,13 @@ from pingan.algo.gazetteer import Gazetteer, GeocodeHit
 from pingan.algo.graph import RoadGraph
 from pingan.algo.layers import road_features
 from pingan.audit import service as audit
-from pingan.auth.principal import Principal
 from pingan.city import osm
 from pingan.city.models import City, Place
 from pingan.config import Settings
 from pingan.errors import InvalidInput, NotFound
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.principal import Principal
 
 MODES = ("car", "ebike", "foot")
 Progress = Callable[[str, float], None]
@@ -67,6 +68,13 @@ def _check_name(name: str) -> str:
     return clean
 
 
+def _report_graph(
+    report: Callable[[str, float], None], index: int, _stage: str, fraction: float
+) -> None:
+    """Progress of building the graph of the ``index``-th mode, as a share of all modes."""
+    report("build graphs", (index + fraction) / len(MODES))
+
+
 def import_city(
     db_session: Session,
     settings: Settings,
@@ -93,7 +101,7 @@ def import_city(
                 extract,
                 settings.speeds_kmh,
                 modes=(mode,),
-                progress=lambda s, f, i=index: report("build graphs", (i + f) / len(MODES)),
+                progress=partial(_report_graph, report, index),
             )[mode]
         except InvalidInput as exc:
             skipped[mode] = exc.message
@@ -101,6 +109,7 @@ def import_city(
         raise InvalidInput(f"{path}: no drivable road network in this extract", field="file")
     gazetteer = osm.build_gazetteer(extract)
 
+    owner: Jurisdiction | None
     if jurisdiction_code:
         owner = jurisdictions.get_by_code(db_session, jurisdiction_code)
     else:
@@ -165,7 +174,7 @@ def import_city(
             for i in range(len(extract.place_kind))
         ]
         if rows:
-            db_session.execute(Place.__table__.insert(), rows)
+            db_session.execute(cast(Table, Place.__table__).insert(), rows)
         audit.record(
             db_session,
             action="city.import",

@@ -303,9 +303,9 @@ def report(
     if png_dir is not None:
         png_dir.mkdir(parents=True, exist_ok=True)
         for chart in reports.CHARTS:
-            path = png_dir / f"{chart}-{lang}.png"
-            path.write_bytes(reports.render_png(data, chart, lang))
-            written.append(str(path))
+            png = png_dir / f"{chart}-{lang}.png"
+            png.write_bytes(reports.render_png(data, chart, lang))
+            written.append(str(png))
     total = data.by_type["total"]
     console.print(
         f"{start} – {end}: {total['count']} incidents; 环比 "
@@ -314,5 +314,5 @@ def report(
         highlight=False,
         markup=False,
     )
-    for path in written:
-        console.print(f"wrote {path}", highlight=False)
+    for name in written:
+        console.print(f"wrote {name}", highlight=False)

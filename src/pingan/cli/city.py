@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,6 +12,11 @@ from rich.table import Table
 from pingan.cli.core import console, progress_bar, session_factory
 from pingan.config import get_settings
 from pingan.db import unit_of_work
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from pingan.city.service import ImportReport
 
 app = typer.Typer(
     help="Cities: import OpenStreetMap extracts into travel-time networks.", no_args_is_help=True
@@ -21,13 +26,13 @@ route_app = typer.Typer(
 )
 
 
-def import_with_progress(path: Path, name: str, jurisdiction: str | None):  # type: ignore[no-untyped-def]
+def import_with_progress(path: Path, name: str, jurisdiction: str | None) -> ImportReport:
     from pingan.city import service
 
     settings = get_settings()
     factory = session_factory(settings)
     with progress_bar() as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def report(stage: str, fraction: float) -> None:
             if stage not in tasks:

@@ -6,17 +6,26 @@ import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pingan.auth.models import Role
 from pingan.config import Settings, get_settings
 from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import threading
+
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from pingan.audit.anchors import Anchor
+    from pingan.audit.service import ChainReport
+    from pingan.principal import Principal
 
 console = Console()
 db_app = typer.Typer(help="Database: migrations and backups.", no_args_is_help=True)
@@ -25,7 +34,7 @@ jurisdictions_app = typer.Typer(help="The jurisdiction tree.", no_args_is_help=T
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 
 
-def session_factory(settings: Settings):  # type: ignore[no-untyped-def]
+def session_factory(settings: Settings) -> sessionmaker[Session]:
     """Sessions whose audit rows are keyed with the configured audit key (refuses to go on
     without one outside demo mode)."""
     from pingan.audit import keys
@@ -35,15 +44,15 @@ def session_factory(settings: Settings):  # type: ignore[no-untyped-def]
     return make_session_factory(keys.keyed(make_engine(settings.effective_database_url), key))
 
 
-def operator_principal(db_session):  # type: ignore[no-untyped-def]
+def operator_principal(db_session: Session) -> Principal:
     """The CLI's caller for read commands: an operator holding admin and dispatcher on
     every root of the jurisdiction tree (whoever may run the CLI on the server may read
     everything). It has no user row (``user_id`` 0), so it must not write records that
     name their author."""
     from sqlalchemy import select
 
-    from pingan.auth.principal import Grant, Principal
     from pingan.jurisdictions.models import Jurisdiction
+    from pingan.principal import Grant, Principal
 
     roots = db_session.execute(
         select(Jurisdiction.id, Jurisdiction.path).where(Jurisdiction.parent_id.is_(None))
@@ -251,9 +260,9 @@ def audit_anchor(
         console.print(f"anchored {anchor.rows} rows, head {anchor.digest} in {path}")
 
 
-def anchor_now(  # type: ignore[no-untyped-def]
+def anchor_now(
     settings: Settings, *, accept_unkeyed: bool = False, write: bool = True
-):
+) -> tuple[ChainReport, Anchor | None]:
     """Verify against the anchors so far and, when intact, append a new anchor (if
     ``write``); return the report and the anchor (None for a broken chain)."""
     from pingan.audit import keys
@@ -300,7 +309,9 @@ def serve(
         stop.set()
 
 
-def start_anchoring(settings: Settings, *, interval_s: float | None = None):  # type: ignore[no-untyped-def]
+def start_anchoring(
+    settings: Settings, *, interval_s: float | None = None
+) -> tuple[threading.Event, threading.Thread | None]:
     """Anchor the audit chain every ``audit_anchor_minutes`` (or ``interval_s``) in a daemon
     thread of the serving process (one, whatever the number of workers); return its stop
     event and the thread (None when anchoring is off or there is no anchor file)."""
@@ -356,7 +367,7 @@ def demo(
     upgrade(settings.effective_database_url)
     factory = session_factory(settings)
     with progress_bar() as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def report(step: str, fraction: float) -> None:
             if step not in tasks:

@@ -9,7 +9,7 @@ node to the incident) are walked at :data:`ACCESS_SPEED_MS`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,16 +22,16 @@ from sqlalchemy.orm import Session, aliased
 
 from pingan.algo import isochrones, routing, tiers
 from pingan.audit import service as audit
-from pingan.auth.principal import Principal
 from pingan.city import service as cities
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.dispatch.models import Assignment, AssignmentStatus
 from pingan.errors import Conflict, InvalidInput, NotFound
-from pingan.incidents import service as incidents
+from pingan.incidents import lifecycle, reads
 from pingan.incidents.models import Incident, Status
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.principal import Principal
 from pingan.units import service as units
 from pingan.units.models import Unit, UnitStatus
 
@@ -165,7 +165,7 @@ def recommend(
     into the tiers. Units of another station (mutual aid) say so (``mutual_aid``); units
     outside the caller's stations and mutual-aid grants are not listed."""
     principal.require("dispatch", "read")
-    incident = incidents.load_incident(db_session, principal, incident_id, "read")
+    incident = reads.load_incident(db_session, principal, incident_id, "read")
     city_name, lat, lon = _incident_point(incident)
     incident_path = jurisdictions.get_ref(db_session, incident.jurisdiction_id).path
     every = units.unit_briefs(db_session, city_name)
@@ -203,7 +203,7 @@ def recommend(
         reasons=reasons,
         tier_kinds=TIER_KINDS if len(settings.tiers_s) == 3 else None,
     )
-    by_id = {b.id: b for b in briefs}
+    by_id: dict[Hashable, units.UnitBrief] = {b.id: b for b in briefs}
 
     def finite(value: float) -> float | None:
         return round(float(value), 1) if math.isfinite(value) else None
@@ -275,7 +275,7 @@ def dispatch(
     of another station is recorded as mutual aid and audited in its home station too.
     """
     principal.require("dispatch", "write")
-    incident = incidents.load_incident(db_session, principal, incident_id, "write")
+    incident = reads.load_incident(db_session, principal, incident_id, "write")
     city_name, lat, lon = _incident_point(incident)
     incident_path = jurisdictions.get_ref(db_session, incident.jurisdiction_id).path
     if len(set(unit_ids)) != len(unit_ids):
@@ -297,11 +297,11 @@ def dispatch(
             raise Conflict(f"unit {row.unit.callsign} is {row.unit.status.value}", field=field)
         rows.append(row)
     if incident.status is Status.received:
-        incidents.transition(
+        lifecycle.transition(
             db_session, principal, incident.id, Status.confirmed, "confirmed at dispatch"
         )
     if incident.status is Status.confirmed:
-        incidents.transition(
+        lifecycle.transition(
             db_session,
             principal,
             incident.id,
@@ -382,7 +382,7 @@ def arrived(db_session: Session, principal: Principal, assignment_id: int) -> di
     assignment, unit = _load_assignment(db_session, principal, assignment_id)
     if assignment.status is not AssignmentStatus.en_route:
         raise Conflict(f"the assignment is {assignment.status.value}, not en route", field="status")
-    incident = incidents.load_incident(db_session, principal, assignment.incident_id, "write")
+    incident = reads.load_incident(db_session, principal, assignment.incident_id, "write")
     now = utcnow()
     assignment.status = AssignmentStatus.on_scene
     assignment.arrived_at = now
@@ -390,7 +390,7 @@ def arrived(db_session: Session, principal: Principal, assignment_id: int) -> di
     assignment.updated_at = now
     units.move_status(unit, UnitStatus.on_scene)
     if incident.status is Status.dispatched:
-        incidents.transition(
+        lifecycle.transition(
             db_session, principal, incident.id, Status.on_scene, f"{unit.callsign} arrived"
         )
     db_session.flush()
@@ -424,9 +424,9 @@ def cleared(db_session: Session, principal: Principal, assignment_id: int) -> di
             Assignment.status.in_([AssignmentStatus.en_route, AssignmentStatus.on_scene]),
         )
     )
-    incident = incidents.load_incident(db_session, principal, assignment.incident_id, "write")
+    incident = reads.load_incident(db_session, principal, assignment.incident_id, "write")
     if active is None and incident.status is Status.on_scene:
-        incidents.transition(
+        lifecycle.transition(
             db_session, principal, incident.id, Status.resolved, f"cleared by {unit.callsign}"
         )
     audit.record(
@@ -444,7 +444,7 @@ def assignments_of(
     db_session: Session, principal: Principal, incident_id: int
 ) -> list[dict[str, Any]]:
     principal.require("dispatch", "read")
-    incidents.load_incident(db_session, principal, incident_id, "read")
+    reads.load_incident(db_session, principal, incident_id, "read")
     rows = db_session.execute(
         select(Assignment, Unit.callsign)
         .join(Unit, Unit.id == Assignment.unit_id)
@@ -641,7 +641,11 @@ def live_reach(
         by_mode.setdefault(row.unit.mode.value, []).append(row)
     for mode, rows in by_mode.items():
         graph = cities.load_graph(settings, city, mode)
-        sources = routing.snap(graph, [r.unit.lat for r in rows], [r.unit.lon for r in rows]).node
+        sources = routing.snap(
+            graph,
+            np.array([r.unit.lat for r in rows], dtype=float),
+            np.array([r.unit.lon for r in rows], dtype=float),
+        ).node
         nearest = routing.nearest_source(graph, sources, cutoff_s=max(settings.tiers_s))
         if lat.size:
             demand = routing.snap(graph, lat, lon)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from pingan.auth.models import Role
 from pingan.jurisdictions.models import Level
+from pingan.policy import Role
 
 
 class JurisdictionCreate(BaseModel):
@@ -12,7 +14,7 @@ class JurisdictionCreate(BaseModel):
     level: Level
     name_zh: str = Field(min_length=1, max_length=200)
     name_en: str = Field(default="", max_length=200)
-    boundary: dict | None = None
+    boundary: dict[str, Any] | None = None
 
 
 class JurisdictionRead(BaseModel):

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from shapely.geometry import Point, shape
 from shapely.prepared import PreparedGeometry, prep
@@ -39,7 +40,7 @@ def is_within(inner_path: str, outer_path: str) -> bool:
     return inner_path.startswith(outer_path)
 
 
-def _check_boundary(boundary: dict | None, field: str) -> str | None:
+def _check_boundary(boundary: dict[str, Any] | None, field: str) -> str | None:
     if boundary is None:
         return None
     try:
@@ -91,7 +92,7 @@ def list_subtree(db_session: Session, root_paths: Sequence[str]) -> list[Jurisdi
     return [n for n in nodes if any(n.path.startswith(p) for p in root_paths)]
 
 
-def _rows_from_csv(text: str) -> list[tuple[str, dict]]:
+def _rows_from_csv(text: str) -> list[tuple[str, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text))
     required = {"code", "level", "name_zh"}
     missing = required - set(reader.fieldnames or [])
@@ -118,7 +119,7 @@ def _rows_from_csv(text: str) -> list[tuple[str, dict]]:
     return rows
 
 
-def _rows_from_geojson(text: str) -> list[tuple[str, dict]]:
+def _rows_from_geojson(text: str) -> list[tuple[str, dict[str, Any]]]:
     try:
         collection = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -244,7 +245,7 @@ def jurisdiction_id_for_point(db_session: Session, lat: float, lon: float) -> in
     return None if best is None else best[1]
 
 
-def set_boundary(db_session: Session, node: Jurisdiction, boundary: dict) -> None:
+def set_boundary(db_session: Session, node: Jurisdiction, boundary: dict[str, Any]) -> None:
     node.boundary = _check_boundary(boundary, "boundary")
     db_session.flush()
 

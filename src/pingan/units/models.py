@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Enum, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -60,7 +61,7 @@ class Unit(Base):
     kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind))
     mode: Mapped[TravelMode] = mapped_column(_enum(TravelMode))
     status: Mapped[UnitStatus] = mapped_column(_enum(UnitStatus), default=UnitStatus.available)
-    members: Mapped[list] = mapped_column(JSON, default=list)
+    members: Mapped[list[Any]] = mapped_column(JSON, default=list)
     #: Shift as "HH:MM-HH:MM" in the district's time zone ("" = around the clock).
     shift: Mapped[str] = mapped_column(String(11), default="")
     post_lat: Mapped[float | None] = mapped_column(Float)

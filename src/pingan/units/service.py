@@ -9,17 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from pingan.audit import service as audit
-from pingan.auth.principal import Principal
 from pingan.city import service as cities
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.errors import Conflict, InvalidInput, NotFound
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.principal import Principal
 from pingan.units.models import DEFAULT_MODE, PositionReport, Unit, UnitStatus
 from pingan.units.schemas import PositionBatchItem, PositionIn, UnitCreate
 
@@ -108,11 +108,11 @@ def create_unit(db_session: Session, principal: Principal, data: UnitCreate) -> 
     return UnitRow(unit, station.code, station.path)
 
 
-def _rows(db_session: Session, query) -> list[UnitRow]:  # type: ignore[no-untyped-def]
+def _rows(db_session: Session, query: Select[Unit, str, str]) -> list[UnitRow]:
     return [UnitRow(u, code, path) for u, code, path in db_session.execute(query).all()]
 
 
-def _base_query():  # type: ignore[no-untyped-def]
+def _base_query() -> Select[Unit, str, str]:
     return select(Unit, Jurisdiction.code, Jurisdiction.path).join(
         Jurisdiction, Jurisdiction.id == Unit.jurisdiction_id
     )
@@ -307,13 +307,13 @@ def report_positions(
         by_sign[row.unit.callsign] = row
     for index, item in enumerate(items):
         field = f"body.positions.{index}"
-        row = (
+        target = (
             by_id.get(item.unit_id)
             if item.unit_id is not None
             else by_sign.get(item.callsign or "")
         )
-        if row is None or not principal.can("unit", "position", row.station_path):
+        if target is None or not principal.can("unit", "position", target.station_path):
             raise InvalidInput("no such unit", field=f"{field}.unit_id")
-        _apply_position(db_session, row.unit, item.lat, item.lon, item.at, field, now)
+        _apply_position(db_session, target.unit, item.lat, item.lon, item.at, field, now)
     db_session.flush()
     return len(items)

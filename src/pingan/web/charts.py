@@ -59,11 +59,11 @@ def grouped_bars(
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
     for step in range(5):
-        value = top_value * step / 4
+        tick = top_value * step / 4
         y = top + plot_h - plot_h * step / 4
         parts.append(
             f'<line class="axis" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(_fmt(value))}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(_fmt(tick))}</text>'
         )
     n_groups = max(len(categories), 1)
     group_w = plot_w / n_groups
