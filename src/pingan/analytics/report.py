@@ -18,17 +18,20 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 from pingan.algo.stats import same_period_last_year
 from pingan.analytics.stats import check_stats_range, daily_counts, incident_stats
-from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.incidents.open311 import SERVICE_NAMES
+from pingan.principal import Principal
 
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 LANGUAGES = ("zh-CN", "en")
@@ -170,9 +173,9 @@ def font_family() -> str | None:
     return family
 
 
-def _rc() -> dict[str, Any]:
+def _rc() -> dict[RcKeyType, Any]:
     family = font_family()
-    rc: dict[str, Any] = {"pdf.fonttype": 42, "axes.unicode_minus": False}
+    rc: dict[RcKeyType, Any] = {"pdf.fonttype": 42, "axes.unicode_minus": False}
     if family:
         rc["font.family"] = [family, "DejaVu Sans"]
     return rc
@@ -292,11 +295,12 @@ def _daily(data: ReportData, lang: str) -> Any:
     fig = Figure(figsize=(11.69, 8.27))
     ax = fig.add_subplot(1, 1, 1)
     days = sorted(data.daily)
-    ax.plot(days, [data.daily[d] for d in days], marker="o", ms=3, label=words["this_period"])
+    # matplotlib plots dates through its unit converters; its stubs take numbers only
+    ax.plot(days, [data.daily[d] for d in days], marker="o", ms=3, label=words["this_period"])  # type: ignore[arg-type]
     last = sorted(data.daily_last_year)
     if len(last) == len(days):
         ax.plot(
-            days,
+            days,  # type: ignore[arg-type]  # dates, as above
             [data.daily_last_year[d] for d in last],
             marker="o",
             ms=3,

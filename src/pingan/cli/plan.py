@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Iterator
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.table import Table
@@ -86,7 +86,12 @@ def plan_make(
     from pingan.patrol.models import DayType
     from pingan.patrol.schemas import PlanCreate
 
-    if method not in ("auto", "exact", "heuristic"):
+    methods: dict[str, Literal["auto", "exact", "heuristic"]] = {
+        "auto": "auto",
+        "exact": "exact",
+        "heuristic": "heuristic",
+    }
+    if method not in methods:
         from pingan.errors import InvalidInput
 
         raise InvalidInput("method must be auto, exact or heuristic", field="--method")
@@ -99,7 +104,7 @@ def plan_make(
         day_type=DayType.weekend if weekend else DayType.weekday,
         backup=backup,
         time_limit_s=time_limit,
-        method=method,  # type: ignore[arg-type]
+        method=methods[method],
         activate=activate,
     )
     with unit_of_work(session_factory(settings)) as db_session:

@@ -30,7 +30,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast, overload
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -128,6 +128,12 @@ def _minutes(text: str) -> int:
     return (h * 60 + m) % 1440
 
 
+@overload
+def local_day_start(day: date, tz: ZoneInfo) -> datetime: ...
+@overload
+def local_day_start(day: None, tz: ZoneInfo) -> None: ...
+@overload
+def local_day_start(day: date | None, tz: ZoneInfo) -> datetime | None: ...
 def local_day_start(day: date | None, tz: ZoneInfo) -> datetime | None:
     """Midnight starting ``day`` in ``tz``, in UTC (``None`` stays ``None``)."""
     if day is None:
@@ -219,8 +225,17 @@ def history_rows(
         query = query.where(Incident.received_at >= since)
     if until is not None:
         query = query.where(Incident.received_at < until)
+    # lat and lon are never None here: the query keeps located incidents only
     return [
-        HistoryRow(int(i), str(t), float(la), float(lo), at, bool(sim), int(pr or 3))
+        HistoryRow(
+            int(i),
+            str(t),
+            float(cast(float, la)),
+            float(cast(float, lo)),
+            at,
+            bool(sim),
+            int(pr or 3),
+        )
         for i, t, la, lo, at, sim, pr in db_session.execute(query).all()
     ]
 
@@ -446,15 +461,15 @@ def shift_demand(
         components["population"] = population
         sources["population"] = {"count": round(float(population.sum()))}
 
-    total = np.zeros(n)
+    total: FloatArray = np.zeros(n)
     for name in SOURCES:
-        raw = components.get(name)
-        used = raw is not None and float(raw.sum()) > 0 and chosen[name] > 0
+        part = components.get(name)
+        used = part is not None and float(part.sum()) > 0 and chosen[name] > 0
         entry = sources.setdefault(name, {"count": 0})
         entry["weight"] = chosen[name]
         entry["used"] = bool(used)
-        if used and raw is not None:
-            total += chosen[name] * raw / float(raw.sum())
+        if used and part is not None:
+            total += chosen[name] * part / float(part.sum())
     if total.sum() <= 0:
         total[area.nodes] = 1.0 / area.nodes.size
         notes.append("no demand from any source: demand spread evenly over the area's roads")

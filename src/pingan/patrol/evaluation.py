@@ -127,10 +127,9 @@ def replay_incidents(
             field="date_from",
         )
     chosen = [picked.rows[i] for i in keep]
-    assert start is not None
     times = np.array([(r.received_at - start).total_seconds() for r in chosen])
     nodes = snap(graph, [r.lat for r in chosen], [r.lon for r in chosen]).node
-    period_end = (local_day_start(date_to + timedelta(days=1), tz) - start).total_seconds()  # type: ignore[operator]
+    period_end = (local_day_start(date_to + timedelta(days=1), tz) - start).total_seconds()
     return Replay(
         nodes=nodes,
         time_s=times,

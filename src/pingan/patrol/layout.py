@@ -112,8 +112,8 @@ def plan_routes(
     per_group = min(0.2, max(0.02, ROUTE_BUDGET_S / max(p, 1)))
     routes = routes_algo.plan_patrol_routes(
         times,
-        np.arange(p),
-        np.arange(p, places.size),
+        range(p),
+        range(p, places.size),
         dwell_s=dwell_s,
         shift_s=shift_s,
         solver_time_limit_s=per_group,
@@ -248,7 +248,7 @@ def beat_outline(graph: RoadGraph, area_nodes: IntArray, members: IntArray) -> d
 
     def to_lonlat(xy: FloatArray) -> FloatArray:
         lat, lon = graph.unproject(xy[:, 0], xy[:, 1])
-        return np.round(np.column_stack([lon, lat]), 6)
+        return np.asarray(np.round(np.column_stack([lon, lat]), 6), dtype=np.float64)
 
     return dict(mapping(shapely.transform(geom, to_lonlat)))
 
@@ -261,8 +261,10 @@ def group_beats(
     cx = np.bincount(beat, weights=graph.x[area_nodes], minlength=n_beats)
     cy = np.bincount(beat, weights=graph.y[area_nodes], minlength=n_beats)
     count = np.maximum(np.bincount(beat, minlength=n_beats), 1)
-    cx, cy = cx / count, cy / count
-    cost = np.hypot(graph.x[post_nodes][:, None] - cx[None, :], graph.y[post_nodes][:, None] - cy)
+    centre_x, centre_y = cx / count, cy / count
+    cost = np.hypot(
+        graph.x[post_nodes][:, None] - centre_x[None, :], graph.y[post_nodes][:, None] - centre_y
+    )
     rows, cols = linear_sum_assignment(cost)
     out = np.full(post_nodes.size, -1, dtype=np.int64)
     out[rows] = cols

@@ -113,7 +113,7 @@ def solve_milp(
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n_c + [highspy.HighsVarType.kContinuous] * (
         n_y + n_z
     )
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy's stubs leave __init__ untyped
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", max(float(time_limit_s), 0.01))
     h.setOptionValue("mip_rel_gap", 1e-9)

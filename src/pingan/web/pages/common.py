@@ -11,9 +11,9 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.errors import Unauthenticated
+from pingan.principal import Principal
 from pingan.web import api_docs, i18n
 from pingan.web.deps import CSRF_COOKIE, SessionDep, SettingsDep, optional_principal
 
@@ -32,6 +32,7 @@ def _build_environment() -> jinja2.Environment:
     )
     # Translations follow the request's language through a context variable, so one
     # environment serves every language and every thread.
+    # added to the environment by the i18n extension at run time; jinja2's types omit it
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext_, i18n.ngettext_, newstyle=True
     )

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from pingan.auth import service as auth
 from pingan.auth.models import Role, TokenKind
-from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.errors import PinganError, RateLimited
+from pingan.principal import Principal
 from pingan.web import i18n
 from pingan.web.deps import CSRF_COOKIE, SESSION_COOKIE, client_addr
 from pingan.web.pages.common import (
@@ -180,7 +180,7 @@ def login_submit(
     except PinganError as exc:
         language = language_of(request, None, settings)
         i18n.set_current(language)
-        response = _login_form(
+        response: HTMLResponse | RedirectResponse = _login_form(
             request,
             settings,
             principal=None,
