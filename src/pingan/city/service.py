@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from pingan.algo import isochrones, routing
@@ -209,10 +209,6 @@ def remove_stale_versions(settings: Settings, city: City) -> None:
     for child in root.iterdir():
         if child.is_dir() and child.name != city.version:
             shutil.rmtree(child, ignore_errors=True)
-
-
-def discard_version(settings: Settings, name: str, version: str) -> None:
-    shutil.rmtree(city_dir(settings, name, version), ignore_errors=True)
 
 
 # ---------------------------------------------------------------- reading
@@ -404,15 +400,6 @@ def places_layer(
         "features": features,
         "properties": {"attribution": "© OpenStreetMap contributors (ODbL)"},
     }
-
-
-def place_counts(db_session: Session, city: City) -> dict[str, int]:
-    rows = db_session.execute(
-        select(Place.kind, func.count(Place.id))
-        .where(Place.city_id == city.id)
-        .group_by(Place.kind)
-    ).all()
-    return {kind: int(n) for kind, n in rows}
 
 
 def text_helpers(

@@ -173,11 +173,6 @@ def import_file(db_session: Session, path: Path) -> list[Jurisdiction]:
     return created
 
 
-def ensure_level(node: Jurisdiction, *levels: Level) -> None:
-    if node.level not in levels:
-        raise InvalidInput(f"{node.code} is a {node.level.value}, expected {'/'.join(levels)}")
-
-
 #: Prepared boundary geometries by jurisdiction id, with the boundary text they came from.
 #: A changed boundary (``set_boundary``, another process, a migration) has another text,
 #: so it is parsed again; the cache can never answer from a stale boundary.

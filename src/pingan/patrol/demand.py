@@ -116,9 +116,6 @@ class ShiftWindow:
             day -= timedelta(days=1)
         return day, since_start * 60.0
 
-    def start_on(self, day: date, tz: ZoneInfo) -> datetime:
-        return datetime.combine(day, time(self.start_min // 60, self.start_min % 60), tz)
-
 
 def _minutes(text: str) -> int:
     hours, minutes = text.strip().split(":")

@@ -249,16 +249,6 @@ class CoverageInstance:
         """Number of tiers."""
         return len(self.radii_s)
 
-    def tier_matrix(self, tier: int) -> sp.csr_matrix:
-        """0/1 matrix demand x candidate of the pairs within ``radii_s[tier]``."""
-        rows = np.repeat(np.arange(self.n_demand, dtype=np.int64), np.diff(self.row_ptr))
-        inside = self.row_code <= tier
-        ones = np.ones(int(inside.sum()))
-        return sp.csr_matrix(
-            (ones, (rows[inside], self.row_cand[inside])),
-            shape=(self.n_demand, self.n_candidates),
-        )
-
     def counts(self, posts: Sequence[int] | IntArray) -> npt.NDArray[np.int32]:
         """Count the posts within each tier of each demand point, shape ``(n_demand, T)``."""
         cnt = np.zeros((self.n_demand, self.n_tiers), dtype=np.int32)

@@ -84,12 +84,6 @@ class Grid:
         found = (flat >= 0) & (self.cells.size > 0) & (self.cells[pos] == flat)
         return np.where(found, pos, -1).astype(np.int64)
 
-    def to_raster(self, values: FloatArray) -> FloatArray:
-        """Put per-study-cell ``values`` into a ``shape`` raster (zeros elsewhere)."""
-        out = np.zeros(self.shape[0] * self.shape[1])
-        out[self.cells] = values
-        return out.reshape(self.shape)
-
     def from_raster(self, raster: FloatArray) -> FloatArray:
         """Read a ``shape`` raster at the study cells."""
         return np.asarray(raster.reshape(-1)[self.cells], dtype=float)
