@@ -2,7 +2,7 @@
 
 The script makes a fresh SQLite database (migrated, demo accounts), starts uvicorn with one
 worker in a subprocess (reports go through the group-commit writer of
-:mod:`pingan.incidents.intake`), drives it from another process with wrk (a Lua script gives every
+:mod:`pingan.incidents.writer`), drives it from another process with wrk (a Lua script gives every
 request its own Idempotency-Key and writes the key into the text too), then checks in the
 database that every acknowledged report is stored exactly once. It then re-sends a sample
 of keys with the same bodies (each must answer the first result and store nothing) and
@@ -171,7 +171,7 @@ def in_process(settings: Settings, n: int = 300) -> dict[str, float]:
     from pingan.algo.text import extract_report
     from pingan.auth import service as auth
     from pingan.auth.models import User
-    from pingan.incidents import service
+    from pingan.incidents import intake
     from pingan.incidents.schemas import ReportCreate
 
     at = datetime.now(ZoneInfo("Asia/Shanghai"))
@@ -189,7 +189,7 @@ def in_process(settings: Settings, n: int = 300) -> dict[str, float]:
     start = time.perf_counter()
     for k in range(n):
         with unit_of_work(factory) as session:
-            service.create_report(
+            intake.create_report(
                 session,
                 settings,
                 principal,

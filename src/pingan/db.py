@@ -114,7 +114,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 #: Execution option choosing how a SQLite transaction begins: ``"IMMEDIATE"`` (the default:
 #: the write lock is taken at once) or ``"DEFERRED"`` for a read-only snapshot that never
 #: waits for nor blocks a writer (WAL). A deferred transaction must not write: its lock
-#: upgrade can fail at once with ``SQLITE_BUSY``. See :mod:`pingan.incidents.intake`.
+#: upgrade can fail at once with ``SQLITE_BUSY``. See :mod:`pingan.incidents.writer`.
 SQLITE_BEGIN = "sqlite_begin"
 
 

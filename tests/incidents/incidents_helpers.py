@@ -14,7 +14,7 @@ from sqlalchemy import select
 from pingan.auth.models import AccessToken, TokenKind, User
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
-from pingan.incidents import service
+from pingan.incidents import reads
 
 EAST = {
     "type": "Polygon",
@@ -65,7 +65,7 @@ class Env:
 
     def counts(self) -> dict[str, int]:
         with self.session() as session:
-            return service.counts(session)
+            return reads.counts(session)
 
     def session(self):  # type: ignore[no-untyped-def]
         if "engine" not in self.__dict__:

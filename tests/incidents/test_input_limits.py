@@ -16,7 +16,7 @@ from pingan.audit.models import AuditEvent
 from pingan.auth import service as auth
 from pingan.auth.models import User
 from pingan.errors import InvalidInput
-from pingan.incidents import open311, privacy, service
+from pingan.incidents import chat, open311, privacy
 from pingan.incidents.models import Incident
 
 PHONE_TEXT = "我的电动车在楼下被偷了，我的电话13812345678"
@@ -81,7 +81,7 @@ def test_chat_place_in_another_station_is_refused(env: Env) -> None:
         user = session.scalar(select(User).where(User.username == "officer_a"))
         officer = auth.principal_for(session, user, client_addr="test")
         with pytest.raises(InvalidInput, match="station-b, outside your jurisdiction"):
-            service.post_chat_message(
+            chat.post_chat_message(
                 session,
                 env.settings,
                 officer,
@@ -95,7 +95,7 @@ def test_chat_place_in_another_station_is_refused(env: Env) -> None:
     with env.session() as session:
         user = session.scalar(select(User).where(User.username == "officer_a"))
         officer = auth.principal_for(session, user, client_addr="test")
-        outcome = service.post_chat_message(
+        outcome = chat.post_chat_message(
             session,
             env.settings,
             officer,

@@ -1,4 +1,4 @@
-"""The intake write path (pingan.incidents.intake): batch writes with idempotency inside a
+"""The intake write path (pingan.incidents.writer): batch writes with idempotency inside a
 batch, group commit on SQLite (concurrent twins, batching while the write lock is held, one
 bad report not failing its batch), the audit chain across batches, and the prepared
 boundary cache."""
@@ -23,8 +23,9 @@ from pingan.auth import service as auth
 from pingan.auth.models import User
 from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
 from pingan.errors import InvalidInput
-from pingan.incidents import intake, privacy, service
+from pingan.incidents import placement, privacy, reads, rows
 from pingan.incidents.models import Channel, Incident
+from pingan.incidents.writer import GroupCommitWriter, write_reports
 from pingan.jurisdictions import service as jurisdictions
 
 THEFT = "我的电动车昨晚在小区楼下被偷了，绿色雅迪"
@@ -48,13 +49,13 @@ def _pending(
     key: str | None = None,
     digest: str = "body-1",
     jurisdiction_id: int | None = None,
-) -> intake.PendingReport:
+) -> rows.PendingReport:
     """A citizen's report prepared as the API would (point in station A)."""
     with unit_of_work(make_session_factory(engine)) as session:
         user = session.scalar(select(User).where(User.username == "citizen"))
         assert user is not None
         principal = auth.principal_for(session, user)
-        data = service.ReportInput(
+        data = placement.ReportInput(
             text=text_,
             channel=Channel.api,
             received_at=utcnow(),
@@ -62,10 +63,10 @@ def _pending(
             lon=IN_A[1],
             reporter_user_id=user.id,
         )
-        fallback = service.default_jurisdiction(principal, "report", "create")
-        placed = service.prepare(session, env.settings, data, fallback, geocode=lambda _: None)
-        claim = intake.IdempotencyClaim(f"user:{user.id}", key, digest) if key else None
-        pending = service.pending_report(placed, principal=principal, claim=claim)
+        fallback = placement.default_jurisdiction(principal, "report", "create")
+        placed = placement.prepare(session, env.settings, data, fallback, geocode=lambda _: None)
+        claim = rows.IdempotencyClaim(f"user:{user.id}", key, digest) if key else None
+        pending = rows.pending_report(placed, principal=principal, claim=claim)
     if jurisdiction_id is not None:
         pending.incident["jurisdiction_id"] = jurisdiction_id
     return pending
@@ -82,20 +83,20 @@ def test_a_batch_settles_twin_keys_like_requests_in_a_row(env: Env, engine: Engi
     other_body = _pending(env, engine, "手机被偷了", key="k1", digest="body-2")
     no_key = _pending(env, engine, "有人在楼下打架")
     with engine.connect() as connection, connection.begin():
-        outcomes = intake.write_reports(connection, [first, twin, other_body, no_key])
+        outcomes = write_reports(connection, [first, twin, other_body, no_key])
     written, replayed, refused, plain = outcomes
-    assert isinstance(written, intake.Written)
+    assert isinstance(written, rows.Written)
     assert not written.replayed
     assert written.answer["jurisdiction_code"] == "station-a"
     assert written.answer["items"][0]["brand"] == "雅迪"
     assert written.answer["report_count"] == 1
-    assert isinstance(replayed, intake.Written)
+    assert isinstance(replayed, rows.Written)
     assert replayed.replayed
     assert replayed.incident_id == written.incident_id
     assert replayed.answer == written.answer
     assert isinstance(refused, InvalidInput)
     assert "different body" in refused.message
-    assert isinstance(plain, intake.Written)
+    assert isinstance(plain, rows.Written)
     assert plain.incident_id != written.incident_id
     counts = env.counts()
     assert counts["incident"] == 2
@@ -106,8 +107,8 @@ def test_a_batch_settles_twin_keys_like_requests_in_a_row(env: Env, engine: Engi
     # the next batch finds the stored key: same body → the first answer, nothing new
     again = _pending(env, engine, THEFT, key="k1", digest="body-1")
     with engine.connect() as connection, connection.begin():
-        [outcome] = intake.write_reports(connection, [again])
-    assert isinstance(outcome, intake.Written)
+        [outcome] = write_reports(connection, [again])
+    assert isinstance(outcome, rows.Written)
     assert outcome.replayed
     assert outcome.answer == written.answer
     assert env.counts()["incident"] == 2
@@ -116,15 +117,15 @@ def test_a_batch_settles_twin_keys_like_requests_in_a_row(env: Env, engine: Engi
 def test_the_stored_answer_matches_what_a_read_returns(env: Env, engine: Engine) -> None:
     pending = _pending(env, engine, THEFT, key="k2")
     with engine.connect() as connection, connection.begin():
-        [written] = intake.write_reports(connection, [pending])
-    assert isinstance(written, intake.Written)
+        [written] = write_reports(connection, [pending])
+    assert isinstance(written, rows.Written)
     response = env.client.get(f"/api/v1/reports/{written.public_token}")
     assert response.status_code == 200
     assert response.json()["type"] == written.answer["type"] == "theft.ebike"
     with unit_of_work(make_session_factory(engine)) as session:
         incident = session.get(Incident, written.incident_id)
         assert incident is not None
-        stored = service.incident_json(session, incident, sight=privacy.EVERYTHING, show_token=True)
+        stored = reads.incident_json(session, incident, sight=privacy.EVERYTHING, show_token=True)
     # the same instants (the answer keeps the offset the extraction gave, +08:00)
     assert _instants(stored) == _instants(written.answer)
 
@@ -182,17 +183,17 @@ def _wait_until(condition: Callable[[], bool]) -> None:
     raise AssertionError("condition not reached")
 
 
-Outcome = intake.Written | BaseException
+Outcome = rows.Written | BaseException
 
 
 def _submit_all(
-    writer: intake.GroupCommitWriter, batch: list[intake.PendingReport]
+    writer: GroupCommitWriter, batch: list[rows.PendingReport]
 ) -> tuple[list[Outcome], list[threading.Thread]]:
     """Submit each report from its own thread; the outcomes fill in as they commit."""
     outcomes: list[Outcome] = []
     lock = threading.Lock()
 
-    def submit(pending: intake.PendingReport) -> None:
+    def submit(pending: rows.PendingReport) -> None:
         try:
             outcome: Outcome = writer.submit(pending)
         except BaseException as exc:
@@ -216,7 +217,7 @@ def sqlite_engine(env: Env, engine: Engine) -> Engine:
 def test_reports_waiting_for_the_lock_are_committed_in_one_batch(
     env: Env, sqlite_engine: Engine
 ) -> None:
-    writer = intake.GroupCommitWriter(sqlite_engine)
+    writer = GroupCommitWriter(sqlite_engine)
     batch = [_pending(env, sqlite_engine, f"{THEFT} 第{i}辆", key=f"b{i}") for i in range(8)]
     release = _hold_write_lock(sqlite_engine)
     outcomes, threads = _submit_all(writer, batch[:1])
@@ -230,7 +231,7 @@ def test_reports_waiting_for_the_lock_are_committed_in_one_batch(
     for thread in threads + more_threads:
         thread.join()
     outcomes += more
-    written = [o for o in outcomes if isinstance(o, intake.Written)]
+    written = [o for o in outcomes if isinstance(o, rows.Written)]
     assert len({o.incident_id for o in written}) == 8
     assert sorted(writer.batch_sizes) == [1, 7]
     assert env.counts()["incident"] == 8
@@ -239,7 +240,7 @@ def test_reports_waiting_for_the_lock_are_committed_in_one_batch(
 
 
 def test_one_bad_report_does_not_fail_its_batch(env: Env, sqlite_engine: Engine) -> None:
-    writer = intake.GroupCommitWriter(sqlite_engine)
+    writer = GroupCommitWriter(sqlite_engine)
     first = _pending(env, sqlite_engine, THEFT, key="first")
     good = _pending(env, sqlite_engine, "手机被偷了", key="good")
     bad = _pending(env, sqlite_engine, "有人打架", key="bad", jurisdiction_id=987654)

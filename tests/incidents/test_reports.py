@@ -15,7 +15,7 @@ from pingan.auth.models import Role, User
 from pingan.auth.schemas import GrantRead, UserCreate
 from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.errors import InvalidInput
-from pingan.incidents import privacy, service
+from pingan.incidents import intake, privacy
 from pingan.incidents.schemas import ReportCreate
 
 THEFT = "我的电动车昨晚在小区楼下被偷了，绿色雅迪"
@@ -70,7 +70,7 @@ def test_one_key_sent_concurrently_is_stored_once(env: Env) -> None:
             user = session.scalar(select(User).where(User.username == "citizen"))
             assert user is not None
             principal = auth.principal_for(session, user)
-            result = service.create_report(
+            result = intake.create_report(
                 session, env.settings, principal, body, idempotency_key="race"
             )
             return result.incident_id
@@ -188,10 +188,10 @@ def test_invalid_utf8_body_is_refused(env: Env) -> None:
 
 
 def test_check_text_reasons() -> None:
-    assert service.check_text("  有人打架 ", limit=10, field="t") == "有人打架"
+    assert privacy.check_text("  有人打架 ", limit=10, field="t") == "有人打架"
     with pytest.raises(InvalidInput, match="no words"):
-        service.check_text("👍👍", limit=10, field="t")
+        privacy.check_text("👍👍", limit=10, field="t")
     with pytest.raises(InvalidInput, match="11 characters; at most 10"):
-        service.check_text("一二三四五六七八九十一", limit=10, field="t")
+        privacy.check_text("一二三四五六七八九十一", limit=10, field="t")
     assert privacy.redact("张三", privacy.NOBODY, privacy.Field.name) == "张**"
     assert privacy.redact("13812345678", privacy.NOBODY, privacy.Field.phone) == "138****5678"

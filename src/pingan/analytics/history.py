@@ -26,7 +26,7 @@ from pingan.analytics.schemas import SIMULATED_LABEL
 from pingan.config import Settings
 from pingan.errors import InvalidInput
 from pingan.incidents.models import Incident, Status
-from pingan.incidents.service import type_clause
+from pingan.incidents.reads import type_clause
 from pingan.jurisdictions.models import Jurisdiction
 
 FloatArray = NDArray[np.float64]

@@ -3,7 +3,7 @@
 For ``pingan demo`` only, and safe to run again. It runs after the simulated history
 (:func:`pingan.demo.history.seed_history`), so the forecast learns from **simulated** incidents
 and says so ("simulated data"). For the series it files four simulated e-bike thefts through
-the ordinary intake (:func:`pingan.incidents.service.create_report`, as the demo officer of
+the ordinary intake (:func:`pingan.incidents.intake.create_report`, as the demo officer of
 station A): three at night outside one apartment block within ten days, the same brand and
 colour of e-bike, and a fourth elsewhere; the best candidate among Helsinki's e-bike thefts
 that holds the three is stored for the analyst to confirm or reject. Two registered cameras
@@ -24,7 +24,7 @@ from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.demo.accounts import principal_of
 from pingan.demo.units import demo_city
-from pingan.incidents import service as incidents
+from pingan.incidents import intake
 from pingan.incidents.schemas import ItemIn, ReportCreate
 
 CITY = "helsinki"
@@ -68,7 +68,7 @@ def _file_thefts(db_session: Session, settings: Settings, officer: Principal) ->
                 else ItemIn(kind="ebike", brand="爱玛", colour="黑色")
             ],
         )
-        result = incidents.create_report(
+        result = intake.create_report(
             db_session,
             settings,
             officer,

@@ -23,8 +23,7 @@ from pingan.config import Settings
 from pingan.db import unit_of_work, utcnow
 from pingan.demo.accounts import Progress, operator
 from pingan.demo.units import AREAS, SEED, area_ground, demo_city, venue_points, wanted
-from pingan.incidents import service as incidents
-from pingan.incidents import simulated
+from pingan.incidents import intake, lifecycle, placement, simulated
 from pingan.incidents.models import Channel, Status
 from pingan.jurisdictions import service as jurisdictions
 from pingan.units import service as units
@@ -81,10 +80,10 @@ def seed_live_incidents(
             if simulated.has_report_with_ref(db_session, ref):
                 continue
             fallback = jurisdictions.get_by_code(db_session, area.station_code).id
-            placed = incidents.prepare(
+            placed = placement.prepare(
                 db_session,
                 settings,
-                incidents.ReportInput(
+                placement.ReportInput(
                     text=text + SIMULATED_MARK_ZH,
                     channel=channel,
                     received_at=now - timedelta(minutes=minutes),
@@ -97,10 +96,14 @@ def seed_live_incidents(
                 fallback,
                 geocode=lambda _text: None,
             )
-            incident, _ = incidents.store(db_session, placed, principal=principal)
+            written = intake.file_report(db_session, placed, principal=principal)
             if status is Status.confirmed:
-                incidents.transition(
-                    db_session, principal, incident.id, Status.confirmed, "演示：已核实（模拟）"
+                lifecycle.transition(
+                    db_session,
+                    principal,
+                    written.incident_id,
+                    Status.confirmed,
+                    "演示：已核实（模拟）",
                 )
             created += 1
         progress("live incidents", 1.0)

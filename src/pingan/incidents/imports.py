@@ -20,12 +20,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from pingan.algo.text.lexicon import INCIDENT_TYPES
-from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.errors import InvalidInput, PinganError
-from pingan.incidents import service
+from pingan.incidents import chat, writer
 from pingan.incidents.models import Channel
+from pingan.incidents.placement import Geocoder, Placed, ReportInput, default_jurisdiction, prepare
+from pingan.incidents.privacy import has_words
+from pingan.incidents.rows import pending_report
 from pingan.incidents.schemas import MAX_DESCRIPTION_CHARS
+from pingan.principal import Principal
 
 _HEADER = re.compile(
     r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})[ T](?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s+"
@@ -128,7 +131,7 @@ def import_chat(
     *,
     group: str = "",
     jurisdiction_code: str | None = None,
-    geocode: service.Geocoder | None = None,
+    geocode: Geocoder | None = None,
 ) -> dict[str, Any]:
     """Take in a whole chat export; any bad line stops it with nothing stored.
 
@@ -140,8 +143,8 @@ def import_chat(
     reports = chatter = 0
     for line in lines:
         where = f"line {line.line}"
-        if not service.has_words(line.text):  # stickers, emoji, images: chatter
-            service.store_chatter(
+        if not has_words(line.text):  # stickers, emoji, images: chatter
+            chat.store_chatter(
                 db_session,
                 principal,
                 group=group,
@@ -153,7 +156,7 @@ def import_chat(
             chatter += 1
             continue
         try:
-            outcome = service.post_chat_message(
+            outcome = chat.post_chat_message(
                 db_session,
                 settings,
                 principal,
@@ -258,7 +261,7 @@ def _parse_time(value: str, zone: ZoneInfo) -> datetime:
 
 def _row_input(
     row: dict[str, str], mapping: dict[str, str], zone: ZoneInfo, line: int
-) -> service.ReportInput:
+) -> ReportInput:
     def cell(name: str) -> str:
         column = mapping.get(name)
         return (row.get(column) or "").strip() if column else ""
@@ -291,7 +294,7 @@ def _row_input(
     description = cell("description")
     if not description:
         raise fail("description", "the text is empty")
-    return service.ReportInput(
+    return ReportInput(
         text=description,
         channel=Channel.hotline,
         received_at=values["received_at"],
@@ -318,7 +321,7 @@ def import_csv(
     mapping: dict[str, str],
     *,
     partial: bool = False,
-    geocode: service.Geocoder | None = None,
+    geocode: Geocoder | None = None,
 ) -> dict[str, Any]:
     """Import hotline records; all-or-nothing unless ``partial``.
 
@@ -334,8 +337,8 @@ def import_csv(
     reader.fieldnames = header
     _check_mapping(mapping, header)
     zone = ZoneInfo(settings.time_zone)
-    fallback = service.default_jurisdiction(principal, "incident", "write")
-    good: list[service.Placed] = []
+    fallback = default_jurisdiction(principal, "incident", "write")
+    good: list[Placed] = []
     errors: list[dict[str, str | int]] = []
     rows = 0
     for row in reader:
@@ -343,7 +346,7 @@ def import_csv(
         line = reader.line_num
         try:
             data = _row_input(row, mapping, zone, line)
-            placed = service.prepare(db_session, settings, data, fallback, geocode=geocode)
+            placed = prepare(db_session, settings, data, fallback, geocode=geocode)
             if not principal.can("incident", "write", placed.jurisdiction.path):
                 raise InvalidInput(
                     f"line {line}: the place lies in {placed.jurisdiction.code}, outside your "
@@ -361,10 +364,8 @@ def import_csv(
         good.append(placed)
     if rows == 0:
         raise InvalidInput("the file holds no records", field="file")
-    created = []
-    for placed in good:
-        incident, _report = service.store(db_session, placed, principal=principal)
-        created.append(incident.id)
+    pending = [pending_report(placed, principal=principal) for placed in good]
+    created = [written.incident_id for written in writer.write(db_session, pending)]
     return {
         "created_incidents": created,
         "messages": 0,

@@ -1,479 +1,135 @@
-"""Writing prepared reports fast: a few Core statements per batch, and group commit on SQLite.
+"""Intake: a citizen's report filed through the API, idempotent per Idempotency-Key.
 
-Intake (``POST /api/v1/reports``, Open311 ``POST requests.json``) happens in two halves.
-
-1. **In the request** (:func:`pingan.incidents.service.create_report`): authenticate, look
-   up the Idempotency-Key (a replay answers at once), check and extract the text, place
-   the point, and build a :class:`PendingReport` — plain column values, no ORM objects,
-   nothing written. On SQLite the request reads through a *snapshot*
-   (:func:`use_snapshot`: ``BEGIN DEFERRED`` in WAL mode), which neither waits for nor
-   blocks the writer, and ends it (returning its pooled connection) before it waits for
-   the commit. The route does all of this in one trip to a thread (:func:`run_blocking`).
-2. **The write** (:func:`write_reports`): for a batch of pending reports, in one
-   transaction: one ``SELECT`` of the batch's idempotency keys, one multi-row
-   ``INSERT … RETURNING`` each for incidents and reports, one for stolen items, the
-   audit rows chained with one head lock (:func:`pingan.audit.service.record_many`),
-   and one ``INSERT`` of the idempotency records with their answers.
-
-**Group commit (SQLite).** One :class:`GroupCommitWriter` thread per engine and process
-takes the pending reports that requests hand it, writes everything waiting (up to
-:data:`MAX_BATCH`) in one ``BEGIN IMMEDIATE`` transaction and commits once: one fsync
-(``synchronous=FULL`` stays) for the whole batch instead of one per report. There is no
-timer: while one batch's fsync runs, the next batch gathers, so a lone request waits for
-nothing but its own commit. Each request blocks until *its* batch has committed and only
-then answers, so an acknowledged report is durable; a failed commit fails (5xx) every
-report of that batch, none of which was acknowledged, and a batch that raises is retried
-one report per transaction so that one bad report cannot fail the others. The writer
-keeps one connection of its own while it runs (waiting requests can never starve it of
-one) and ends after :data:`IDLE_EXIT_S` without work.
-
-**Idempotency.** The writer holds SQLite's write lock while it checks the keys, so the
-check sees every committed key, from this process or any other. Within a batch the first
-report with a (caller, key) is written; a later one with the same body gets the first one's
-answer (``replayed``), one with another body gets :class:`~pingan.errors.InvalidInput`
-(422) — exactly what two requests in a row would get.
-
-**PostgreSQL** and any session that already holds SQLite's write lock (the CLI, tests, a
-request that wrote something first) take the per-request path: :func:`write_reports` runs
-for one report inside the caller's transaction, which the request commits as before. A
-concurrent request with the same key on PostgreSQL meets the unique constraint on
-(caller, key); the savepoint is rolled back and the check repeated, which then finds the
-winner's answer (:func:`pingan.incidents.service.create_report`).
-
-Timestamps ``created_at``/``updated_at`` are taken by the writer while it holds the lock,
-so on SQLite they grow in commit order and the (updated_at, id) cursor of
-:func:`pingan.incidents.service.changes_since` never skips a report.
+:func:`create_report` checks the key, prepares the report
+(:func:`pingan.incidents.placement.prepare`) and hands its rows
+(:func:`pingan.incidents.rows.pending_report`) to the one writer
+(:func:`pingan.incidents.writer.write`); :func:`file_report` does the same for the
+channels without a key (the anonymous web form, the CSV import, chat, the demo).
+Functions ``flush()``; the request or the CLI command commits once.
 """
 
 from __future__ import annotations
 
-import asyncio
+import hashlib
 import json
-import queue
-import threading
-import weakref
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
-from pingan.audit import service as audit
-from pingan.db import SQLITE_BEGIN, utcnow
-from pingan.errors import InvalidInput, PinganError
-from pingan.incidents.models import IdempotencyRecord, Incident, IncidentReport, StolenItem
-from pingan.incidents.schemas import IncidentRead
-
-T = TypeVar("T")
-
-#: Most reports written in one transaction.
-MAX_BATCH = 256
-#: A request gives up waiting for its commit after this long (seconds). It answers 5xx;
-#: a retry with the same Idempotency-Key then finds the report if it was committed.
-WAIT_S = 120.0
-#: A writer thread with nothing to do for this long (seconds) ends; the next report
-#: starts a new one.
-IDLE_EXIT_S = 2.0
+from pingan.config import Settings
+from pingan.db import utcnow
+from pingan.errors import InvalidInput
+from pingan.incidents import rows, writer
+from pingan.incidents.models import Channel, IdempotencyRecord
+from pingan.incidents.placement import (
+    Geocoder,
+    Placed,
+    ReportInput,
+    default_jurisdiction,
+    prepare,
+)
+from pingan.incidents.schemas import ReportCreate
+from pingan.principal import Principal
 
 
-@dataclass(frozen=True)
-class IdempotencyClaim:
-    """An Idempotency-Key as the caller sent it, with the SHA-256 of the canonical body."""
-
-    caller: str
-    key: str
-    body_sha256: str
-
-
-@dataclass(frozen=True)
-class PendingReport:
-    """One checked, extracted and placed report, as the rows it becomes (no ids yet).
-
-    ``incident`` and ``report`` hold column values of :class:`Incident` and
-    :class:`IncidentReport` (without ids, ``created_at`` and ``updated_at``); ``items``
-    those of its :class:`StolenItem` rows; ``audit`` the ``incident.create`` event (its
-    ``object_id`` is set when the incident id is known).
-    """
-
-    incident: dict[str, Any]
-    report: dict[str, Any]
-    items: tuple[dict[str, Any], ...]
-    audit: audit.AuditEntry
-    jurisdiction_code: str
-    claim: IdempotencyClaim | None = None
-
-
-@dataclass(frozen=True)
-class Written:
-    """The outcome of one pending report: its incident and the reporter's answer."""
-
-    incident_id: int
-    public_token: str
-    answer: dict[str, Any]
-    replayed: bool
-
-
-ITEM_FIELDS = ("kind", "brand", "colour", "plate", "frame_number", "count", "value_yuan")
-
-
-def answer_body(pending: PendingReport, incident_id: int, stamp: Any) -> dict[str, Any]:
-    """The :class:`IncidentRead` body its reporter gets (own data unmasked, with token)."""
-    row = pending.incident
-    read = IncidentRead(
-        id=incident_id,
-        type=row["type"],
-        fraud_type=row["fraud_type"],
-        status=row["status"],
-        is_draft=row["is_draft"],
-        priority=row.get("priority", 3),
-        occurred_start=row["occurred_start"],
-        occurred_end=row["occurred_end"],
-        received_at=row["received_at"],
-        place_text=row["place_text"],
-        lat=row["lat"],
-        lon=row["lon"],
-        geocode_confidence=row["geocode_confidence"],
-        description=row["description"],
-        channel=row["channel"],
-        simulated=row["simulated"],
-        reporter_name=row["reporter_name"],
-        reporter_phone=row["reporter_phone"],
-        items=[{name: item.get(name) for name in ITEM_FIELDS} for item in pending.items],
-        amount_yuan=row["amount_yuan"],
-        property_returned=False,
-        duplicate_of_id=None,
-        report_count=1,
-        jurisdiction_code=pending.jurisdiction_code,
-        city=row["city"],
-        public_token=row["public_token"],
-        updated_at=stamp,
+def _body_sha256(body: ReportCreate) -> str:
+    canonical = json.dumps(
+        body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
-    return read.model_dump(mode="json")
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _replay(row: Any, claim: IdempotencyClaim) -> Written | PinganError:
-    if row.body_sha256 != claim.body_sha256:
-        return InvalidInput(
+@dataclass(frozen=True)
+class CreateResult:
+    body: dict[str, Any]
+    replayed: bool
+    incident_id: int
+
+
+def create_report(
+    db_session: Session,
+    settings: Settings,
+    principal: Principal,
+    body: ReportCreate,
+    *,
+    idempotency_key: str | None,
+    geocode: Geocoder | None = None,
+    simulated: bool = False,
+) -> CreateResult:
+    """File a citizen's report; idempotent per (caller, ``Idempotency-Key``).
+
+    The same key with the same body returns the first result; with another body it
+    raises :class:`InvalidInput`. The request only reads; the write goes through
+    :func:`pingan.incidents.writer.write` (group commit on SQLite),
+    which checks the key again under the write lock, so two concurrent requests with
+    one key store one incident. ``simulated`` marks a demo record (never set by a client).
+    """
+    principal.require("report", "create")
+    caller = f"user:{principal.user_id}"
+    digest = _body_sha256(body)
+    claim: rows.IdempotencyClaim | None = None
+    if idempotency_key is not None:
+        if not idempotency_key.strip() or len(idempotency_key) > 200:
+            raise InvalidInput(
+                "Idempotency-Key must have 1 to 200 characters", field="Idempotency-Key"
+            )
+        previous = _idempotent_answer(db_session, caller, idempotency_key, digest)
+        if previous is not None:
+            return previous
+        claim = rows.IdempotencyClaim(caller, idempotency_key, digest)
+    data = ReportInput(
+        text=body.description,
+        channel=Channel.api,
+        received_at=utcnow(),
+        type=body.type,
+        fraud_type=body.fraud_type,
+        lat=body.lat,
+        lon=body.lon,
+        place_text=body.place_text,
+        occurred_start=body.occurred_start,
+        occurred_end=body.occurred_end,
+        reporter_name=body.reporter_name,
+        reporter_phone=body.reporter_phone,
+        reporter_user_id=principal.user_id,
+        items=body.items,
+        simulated=simulated,
+    )
+    fallback = default_jurisdiction(principal, "report", "create")
+    placed = prepare(db_session, settings, data, fallback, geocode=geocode)
+    pending = rows.pending_report(placed, principal=principal, claim=claim)
+    written = writer.write(db_session, [pending])[0]
+    return CreateResult(written.answer, written.replayed, written.incident_id)
+
+
+_FIND_KEY = select(
+    IdempotencyRecord.body_sha256, IdempotencyRecord.incident_id, IdempotencyRecord.response
+).where(IdempotencyRecord.caller == bindparam("caller"), IdempotencyRecord.key == bindparam("key"))
+
+
+def _idempotent_answer(
+    db_session: Session, caller: str, key: str, digest: str
+) -> CreateResult | None:
+    row = db_session.connection().execute(_FIND_KEY, {"caller": caller, "key": key}).first()
+    if row is None:
+        return None
+    if row.body_sha256 != digest:
+        raise InvalidInput(
             "this Idempotency-Key was already used with a different body",
             field="Idempotency-Key",
         )
-    answer = json.loads(row.response)
-    return Written(row.incident_id or 0, answer.get("public_token") or "", answer, True)
+    return CreateResult(json.loads(row.response), True, row.incident_id or 0)
 
 
-# statements built once (building one costs more than running it)
-_records = IdempotencyRecord.__table__
-_FIND_KEYS = select(
-    _records.c.caller,
-    _records.c.key,
-    _records.c.body_sha256,
-    _records.c.incident_id,
-    _records.c.response,
-).where(
-    _records.c.caller.in_(bindparam("callers", expanding=True)),
-    _records.c.key.in_(bindparam("keys", expanding=True)),
-)
-_INSERT_RECORDS = insert(_records)
-_INSERT_INCIDENTS = insert(Incident.__table__).returning(
-    Incident.__table__.c.id, sort_by_parameter_order=True
-)
-_INSERT_REPORTS = insert(IncidentReport.__table__).returning(
-    IncidentReport.__table__.c.id, sort_by_parameter_order=True
-)
-_INSERT_ITEMS = insert(StolenItem.__table__)
-
-
-def _digest_of(pending: PendingReport) -> str | None:
-    return pending.claim.body_sha256 if pending.claim is not None else None
-
-
-def write_reports(
-    connection: Connection, batch: Sequence[PendingReport]
-) -> list[Written | PinganError]:
-    """Write a batch of pending reports in the connection's transaction (no commit).
-
-    Returns one outcome per report, in order: :class:`Written`, or the
-    :class:`~pingan.errors.PinganError` that report answers with (a key reused with
-    another body). The caller must hold the write lock (SQLite ``BEGIN IMMEDIATE``) for
-    the key check to be final; on PostgreSQL a concurrent twin raises ``IntegrityError``
-    at the idempotency insert.
-    """
-    outcomes: list[Written | PinganError | None] = [None] * len(batch)
-    claims = [p.claim for p in batch if p.claim is not None]
-    stored: dict[tuple[str, str], Any] = {}
-    if claims:
-        callers, keys = sorted({c.caller for c in claims}), sorted({c.key for c in claims})
-        found = connection.execute(_FIND_KEYS, {"callers": callers, "keys": keys})
-        stored = {(row.caller, row.key): row for row in found}
-    first_of: dict[tuple[str, str], int] = {}
-    twins: list[tuple[int, int]] = []  # (index, index of the first report with its key)
-    fresh: list[int] = []
-    for index, pending in enumerate(batch):
-        claim = pending.claim
-        if claim is not None:
-            pair = (claim.caller, claim.key)
-            if pair in stored:
-                outcomes[index] = _replay(stored[pair], claim)
-                continue
-            if pair in first_of:
-                twins.append((index, first_of[pair]))
-                continue
-            first_of[pair] = index
-        fresh.append(index)
-
-    if fresh:
-        stamps = [utcnow() for _ in fresh]
-        incident_ids = connection.execute(
-            _INSERT_INCIDENTS,
-            [
-                batch[i].incident | {"created_at": stamp, "updated_at": stamp}
-                for i, stamp in zip(fresh, stamps, strict=True)
-            ],
-        ).scalars()
-        incident_ids = list(incident_ids)
-        report_ids = list(
-            connection.execute(
-                _INSERT_REPORTS,
-                [
-                    batch[i].report | {"incident_id": incident_id}
-                    for i, incident_id in zip(fresh, incident_ids, strict=True)
-                ],
-            ).scalars()
-        )
-        item_rows = [
-            item | {"incident_id": incident_id, "report_id": report_id}
-            for i, incident_id, report_id in zip(fresh, incident_ids, report_ids, strict=True)
-            for item in batch[i].items
-        ]
-        if item_rows:
-            connection.execute(_INSERT_ITEMS, item_rows)
-        audit.record_many(
-            connection,
-            [
-                replace(batch[i].audit, object_id=str(incident_id))
-                for i, incident_id in zip(fresh, incident_ids, strict=True)
-            ],
-        )
-        record_rows = []
-        for i, incident_id, stamp in zip(fresh, incident_ids, stamps, strict=True):
-            pending = batch[i]
-            answer = answer_body(pending, incident_id, stamp)
-            outcomes[i] = Written(incident_id, pending.incident["public_token"], answer, False)
-            if pending.claim is not None:
-                record_rows.append(
-                    {
-                        "caller": pending.claim.caller,
-                        "key": pending.claim.key,
-                        "body_sha256": pending.claim.body_sha256,
-                        "incident_id": incident_id,
-                        "response": json.dumps(answer, ensure_ascii=False),
-                        "created_at": stamp,
-                    }
-                )
-        if record_rows:
-            connection.execute(_INSERT_RECORDS, record_rows)
-
-    for index, first in twins:
-        winner = outcomes[first]
-        if isinstance(winner, PinganError) or winner is None:
-            outcomes[index] = winner
-        elif _digest_of(batch[index]) != _digest_of(batch[first]):
-            outcomes[index] = InvalidInput(
-                "this Idempotency-Key was already used with a different body",
-                field="Idempotency-Key",
-            )
-        else:
-            outcomes[index] = replace(winner, replayed=True)
-    return outcomes  # type: ignore[return-value]
-
-
-# --------------------------------------------------------------------------- requests
-
-#: Threads that run intake requests' blocking work (reads, extraction, the wait for the
-#: commit). A plain executor hands work over through a C queue; anyio's thread pool
-#: (``run_in_threadpool``) costs several times more event-loop time per call.
-REQUEST_THREADS = 32
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
-
-
-async def run_blocking(function: Callable[..., T], /, *args: Any) -> T:
-    """Run ``function(*args)`` on the intake threads and await its result."""
-    global _executor
-    if _executor is None:
-        with _executor_lock:
-            if _executor is None:
-                _executor = ThreadPoolExecutor(REQUEST_THREADS, thread_name_prefix="pingan-intake")
-    return await asyncio.get_running_loop().run_in_executor(_executor, function, *args)
-
-
-# --------------------------------------------------------------------------- snapshots
-
-
-def use_snapshot(db_session: Session) -> Session:
-    """Open the session's transaction as a read-only snapshot on SQLite (``BEGIN DEFERRED``).
-
-    Call it before the session's first query. Such a session must not write; its reports
-    go through :func:`group_commit_writer`.
-    """
-    bind = db_session.get_bind()
-    if bind.dialect.name == "sqlite" and not db_session.in_transaction():
-        db_session.connection(execution_options={SQLITE_BEGIN: "DEFERRED"})
-    return db_session
-
-
-@contextmanager
-def snapshot_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A request's unit of work on a snapshot session (:func:`use_snapshot`): committed on
-    success (on PostgreSQL that commits the report; on SQLite the writer already has),
-    rolled back on any error."""
-    db_session = use_snapshot(factory())
-    try:
-        yield db_session
-        db_session.commit()
-    except BaseException:
-        db_session.rollback()
-        raise
-    finally:
-        db_session.close()
-
-
-def group_commit_writer(db_session: Session) -> GroupCommitWriter | None:
-    """The writer to hand this session's reports to, or None to write them in the session.
-
-    Only a SQLite session opened by :func:`use_snapshot` that has written nothing hands
-    its reports over; any other writes in its own transaction.
-    """
-    if db_session.get_bind().dialect.name != "sqlite" or not db_session.in_transaction():
-        return None
-    if db_session.new or db_session.dirty or db_session.deleted:
-        return None
-    connection = db_session.connection()
-    if connection.get_execution_options().get(SQLITE_BEGIN) != "DEFERRED":
-        return None
-    return writer_for(connection.engine)
-
-
-# --------------------------------------------------------------------------- group commit
-
-
-class GroupCommitWriter:
-    """One thread that writes the pending reports of many requests and commits them together.
-
-    See the module docstring for the guarantees. :meth:`submit` blocks until the report's
-    batch has committed (or failed).
-    """
-
-    def __init__(self, engine: Engine, *, max_batch: int = MAX_BATCH) -> None:
-        self._engine = weakref.ref(engine)
-        self.max_batch = max_batch
-        self._queue: queue.SimpleQueue[tuple[PendingReport, Future[Written]]] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        #: Sizes of the last batches committed (tests and the benchmark read it).
-        self.batch_sizes: deque[int] = deque(maxlen=10_000)
-
-    def submit(self, pending: PendingReport) -> Written:
-        """Write one report with the next batch; return once it is committed.
-
-        Raises
-        ------
-        PinganError
-            The report's own answer (a key reused with another body).
-        Exception
-            The batch could not be committed; the report was not acknowledged.
-        """
-        future: Future[Written] = Future()
-        self._queue.put((pending, future))
-        with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="pingan-intake-writer", daemon=True
-                )
-                self._thread.start()
-        return future.result(timeout=WAIT_S)
-
-    def _run(self) -> None:
-        connection: Connection | None = None
-        try:
-            while True:
-                try:
-                    first = self._queue.get(timeout=IDLE_EXIT_S)
-                except queue.Empty:
-                    with self._lock:
-                        if self._queue.empty():
-                            self._thread = None
-                            return
-                    continue
-                batch = [first]
-                while len(batch) < self.max_batch:
-                    try:
-                        batch.append(self._queue.get_nowait())
-                    except queue.Empty:
-                        break
-                # the writer keeps one connection while it runs: waiting requests never
-                # leave it without one
-                engine = self._engine()
-                if connection is None and engine is not None:
-                    try:
-                        connection = engine.connect().execution_options(
-                            **{SQLITE_BEGIN: "IMMEDIATE"}
-                        )
-                    except Exception as exc:
-                        self._fail(batch, exc)
-                        continue
-                if connection is None:
-                    self._fail(batch, RuntimeError("the database engine of this writer is gone"))
-                    continue
-                if not self._commit(connection, batch):
-                    connection.close()  # start afresh after an error
-                    connection = None
-        finally:
-            if connection is not None:
-                connection.close()
-
-    @staticmethod
-    def _fail(batch: list[tuple[PendingReport, Future[Written]]], exc: BaseException) -> None:
-        for _, future in batch:
-            future.set_exception(exc)
-
-    def _commit(
-        self, connection: Connection, batch: list[tuple[PendingReport, Future[Written]]]
-    ) -> bool:
-        """Write and commit one batch; False when the connection hit an error."""
-        try:
-            with connection.begin():
-                outcomes = write_reports(connection, [pending for pending, _ in batch])
-        except Exception as exc:
-            if len(batch) == 1:
-                self._fail(batch, exc)
-                return False
-            # one bad report must not fail the others: one transaction each
-            healthy = True
-            for one in batch:
-                healthy = self._commit(connection, [one]) and healthy
-            return healthy
-        self.batch_sizes.append(len(batch))
-        for (_, future), outcome in zip(batch, outcomes, strict=True):
-            if isinstance(outcome, PinganError):
-                future.set_exception(outcome)
-            else:
-                future.set_result(outcome)
-        return True
-
-
-_writers: weakref.WeakKeyDictionary[Engine, GroupCommitWriter] = weakref.WeakKeyDictionary()
-_writers_lock = threading.Lock()
-
-
-def writer_for(engine: Engine) -> GroupCommitWriter:
-    """The group-commit writer of ``engine`` in this process (made on first use)."""
-    with _writers_lock:
-        writer = _writers.get(engine)
-        if writer is None:
-            writer = _writers[engine] = GroupCommitWriter(engine)
-        return writer
+def file_report(
+    db_session: Session,
+    placed: Placed,
+    *,
+    principal: Principal | None,
+    actor: str | None = None,
+    is_draft: bool = False,
+) -> rows.Written:
+    """Write a prepared report as a new incident (with its report, items and audit row)."""
+    pending = rows.pending_report(placed, principal=principal, actor=actor, is_draft=is_draft)
+    return writer.write(db_session, [pending])[0]

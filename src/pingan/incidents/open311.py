@@ -28,8 +28,10 @@ from pingan.bounds import INT32_MAX
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.errors import InvalidInput, NotFound, Unauthenticated
-from pingan.incidents import intake, privacy, service
+from pingan.incidents import privacy, rows, writer
+from pingan.incidents.lifecycle import CLOSED_STATUSES
 from pingan.incidents.models import Channel, Incident, Open311Key
+from pingan.incidents.placement import ReportInput, prepare
 from pingan.incidents.schemas import MAX_DESCRIPTION_CHARS, ItemIn
 from pingan.jurisdictions import service as jurisdictions
 
@@ -260,11 +262,11 @@ def create_request(
     *,
     header_key: str | None = None,
     geocode: Any = None,
-) -> intake.Written:
+) -> rows.Written:
     """``POST requests.json``: one Open311 service request becomes an incident.
 
     The key is ``header_key`` (the ``X-API-Key`` header) or the form's ``api_key``.
-    Written like a JSON report (:func:`pingan.incidents.service.write_pending`: group
+    Written like a JSON report (:func:`pingan.incidents.writer.write`: group
     commit on a SQLite snapshot session)."""
     key = authenticate_key(db_session, given_key(header_key, form.get("api_key")))
     code = form.get("service_code", "")
@@ -311,7 +313,7 @@ def create_request(
     fraud_type = form.get("attribute[fraud_type]") or None
     if fraud_type is not None and fraud_type not in FRAUD_TYPES:
         raise InvalidInput(f"unknown fraud type {fraud_type!r}", field="attribute[fraud_type]")
-    data = service.ReportInput(
+    data = ReportInput(
         text=description,
         channel=Channel.open311,
         received_at=utcnow(),
@@ -329,13 +331,13 @@ def create_request(
         open311_key_id=key.id,
         point_field="lat",
     )
-    placed = service.prepare(db_session, settings, data, key.jurisdiction_id, geocode=geocode)
-    pending = service.pending_report(placed, principal=None, actor=f"open311:{key.name}"[:64])
-    return service.write_pending(db_session, pending)
+    placed = prepare(db_session, settings, data, key.jurisdiction_id, geocode=geocode)
+    pending = rows.pending_report(placed, principal=None, actor=f"open311:{key.name}"[:64])
+    return writer.write(db_session, [pending])[0]
 
 
 def _status(incident: Incident) -> str:
-    return "closed" if incident.status in service.CLOSED_STATUSES else "open"
+    return "closed" if incident.status in CLOSED_STATUSES else "open"
 
 
 def request_json(incident: Incident) -> dict[str, Any]:
@@ -420,7 +422,7 @@ def list_requests(
             wanted = {s.strip() for s in status.split(",") if s.strip()}
             if not wanted <= {"open", "closed"}:
                 raise InvalidInput("status must be open, closed or both", field="status")
-            closed = [s.value for s in service.CLOSED_STATUSES]
+            closed = [s.value for s in CLOSED_STATUSES]
             if wanted == {"open"}:
                 query = query.where(Incident.status.not_in(closed))
             elif wanted == {"closed"}:

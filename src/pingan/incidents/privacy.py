@@ -32,11 +32,13 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from pingan.algo.text.numbers import normalize
 from pingan.algo.text.personal import Kind, find_personal_data
-from pingan.auth.principal import Principal
+from pingan.errors import InvalidInput
+from pingan.principal import Principal
 
 
 @dataclass(frozen=True)
@@ -136,3 +138,26 @@ def redact(value: str | None, sight: Sight, field: Field = Field.text) -> str | 
 def holds_personal(value: str | None, field: Field = Field.text) -> bool:
     """Whether ``value`` holds anything :func:`redact` would mask for nobody's eyes."""
     return bool(value) and redact(value, NOBODY, field) != value
+
+
+def check_text(text: str | None, *, limit: int, field: str) -> str:
+    """Refuse empty, over-long and word-less (emoji-only) text; return it stripped."""
+    if text is None or not text.strip():
+        raise InvalidInput("the text is empty", field=field)
+    text = text.strip()
+    if len(text) > limit:
+        raise InvalidInput(
+            f"the text has {len(text)} characters; at most {limit} are accepted", field=field
+        )
+    if not has_words(text):
+        raise InvalidInput(
+            "the text has no words (only emoji, symbols or punctuation)", field=field
+        )
+    if "\ufffd" in text:
+        raise InvalidInput("the text is not valid UTF-8", field=field)
+    return text
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds a letter or a digit (not only emoji, symbols, punctuation)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -191,7 +192,7 @@ class ChatMessageRead(BaseModel):
     type: str
     incident_id: int | None
     joined_existing: bool
-    extraction: dict | None
+    extraction: dict[str, Any] | None
 
 
 class ImportResult(BaseModel):

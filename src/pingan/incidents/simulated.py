@@ -1,17 +1,18 @@
 """Bulk loading of a **simulated** incident history (the demo's; never an evaluation).
 
 The demo cities have maps but no police records, so ``pingan demo`` writes two simulated
-years of incidents (see :mod:`pingan.algo.synth`) through the same :class:`Incident`
-model as real ones, with ``simulated=True``, a description that says so ("（模拟）"),
-and a public token starting with :data:`SIMULATED_TOKEN_PREFIX` (which is how a later
-run of the demo knows the history is already there). Rows go in with one Core
-``INSERT … RETURNING`` per batch: thousands of incidents take well under a second.
+years of incidents (see :mod:`pingan.algo.synth`) with the same columns as real ones
+(:func:`pingan.incidents.rows.incident_columns`), with ``simulated=True``, a description
+that says so ("（模拟）"), and a public token starting with
+:data:`SIMULATED_TOKEN_PREFIX` (which is how a later run of the demo knows the history is
+already there). Rows go in through the one writer
+(:func:`pingan.incidents.writer.insert_incidents`, bulk: one plain ``executemany`` per
+batch): thousands of incidents take well under a second.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,12 +21,12 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pingan.audit import service as audit
-from pingan.db import utcnow
 from pingan.errors import InvalidInput
+from pingan.incidents import rows, writer
 from pingan.incidents.models import Channel, Incident, IncidentReport, Status
 from pingan.jurisdictions.models import Jurisdiction
 
@@ -34,7 +35,7 @@ SIMULATED_TOKEN_PREFIX = "sim-"
 #: Every simulated description carries one of these marks.
 SIMULATED_MARKS = ("模拟", "simulated")
 #: Rows per INSERT statement.
-BATCH = 2000
+BATCH = writer.BULK_BATCH
 
 
 @dataclass(frozen=True)
@@ -148,49 +149,27 @@ def add_simulated_history(
                 "a simulated incident's description must say so (模拟 / simulated)",
                 field=f"records.{index}.description",
             )
-    now = utcnow()
-    rows = [
-        {
-            "jurisdiction_id": r.jurisdiction_id,
-            "type": r.type,
-            "status": r.status,
-            "is_draft": False,
-            "simulated": True,
-            "priority": 3,
-            "occurred_start": r.occurred_start,
-            "occurred_end": r.occurred_end,
-            "received_at": r.received_at,
-            "place_text": r.place_text,
-            "lat": r.lat,
-            "lon": r.lon,
-            "geocode_confidence": 1.0,
-            "city": city,
-            "description": r.description,
-            "channel": channel,
-            "amount_yuan": None,
-            "property_returned": False,
-            "public_token": SIMULATED_TOKEN_PREFIX + secrets.token_urlsafe(16),
-            "created_at": now,
-            "updated_at": now,
-        }
+    columns = [
+        rows.incident_columns(
+            jurisdiction_id=r.jurisdiction_id,
+            type=r.type,
+            status=r.status,
+            simulated=True,
+            occurred_start=r.occurred_start,
+            occurred_end=r.occurred_end,
+            received_at=r.received_at,
+            place_text=r.place_text,
+            lat=r.lat,
+            lon=r.lon,
+            geocode_confidence=1.0,
+            city=city,
+            description=r.description,
+            channel=channel,
+            public_token=SIMULATED_TOKEN_PREFIX + rows.new_token(),
+        )
         for r in records
     ]
-    table = Incident.__table__
-    for start in range(0, len(rows), BATCH):
-        db_session.execute(insert(table), rows[start : start + BATCH])
-    # Plain executemany (no RETURNING) is several times faster; the unique tokens
-    # give the ids back.
-    by_token: dict[str, int] = {}
-    tokens = [row["public_token"] for row in rows]
-    for start in range(0, len(tokens), BATCH):
-        chunk = tokens[start : start + BATCH]
-        by_token.update(
-            (token, incident_id)
-            for incident_id, token in db_session.execute(
-                select(Incident.id, Incident.public_token).where(Incident.public_token.in_(chunk))
-            )
-        )
-    ids = [by_token[token] for token in tokens]
+    ids = writer.insert_incidents(db_session.connection(), columns, bulk=True)
     if ids:
         audit.record(
             db_session,

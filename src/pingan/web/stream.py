@@ -1,7 +1,7 @@
 """Live updates for the pages: ``GET /api/v1/stream`` (server-sent events).
 
 Each open stream polls the database once a second for incidents changed since its
-cursor (:func:`pingan.incidents.service.changes_since`) and units whose
+cursor (:func:`pingan.incidents.reads.changes_since`) and units whose
 ``(updated_at, id)`` passed its mark, so any number of workers can serve streams
 with no in-process bus. Every event carries the combined cursor as its ``id``; a
 browser that reconnects sends it back as ``Last-Event-ID`` and misses nothing.
@@ -82,9 +82,9 @@ def poll(
     db_session: Session, settings: Settings, principal: Principal, cursor: Cursor | None
 ) -> Batch:
     """The changes the caller may see after ``cursor`` (without one: none, and "now")."""
-    from pingan.incidents import service as incidents
+    from pingan.incidents import reads
 
-    items, incident_cursor = incidents.changes_since(
+    items, incident_cursor = reads.changes_since(
         db_session, principal, cursor.incidents if cursor else None
     )
     unit_items: list[dict[str, Any]] = []

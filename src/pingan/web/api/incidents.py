@@ -15,7 +15,7 @@ from starlette.responses import Response
 from pingan.bounds import MAX_LIST_ITEMS, Count, Id
 from pingan.config import Settings
 from pingan.errors import InvalidInput, PinganError, RateLimited, Unauthenticated
-from pingan.incidents import imports, intake, open311, privacy, service
+from pingan.incidents import chat, imports, intake, lifecycle, open311, privacy, reads, writer
 from pingan.incidents.models import Status
 from pingan.incidents.schemas import (
     ChangesRead,
@@ -61,7 +61,7 @@ async def create_report(
     """File a report. With an ``Idempotency-Key``, a retry returns the first answer.
 
     Intake is the hot path: one trip to the thread pool authenticates, files the report
-    and waits for its (group) commit (:mod:`pingan.incidents.intake`). No synchronous
+    and waits for its (group) commit (:mod:`pingan.incidents.writer`). No synchronous
     dependencies (each would be one more trip to the thread pool).
     """
     credentials = await request_credentials(request)
@@ -69,7 +69,7 @@ async def create_report(
         raise Unauthenticated("log in first (bearer token or session cookie)")
     settings: Settings = request.app.state.settings
     factory = request.app.state.session_factory
-    result = await intake.run_blocking(
+    result = await writer.run_blocking(
         _file_report, factory, credentials, settings, body, idempotency_key
     )
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
@@ -82,10 +82,10 @@ def _file_report(
     settings: Settings,
     body: ReportCreate,
     idempotency_key: str | None,
-) -> service.CreateResult:
-    with intake.snapshot_scope(factory) as db_session:
+) -> intake.CreateResult:
+    with writer.snapshot_scope(factory) as db_session:
         caller = authenticate_credentials(db_session, credentials)
-        return service.create_report(
+        return intake.create_report(
             db_session, settings, caller, body, idempotency_key=idempotency_key
         )
 
@@ -94,13 +94,13 @@ def _file_report(
 @audited_read
 def list_own_reports(caller: ReportReader, db_session: SessionDep) -> list[dict[str, Any]]:
     """The caller's own reports."""
-    return service.list_own_reports(db_session, caller)
+    return reads.list_own_reports(db_session, caller)
 
 
 @router.get("/reports/{public_token}", response_model=ReportStatus)
 def report_status(public_token: str, db_session: SessionDep) -> dict[str, Any]:
     """The citizen status page of a report (the token is its capability)."""
-    return service.report_status(db_session, public_token)
+    return reads.report_status(db_session, public_token)
 
 
 @router.get("/incidents", response_model=IncidentPage)
@@ -116,7 +116,7 @@ def list_incidents(
     offset: Annotated[Count, Query()] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
-    return service.list_incidents(
+    return reads.list_incidents(
         db_session,
         caller,
         status=status or (),
@@ -135,37 +135,37 @@ def incident_changes(
     caller: IncidentReader, db_session: SessionDep, cursor: str | None = None
 ) -> dict[str, Any]:
     """Incidents changed after ``cursor`` (start without one to get the current cursor)."""
-    items, next_cursor = service.changes_since(db_session, caller, cursor)
+    items, next_cursor = reads.changes_since(db_session, caller, cursor)
     return {"items": items, "cursor": next_cursor}
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentRead)
 @audited_read
 def get_incident(incident_id: Id, caller: IncidentReader, db_session: SessionDep) -> Any:
-    return service.get_incident(db_session, caller, incident_id)
+    return reads.get_incident(db_session, caller, incident_id)
 
 
 @router.get("/incidents/{incident_id}/reports", response_model=list[ReportRead])
 @audited_read
 def list_reports(incident_id: Id, caller: IncidentReader, db_session: SessionDep) -> Any:
-    return service.list_reports_of(db_session, caller, incident_id)
+    return reads.list_reports_of(db_session, caller, incident_id)
 
 
 @router.get("/incidents/{incident_id}/notes", response_model=list[NoteRead])
 @audited_read
 def list_notes(incident_id: Id, caller: IncidentReader, db_session: SessionDep) -> Any:
     """The incident's notes (personal data masked unless the caller may see it)."""
-    return service.list_notes(db_session, caller, incident_id)
+    return reads.list_notes(db_session, caller, incident_id)
 
 
 @router.post("/incidents/{incident_id}/transition", response_model=IncidentRead)
 def transition(
     incident_id: Id, body: TransitionIn, caller: IncidentWriter, db_session: SessionDep
 ) -> Any:
-    service.transition(
+    lifecycle.transition(
         db_session, caller, incident_id, body.status, body.note, public_note=body.public_note
     )
-    return service.get_incident(db_session, caller, incident_id)
+    return reads.get_incident(db_session, caller, incident_id)
 
 
 @router.put("/incidents/{incident_id}/public-note", response_model=IncidentRead)
@@ -173,33 +173,33 @@ def set_public_note(
     incident_id: Id, body: PublicNoteIn, caller: IncidentWriter, db_session: SessionDep
 ) -> Any:
     """Set the status note the public sees (Open311 ``status_notes``); never an internal note."""
-    service.set_public_note(db_session, caller, incident_id, body.text)
-    return service.get_incident(db_session, caller, incident_id)
+    lifecycle.set_public_note(db_session, caller, incident_id, body.text)
+    return reads.get_incident(db_session, caller, incident_id)
 
 
 @router.post("/incidents/{incident_id}/notes", status_code=201, response_model=NoteRead)
 def add_note(incident_id: Id, body: NoteIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
-    note = service.add_note(db_session, caller, incident_id, body.text)
-    return service.note_json(note, privacy.EVERYTHING)  # the author's own words
+    note = lifecycle.add_note(db_session, caller, incident_id, body.text)
+    return reads.note_json(note, privacy.EVERYTHING)  # the author's own words
 
 
 @router.post("/incidents/{incident_id}/merge", response_model=IncidentRead)
 def merge(incident_id: Id, body: MergeIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
-    target = service.merge(db_session, caller, incident_id, body.other_ids, body.note)
-    return service.get_incident(db_session, caller, target.id)
+    target = lifecycle.merge(db_session, caller, incident_id, body.other_ids, body.note)
+    return reads.get_incident(db_session, caller, target.id)
 
 
 @router.post("/incidents/{incident_id}/split", status_code=201, response_model=IncidentRead)
 def split(incident_id: Id, body: SplitIn, caller: IncidentWriter, db_session: SessionDep) -> Any:
-    new = service.split(db_session, caller, incident_id, body.report_ids, body.note)
-    return service.get_incident(db_session, caller, new.id)
+    new = lifecycle.split(db_session, caller, incident_id, body.report_ids, body.note)
+    return reads.get_incident(db_session, caller, new.id)
 
 
 @router.post("/chat/messages", status_code=201, response_model=ChatMessageRead)
 def post_chat_message(
     body: ChatMessageIn, caller: ChatWriter, db_session: SessionDep, settings: SettingsDep
 ) -> Any:
-    outcome = service.post_chat_message(
+    outcome = chat.post_chat_message(
         db_session,
         settings,
         caller,
@@ -209,7 +209,7 @@ def post_chat_message(
         text=body.text,
         jurisdiction_code=body.jurisdiction_code,
     )
-    return service.chat_message_json(outcome)
+    return chat.chat_message_json(outcome)
 
 
 @router.post("/chat/import", status_code=201, response_model=ImportResult)
@@ -309,7 +309,7 @@ async def post_request(request: Request) -> Any:
     form = open311.parse_form(await request.body())
     header_key = request.headers.get(open311.KEY_HEADER)
     # the database work and the wait for the commit run in the thread pool
-    written = await intake.run_blocking(
+    written = await writer.run_blocking(
         _file_open311_request,
         request.app.state.session_factory,
         settings,
@@ -333,7 +333,7 @@ def _file_open311_request(
     form: dict[str, str],
     header_key: str | None,
     limiter: RateLimiter,
-) -> intake.Written:
+) -> writer.Written:
     # counted per API key before the session starts (on SQLite a counter is its own write)
     key = open311.given_key(header_key, form.get("api_key"))
     limiter.hit(
@@ -342,7 +342,7 @@ def _file_open311_request(
         key or "",
         reason="too many requests with this API key; try again later",
     )
-    with intake.snapshot_scope(factory) as db_session:
+    with writer.snapshot_scope(factory) as db_session:
         return open311.create_request(db_session, settings, form, header_key=header_key)
 
 

@@ -8,7 +8,7 @@ can show upload progress and place the errors itself.
 Anonymous citizens may report: their form carries a signed, short-lived form
 token instead of the session's CSRF token, spent by the report it files; submissions
 are rate-limited per client address and per form token (:mod:`pingan.web.ratelimit`).
-A logged-in caller's report goes through :func:`pingan.incidents.service.create_report`
+A logged-in caller's report goes through :func:`pingan.incidents.intake.create_report`
 (idempotent per form).
 """
 
@@ -230,7 +230,7 @@ def _file_report(
     lon: float | None,
 ) -> str:
     """Store the report through the incidents service; returns its public token."""
-    from pingan.incidents import service as incidents
+    from pingan.incidents import intake, placement
     from pingan.incidents.models import Channel
     from pingan.incidents.schemas import ReportCreate
 
@@ -238,8 +238,8 @@ def _file_report(
     phone = form.phone.strip() or None
     address = form.address.strip() or None
     if principal is not None and can(principal, "report", "create"):
-        fallback = incidents.default_jurisdiction(principal, "report", "create")
-        result = incidents.create_report(
+        fallback = placement.default_jurisdiction(principal, "report", "create")
+        result = intake.create_report(
             db_session,
             settings,
             principal,
@@ -253,7 +253,7 @@ def _file_report(
                 reporter_phone=phone,
             ),
             idempotency_key=f"web-form:{form.request_key}" if form.request_key else None,
-            geocode=incidents.city_geocoder(db_session, settings, fallback),
+            geocode=placement.city_geocoder(db_session, settings, fallback),
         )
         token = result.body.get("public_token")
         if not token:  # pragma: no cover - the service always shows the reporter the token
@@ -262,7 +262,7 @@ def _file_report(
     if city is None:
         raise InvalidInput("no city is set up to take reports", field="location")
     fallback = int(city["jurisdiction_id"])
-    data = incidents.ReportInput(
+    data = placement.ReportInput(
         text=form.description,
         channel=Channel.api,
         received_at=_now(),
@@ -273,15 +273,15 @@ def _file_report(
         reporter_name=name,
         reporter_phone=phone,
     )
-    placed = incidents.prepare(
+    placed = placement.prepare(
         db_session,
         settings,
         data,
         fallback,
-        geocode=incidents.city_geocoder(db_session, settings, fallback),
+        geocode=placement.city_geocoder(db_session, settings, fallback),
     )
-    incident, _report = incidents.store(db_session, placed, principal=None, actor="citizen-web")
-    return str(incident.public_token)
+    written = intake.file_report(db_session, placed, principal=None, actor="citizen-web")
+    return written.public_token
 
 
 def _now() -> datetime:
@@ -450,14 +450,14 @@ def report_status_page(
     settings: SettingsDep,
     principal: PagePrincipalDep,
 ) -> HTMLResponse:
-    from pingan.incidents import service as incidents
+    from pingan.incidents import reads
 
     language = language_of(request, principal, settings)
     i18n.set_current(language)
     try:
         if not photos.TOKEN_PATTERN.match(token):
             raise NotFound("no report with this token")
-        status = incidents.report_status(db_session, token)
+        status = reads.report_status(db_session, token)
     except NotFound:
         return render(
             request,
