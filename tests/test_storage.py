@@ -7,8 +7,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from pingan.db import import_all_models, make_engine
+from pingan.db import make_engine
 from pingan.migrations import heads
+from pingan.migrations.models import import_all_models
 
 
 def test_one_head() -> None:

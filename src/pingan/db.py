@@ -9,7 +9,6 @@ through psycopg 3 (``postgresql+psycopg://``). Nothing is built at import.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -19,20 +18,6 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
-
-#: Modules whose tables make up the schema (Alembic and tests import them all).
-MODEL_MODULES: tuple[str, ...] = (
-    "pingan.jurisdictions.models",
-    "pingan.auth.models",
-    "pingan.audit.models",
-    "pingan.city.models",
-    "pingan.incidents.models",
-    "pingan.units.models",
-    "pingan.dispatch.models",
-    "pingan.analytics.models",
-    "pingan.patrol.models",
-    "pingan.ratelimit",
-)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -74,13 +59,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def import_all_models() -> MetaData:
-    """Import every model module so that ``Base.metadata`` holds the whole schema."""
-    for name in MODEL_MODULES:
-        importlib.import_module(name)
-    return Base.metadata
 
 
 def normalise_url(url: str) -> str:

@@ -13,8 +13,8 @@ from support.app import seeded_client, token_for
 
 def _auditor(session, code: str = "demo-bureau"):  # type: ignore[no-untyped-def]
     from pingan.auth.models import Role
-    from pingan.auth.principal import Grant, Principal
     from pingan.jurisdictions import service as jurisdictions
+    from pingan.principal import Grant, Principal
 
     node = jurisdictions.get_by_code(session, code)
     return Principal(user_id=0, username="t", grants=(Grant(Role.auditor, node.id, node.path),))

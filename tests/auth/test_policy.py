@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from pingan.auth.models import Role
-from pingan.auth.policy import POLICY, Rule, Scope
-from pingan.auth.principal import Grant, Principal
 from pingan.config import Settings
+from pingan.policy import POLICY, Rule, Scope
+from pingan.principal import Grant, Principal
 from support.app import seeded_client, token_for
 
 STATION_A = "/1/2/3/"

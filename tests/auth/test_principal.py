@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pingan.auth.models import Role
-from pingan.auth.principal import Grant, Principal
+from pingan.principal import Grant, Principal
 
 
 def principal(*grants: Grant) -> Principal:

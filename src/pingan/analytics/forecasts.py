@@ -21,7 +21,6 @@ from pingan.analytics.models import Forecast, ForecastCell
 from pingan.analytics.schemas import ForecastCreate
 from pingan.analytics.scope import jurisdiction_path, subtree, target_jurisdiction
 from pingan.audit import service as audit
-from pingan.auth.principal import Principal
 from pingan.city import service as cities
 from pingan.city.models import City
 from pingan.config import Settings
@@ -29,6 +28,7 @@ from pingan.db import utcnow
 from pingan.errors import InvalidInput, NotFound
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.principal import Principal
 
 
 def parse_horizon_h(text: str) -> float:

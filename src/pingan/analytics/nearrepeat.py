@@ -18,11 +18,11 @@ from pingan.analytics.history import (
     load_history,
     project_utm,
 )
-from pingan.auth.principal import Principal
 from pingan.city import service as cities
 from pingan.config import Settings
 from pingan.errors import InvalidInput
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.principal import Principal
 
 
 def near_repeat(

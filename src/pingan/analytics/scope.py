@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
-from pingan.auth.principal import Principal
 from pingan.errors import NotFound
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.principal import Principal
 
 
 def jurisdiction_path(db_session: Session, jurisdiction_id: int) -> str:

@@ -35,7 +35,6 @@ from pingan.analytics.models import Series, SeriesMember, SeriesStatus
 from pingan.analytics.schemas import SeriesCreate
 from pingan.analytics.scope import jurisdiction_path
 from pingan.audit import service as audit
-from pingan.auth.principal import Principal
 from pingan.city import service as cities
 from pingan.config import Settings
 from pingan.db import utcnow
@@ -43,6 +42,7 @@ from pingan.errors import InvalidInput, NotFound
 from pingan.incidents import privacy
 from pingan.incidents.models import Incident, StolenItem
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.principal import Principal
 
 # --------------------------------------------------------------------------- series
 

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from pingan.algo import stats as st
 from pingan.analytics.history import counted, label, local_midnight, occurred_at
-from pingan.auth.principal import Principal
 from pingan.city import service as cities
 from pingan.config import Settings
 from pingan.errors import InvalidInput
 from pingan.incidents.models import Incident
 from pingan.incidents.open311 import SERVICE_NAMES
 from pingan.jurisdictions.models import Jurisdiction, Level
+from pingan.principal import Principal
 
 GROUPINGS = ("type", "station")
 

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from pingan.audit import service as audit
 from pingan.auth.models import Role, RoleGrant, User
-from pingan.auth.principal import Principal
 from pingan.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.principal import Principal
 
 #: Roles no single account may hold together.
 EXCLUSIVE = frozenset({Role.admin, Role.auditor})

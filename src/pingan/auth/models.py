@@ -7,19 +7,7 @@ from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pingan.db import Base, UTCDateTime, utcnow
-
-
-class Role(enum.StrEnum):
-    citizen = "citizen"
-    volunteer = "volunteer"
-    officer = "officer"
-    dispatcher = "dispatcher"
-    station_chief = "station_chief"
-    analyst = "analyst"
-    fire_officer = "fire_officer"
-    antifraud_officer = "antifraud_officer"
-    admin = "admin"
-    auditor = "auditor"
+from pingan.policy import Role
 
 
 class User(Base):

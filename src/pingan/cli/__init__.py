@@ -1,18 +1,18 @@
 """The one ``pingan`` command.
 
-Each area of work adds a Typer sub-app in a module of this package and names it in
-:data:`SUBCOMMANDS` (module name → command name). Commands are thin: they parse
+Each area of work adds a Typer sub-app in a module of this package, imported and added
+below. Commands are thin: they parse
 arguments, call a service or an ``algo`` function, print the result, and turn a
 :class:`pingan.errors.PinganError` into a clear message and exit code 2.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 import typer
 
+from pingan.cli import analytics, city, core, dispatch, incidents, open311, plan, route, text
 from pingan.errors import PinganError
 
 app = typer.Typer(
@@ -23,26 +23,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-#: (module in pingan.cli, command name). Modules with a ``register(app)`` function add
-#: top-level commands; others export ``app`` as a sub-command group.
-SUBCOMMANDS: tuple[tuple[str, str], ...] = (
-    ("core", ""),
-    ("city", "city"),
-    ("route", "route"),
-    ("analytics", "analytics"),
-    ("open311", "open311"),
-    ("incidents", "incidents"),
-    ("text", "text"),
-    ("dispatch", "dispatch"),
-    ("plan", "plan"),
-)
-
-for _module_name, _command in SUBCOMMANDS:
-    _module = importlib.import_module(f"pingan.cli.{_module_name}")
-    if hasattr(_module, "register"):
-        _module.register(app)
-    else:
-        app.add_typer(_module.app, name=_command)
+# Modules with a ``register(app)`` function add top-level commands; the others export
+# ``app`` as a sub-command group.
+core.register(app)
+app.add_typer(city.app, name="city")
+app.add_typer(route.app, name="route")
+app.add_typer(analytics.app, name="analytics")
+app.add_typer(open311.app, name="open311")
+app.add_typer(incidents.app, name="incidents")
+app.add_typer(text.app, name="text")
+app.add_typer(dispatch.app, name="dispatch")
+plan.register(app)
 
 
 def main() -> None:

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 
 from pingan.analytics import canvass, forecasts, series
 from pingan.analytics.schemas import CameraCreate, ForecastCreate, SeriesCreate
-from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.demo.accounts import principal_of
 from pingan.demo.units import demo_city
 from pingan.incidents import intake
 from pingan.incidents.schemas import ItemIn, ReportCreate
+from pingan.principal import Principal
 
 CITY = "helsinki"
 #: The apartment block (east half of the extract: station A).

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from pingan.db import import_all_models, make_engine
+from pingan.db import make_engine
+from pingan.migrations.models import import_all_models
 
 config = context.config
 target_metadata = import_all_models()

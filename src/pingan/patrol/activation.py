@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pingan.audit import service as audit
-from pingan.auth.principal import Principal
 from pingan.patrol.models import Plan, PlanStatus
 from pingan.patrol.reads import load_plan
+from pingan.principal import Principal
 
 
 def activate(db_session: Session, plan: Plan) -> None:

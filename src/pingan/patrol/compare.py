@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from pingan.algo.graph import RoadGraph
 from pingan.audit import service as audit
-from pingan.auth.principal import Principal
 from pingan.city import service as cities
 from pingan.city.models import City
 from pingan.config import Settings
@@ -30,6 +29,7 @@ from pingan.patrol.evaluation import (
 from pingan.patrol.models import Plan, PlanComparison
 from pingan.patrol.reads import get_plan
 from pingan.patrol.schemas import CompareRequest
+from pingan.principal import Principal
 
 IntArray = npt.NDArray[np.int64]
 #: A contender of a comparison: label, plan id (None for a naive plan), posts, note.

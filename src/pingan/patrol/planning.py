@@ -33,7 +33,6 @@ from pingan.algo import coverage as coverage_algo
 from pingan.algo.graph import RoadGraph
 from pingan.algo.routing import snap
 from pingan.audit import service as audit
-from pingan.auth.principal import Principal
 from pingan.city import service as cities
 from pingan.city.models import City
 from pingan.config import Settings
@@ -63,6 +62,7 @@ from pingan.patrol.layout import (
 )
 from pingan.patrol.models import DayType, Plan, PlanBeat, PlanPost, PlanRoute, PlanStatus
 from pingan.patrol.schemas import PlanCreate
+from pingan.principal import Principal
 
 IntArray = npt.NDArray[np.int64]
 Progress = Callable[[str, float], None]

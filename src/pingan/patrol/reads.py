@@ -11,7 +11,6 @@ import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pingan.auth.principal import Principal
 from pingan.city import service as cities
 from pingan.config import Settings
 from pingan.errors import NotFound
@@ -19,6 +18,7 @@ from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction
 from pingan.patrol import sheets
 from pingan.patrol.models import Plan, PlanStatus
+from pingan.principal import Principal
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -12,11 +12,11 @@ import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from pingan.algo.visibility import hotspot_visibility, presence_from_positions
-from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.errors import InvalidInput
 from pingan.patrol.models import Plan
 from pingan.patrol.reads import get_plan
+from pingan.principal import Principal
 from pingan.units import service as units
 
 FloatArray = npt.NDArray[np.float64]

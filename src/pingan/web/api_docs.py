@@ -20,9 +20,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from pingan.auth.models import Role
-from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.errors import NotFound, PinganError
+from pingan.principal import Principal
 from pingan.web.deps import SessionDep, authenticate_credentials, request_credentials
 
 DOCS_URL = "/api/docs"

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from pingan.auth import service as auth
-from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.errors import Forbidden, PinganError, Unauthenticated
+from pingan.principal import Principal
 
 SESSION_COOKIE = "pingan_session"
 CSRF_COOKIE = "pingan_csrf"

@@ -31,10 +31,10 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from pingan.auth import service as auth
-from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.db import unit_of_work
 from pingan.errors import InvalidInput, PinganError
+from pingan.principal import Principal
 from pingan.web.deps import IncidentReader, request_credentials
 
 router = APIRouter(prefix="/api/v1", tags=["stream"])

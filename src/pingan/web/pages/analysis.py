@@ -19,9 +19,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.db import utcnow
+from pingan.principal import Principal
 from pingan.web import i18n
 from pingan.web.pages import labels
 from pingan.web.pages.common import (

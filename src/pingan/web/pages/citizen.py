@@ -30,9 +30,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from pingan.auth.principal import Principal
 from pingan.config import Settings
 from pingan.errors import InvalidInput, NotFound, PinganError, RateLimited
+from pingan.principal import Principal
 from pingan.web import i18n, photos
 from pingan.web.pages import labels
 from pingan.web.pages.common import (

@@ -1,5 +1,7 @@
 """The authorisation policy: the single source of truth for who may do what.
 
+It imports nothing else of pingan, so that every layer can use the roles and the policy.
+
 A rule grants an action on a resource to a set of roles. Every role is held on a
 jurisdiction subtree, and a record is reachable only when its jurisdiction lies
 in that subtree. Scope ``own`` narrows further to records the caller created
@@ -14,7 +16,18 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from pingan.auth.models import Role
+
+class Role(enum.StrEnum):
+    citizen = "citizen"
+    volunteer = "volunteer"
+    officer = "officer"
+    dispatcher = "dispatcher"
+    station_chief = "station_chief"
+    analyst = "analyst"
+    fire_officer = "fire_officer"
+    antifraud_officer = "antifraud_officer"
+    admin = "admin"
+    auditor = "auditor"
 
 
 class Scope(enum.StrEnum):

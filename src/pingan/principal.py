@@ -1,4 +1,8 @@
-"""Who is calling, and the one check every read and write goes through."""
+"""Who is calling, and the one check every read and write goes through.
+
+It imports only the policy and the error family: every layer (audit included) takes a
+:class:`Principal` without importing the ``auth`` package.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
-from pingan.auth.models import Role
-from pingan.auth.policy import Scope, find_rule
 from pingan.errors import Forbidden, NotFound
+from pingan.policy import Role, Scope, find_rule
 
 
 @dataclass(frozen=True)
