@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from pingan.algo.text.numbers import CN_NUM_CHARS, parse_small_int
 
@@ -202,24 +203,27 @@ def en_num(word: str) -> int | None:
     return EN_NUMBERS.get(word)
 
 
+#: English day words: (offset in days from the message day, implied part of the day).
+EN_DAY_WORDS: dict[str, tuple[int, str | None]] = {
+    "the day before yesterday": (-2, None),
+    "yesterday": (-1, None),
+    "today": (0, None),
+    "earlier today": (0, None),
+    "tonight": (0, "evening"),
+    "last night": (-1, "night"),
+    "this morning": (0, "morning"),
+    "this afternoon": (0, "afternoon"),
+    "this evening": (0, "evening"),
+}
+
+
 def day_atom(m: re.Match[str], today: date) -> tuple[date | None, str | None]:
     """Resolve a day atom to a date and an implied part of the day."""
     text = m.group("day").lower()
     if text in DAY_WORDS:
         return today + timedelta(days=DAY_WORDS[text]), None
-    en = {
-        "the day before yesterday": (-2, None),
-        "yesterday": (-1, None),
-        "today": (0, None),
-        "earlier today": (0, None),
-        "tonight": (0, "evening"),
-        "last night": (-1, "night"),
-        "this morning": (0, "morning"),
-        "this afternoon": (0, "afternoon"),
-        "this evening": (0, "evening"),
-    }
-    if text in en:
-        offset, part = en[text]
+    if text in EN_DAY_WORDS:
+        offset, part = EN_DAY_WORDS[text]
         return today + timedelta(days=offset), part
     if m.group("dayc"):
         return today + timedelta(days={"今": 0, "昨": -1, "前": -2}[m.group("dayc")]), None
@@ -228,94 +232,66 @@ def day_atom(m: re.Match[str], today: date) -> tuple[date | None, str | None]:
         wkday = EN_WEEKDAYS[wk] if wk in EN_WEEKDAYS else WEEKDAYS[wk]
         return weekday_date(today, wkday, (m.group("wkprefix") or "").lower() or None), None
     if m.group("iso"):
-        try:
-            return date.fromisoformat(
-                "-".join(f"{int(p):02d}" for p in m.group("iso").split("-"))
-            ), None
-        except ValueError:
-            return None, None
+        return _iso_date(m.group("iso")), None
     if m.group("month"):
-        month = parse_small_int(m.group("month"))
-        mday = parse_small_int(m.group("mday"))
-        year = int(m.group("year")) if m.group("year") else today.year
-        if month is None or mday is None or not (1 <= month <= 12 and 1 <= mday <= 31):
-            return None, None
-        try:
-            found = date(year, month, mday)
-        except ValueError:
-            return None, None
-        if found > today and not m.group("year"):
-            found = found.replace(year=year - 1)
-        return found, None
+        return _month_day_date(m, today), None
     if m.group("dnum"):
-        following = m.string[m.end() : m.end() + 6]
-        if not m.group("dnum").isdigit() and not AFTER_CN_DATE_RE.match(following):
-            return None, None  # 九号 is also a brand of e-bike
-        mday = parse_small_int(m.group("dnum"))
-        if mday is None or not 1 <= mday <= 31:
-            return None, None
-        year, month = today.year, today.month
-        if mday > today.day:
-            month -= 1
-            if month == 0:
-                year, month = year - 1, 12
-        try:
-            return date(year, month, mday), None
-        except ValueError:
-            return None, None
+        return _day_of_month_date(m, today), None
     return None, None
 
 
+def _iso_date(text: str) -> date | None:
+    """Read ``2026-7-9`` as a date (None when there is no such day)."""
+    try:
+        return date.fromisoformat("-".join(f"{int(p):02d}" for p in text.split("-")))
+    except ValueError:
+        return None
+
+
+def _month_day_date(m: re.Match[str], today: date) -> date | None:
+    """Read ``7月9日`` (with or without a year) as the last such day up to ``today``."""
+    month = parse_small_int(m.group("month"))
+    mday = parse_small_int(m.group("mday"))
+    year = int(m.group("year")) if m.group("year") else today.year
+    if month is None or mday is None or not (1 <= month <= 12 and 1 <= mday <= 31):
+        return None
+    try:
+        found = date(year, month, mday)
+    except ValueError:
+        return None
+    if found > today and not m.group("year"):
+        found = found.replace(year=year - 1)
+    return found
+
+
+def _day_of_month_date(m: re.Match[str], today: date) -> date | None:
+    """Read ``9号`` as the last 9th of a month up to ``today``."""
+    following = m.string[m.end() : m.end() + 6]
+    if not m.group("dnum").isdigit() and not AFTER_CN_DATE_RE.match(following):
+        return None  # 九号 is also a brand of e-bike
+    mday = parse_small_int(m.group("dnum"))
+    if mday is None or not 1 <= mday <= 31:
+        return None
+    year, month = today.year, today.month
+    if mday > today.day:
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    try:
+        return date(year, month, mday)
+    except ValueError:
+        return None
+
+
 def relative_span(m: re.Match[str], now: datetime, today: date) -> tuple[datetime, datetime] | None:
+    """Resolve a relative atom (``半小时内``, ``上周末``, ``两小时前``, ``前几天`` …) to a span."""
     groups = m.groupdict()
     if groups.get("within"):
-        raw = (groups.get("wn") or "1").lower()
-        num = en_num(raw) if raw.isascii() else parse_small_int(raw)
-        if raw in ("半", "half a", "half an"):
-            minutes = 30.0
-        elif raw == "一两":
-            minutes = 120.0
-        elif num is None:
-            return None
-        else:
-            minutes = float(num) * (60 if groups["wu"].lower().startswith(("小", "钟", "h")) else 1)
-        if groups.get("wmore") or groups.get("wmore2"):
-            minutes += 60 if minutes >= 60 else 10
-        return now - timedelta(minutes=minutes * 1.25), now
+        return _within_span(groups, now)
     if groups.get("weekend"):
-        monday = today - timedelta(days=today.weekday())
-        saturday = monday + timedelta(days=5)
-        if saturday > today or "上" in groups["weekend"] or "last" in groups["weekend"].lower():
-            saturday -= timedelta(days=7)
-        return hm(saturday, 0), min(hm(saturday, 48), now)
+        return _weekend_span(groups["weekend"], now, today)
     if groups.get("rel"):
-        text = m.group("rel").lower()
-        if text == "刚":
-            return now - timedelta(hours=1), now
-        if text in ("刚才", "方才", "just now"):
-            return now - timedelta(hours=1), now
-        if text == "刚刚":
-            return now - timedelta(minutes=30), now
-        if "minutes ago" in text or "moment" in text:
-            return now - timedelta(minutes=15), now
-        raw = m.group("reln")
-        unit = m.group("relu").lower()
-        if raw in ("半",) or raw.lower().startswith("half"):
-            minutes = 30.0
-        elif raw in ("几", "一两", "两三"):
-            n = {"几": 3, "一两": 1.5, "两三": 2.5}[raw]
-            minutes = n * (60 if unit in ("小时", "钟头") else 1)
-            return now - timedelta(minutes=minutes * 2), now
-        else:
-            num = en_num(raw) if raw.isascii() else parse_small_int(raw)
-            if num is None:
-                return None
-            minutes = float(num) * (1 if unit.startswith(("分", "min")) else 60)
-        # "半小时前" is said of anything from a few minutes to about 45 minutes ago
-        if minutes <= 60:
-            return now - timedelta(minutes=minutes * 1.5), now
-        slack = max(10.0, minutes * 0.5)
-        return now - timedelta(minutes=minutes + slack), now - timedelta(minutes=minutes - slack)
+        return _ago_span(m, now)
     if m.group("ndays"):
         raw = m.group("ndays")
         num = en_num(raw) if raw.isascii() else parse_small_int(raw)
@@ -323,9 +299,67 @@ def relative_span(m: re.Match[str], now: datetime, today: date) -> tuple[datetim
             return None
         day = today - timedelta(days=num)
         return hm(day, 0), hm(day, 24)
-    span = m.group("span").lower()
-    midnight = hm(today, 0)
+    return _named_span(m.group("span").lower(), now, today)
+
+
+def _within_span(groups: dict[str, Any], now: datetime) -> tuple[datetime, datetime] | None:
+    """Resolve ``半小时内`` / ``within 20 minutes``: up to now, with some slack."""
+    raw = (groups.get("wn") or "1").lower()
+    num = en_num(raw) if raw.isascii() else parse_small_int(raw)
+    if raw in ("半", "half a", "half an"):
+        minutes = 30.0
+    elif raw == "一两":
+        minutes = 120.0
+    elif num is None:
+        return None
+    else:
+        minutes = float(num) * (60 if groups["wu"].lower().startswith(("小", "钟", "h")) else 1)
+    if groups.get("wmore") or groups.get("wmore2"):
+        minutes += 60 if minutes >= 60 else 10
+    return now - timedelta(minutes=minutes * 1.25), now
+
+
+def _weekend_span(word: str, now: datetime, today: date) -> tuple[datetime, datetime]:
+    """Resolve ``周末`` / ``上周末`` to the last weekend begun."""
     monday = today - timedelta(days=today.weekday())
+    saturday = monday + timedelta(days=5)
+    if saturday > today or "上" in word or "last" in word.lower():
+        saturday -= timedelta(days=7)
+    return hm(saturday, 0), min(hm(saturday, 48), now)
+
+
+def _ago_span(m: re.Match[str], now: datetime) -> tuple[datetime, datetime] | None:
+    """Resolve ``刚才``, ``两小时前``, ``20 minutes ago``: a span around the time ago."""
+    text = m.group("rel").lower()
+    if text in ("刚", "刚才", "方才", "just now"):
+        return now - timedelta(hours=1), now
+    if text == "刚刚":
+        return now - timedelta(minutes=30), now
+    if "minutes ago" in text or "moment" in text:
+        return now - timedelta(minutes=15), now
+    raw = m.group("reln")
+    unit = m.group("relu").lower()
+    if raw in ("半",) or raw.lower().startswith("half"):
+        minutes = 30.0
+    elif raw in ("几", "一两", "两三"):
+        n = {"几": 3, "一两": 1.5, "两三": 2.5}[raw]
+        minutes = n * (60 if unit in ("小时", "钟头") else 1)
+        return now - timedelta(minutes=minutes * 2), now
+    else:
+        num = en_num(raw) if raw.isascii() else parse_small_int(raw)
+        if num is None:
+            return None
+        minutes = float(num) * (1 if unit.startswith(("分", "min")) else 60)
+    # "半小时前" is said of anything from a few minutes to about 45 minutes ago
+    if minutes <= 60:
+        return now - timedelta(minutes=minutes * 1.5), now
+    slack = max(10.0, minutes * 0.5)
+    return now - timedelta(minutes=minutes + slack), now - timedelta(minutes=minutes - slack)
+
+
+def _named_span(span: str, now: datetime, today: date) -> tuple[datetime, datetime] | None:
+    """Resolve a named span of days (``这两天``, ``前几天``, ``最近``, ``recently``)."""
+    midnight = hm(today, 0)
     if span in ("这两天", "the past two days", "the last two days", "the past 2 days"):
         return midnight - timedelta(days=1), now
     if span.startswith(("the past", "the last", "these")) or span in (
@@ -340,12 +374,18 @@ def relative_span(m: re.Match[str], now: datetime, today: date) -> tuple[datetim
         return midnight - timedelta(days=6), midnight
     if span in ("最近", "近期", "这阵子", "这段时间", "recently", "lately"):
         return midnight - timedelta(days=7), now
+    return _calendar_span(span, now, today)
+
+
+def _calendar_span(span: str, now: datetime, today: date) -> tuple[datetime, datetime] | None:
+    """Resolve a calendar week or month (``上周``, ``this week``, ``上个月``, ``本月``)."""
+    monday = today - timedelta(days=today.weekday())
     if span.startswith(("上周", "上个星期", "上星期", "上礼拜", "上个礼拜", "last week")):
         return hm(monday, 0) - timedelta(days=7), hm(monday, 0)
     if span in ("这周", "本周", "这星期", "这个星期", "this week"):
         return hm(monday, 0), now
     first = today.replace(day=1)
-    if span == "上个月" or span == "上月":
+    if span in ("上个月", "上月"):
         prev = (first - timedelta(days=1)).replace(day=1)
         return hm(prev, 0), hm(first, 0)
     if span in ("这个月", "本月"):
@@ -354,6 +394,7 @@ def relative_span(m: re.Match[str], now: datetime, today: date) -> tuple[datetim
 
 
 def clock_atom(m: re.Match[str]) -> tuple[int, int, str, bool] | None:
+    """Resolve a clock atom to (hour, minute, qualifier, whether the half of day is known)."""
     text = m.group("clock").lower()
     if text == "midnight":
         return 0, 0, "", True
@@ -372,28 +413,41 @@ def clock_atom(m: re.Match[str]) -> tuple[int, int, str, bool] | None:
     hour = parse_small_int(raw_hour)
     if hour is None or hour > 24:
         return None
-    minute = 0
+    minute_qual = _clock_minute(m, groups, qual)
+    if minute_qual is None:
+        return None
+    minute, qual = minute_qual
+    ap = groups.get("ap")
+    if ap:
+        return _with_am_pm(
+            ap.replace(".", ""), hour, minute, qual or ("分" if groups.get("m") else "")
+        )
+    return hour, minute, qual, hour > 12 or hour == 0
+
+
+def _clock_minute(m: re.Match[str], groups: dict[str, Any], qual: str) -> tuple[int, str] | None:
+    """Read the minute of a clock atom and the qualifier it implies (None: no such minute)."""
     if groups.get("half"):
-        minute, qual = 30, qual or "半"
-    elif groups.get("quarter"):
-        minute = 15 if groups["quarter"] == "一刻" else 45
-        qual = qual or "分"
-    elif groups.get("m"):
+        return 30, qual or "半"
+    if groups.get("quarter"):
+        return (15 if groups["quarter"] == "一刻" else 45), qual or "分"
+    if groups.get("m"):
         parsed = parse_small_int(m.group("m"))
         if parsed is None or parsed >= 60:
             return None
-        minute, qual = parsed, qual or "分"
-    ap = groups.get("ap")
-    if ap:
-        ap = ap.replace(".", "")
-        if hour > 12:
-            return None
-        if ap == "pm" and hour < 12:
-            hour += 12
-        if ap == "am" and hour == 12:
-            hour = 0
-        return hour, minute, qual or ("分" if groups.get("m") else ""), True
-    return hour, minute, qual, hour > 12 or hour == 0
+        return parsed, qual or "分"
+    return 0, qual
+
+
+def _with_am_pm(ap: str, hour: int, minute: int, qual: str) -> tuple[int, int, str, bool] | None:
+    """Apply ``am``/``pm`` to a 12-hour clock time (None for ``13pm``)."""
+    if hour > 12:
+        return None
+    if ap == "pm" and hour < 12:
+        hour += 12
+    if ap == "am" and hour == 12:
+        hour = 0
+    return hour, minute, qual, True
 
 
 def clock_window(qual: str) -> tuple[float, float] | None:
