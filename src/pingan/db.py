@@ -133,7 +133,7 @@ def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
     if session.new or session.dirty or session.deleted:
         raise RuntimeError(
             "a read-only session tried to write; mark the GET route with "
-            "pingan.web.deps.audited_read or use a write session"
+            "audited_read (the web layer's deps) or use a write session"
         )
 
 
@@ -144,7 +144,7 @@ def unit_of_work(factory: Callable[[], Session]) -> Iterator[Session]:
 
     This is the one place that commits and rolls back a whole transaction: the CLI
     commands, the demo steps, the live feed and the request dependency
-    (:func:`pingan.web.deps.get_session`) all go through it. Services only ``flush()``.
+    (``get_session`` in the web layer's deps) all go through it. Services only ``flush()``.
     """
     session = factory()
     try:
