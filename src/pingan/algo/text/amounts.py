@@ -73,70 +73,82 @@ def find_amounts(text: str) -> list[int]:
     return [value for value, _ in _amounts(text)]
 
 
+_UNIT_FACTORS = {"万": 10_000, "w": 10_000, "千": 1000, "k": 1000, "百": 100}
+
+
 def _amounts(text: str) -> list[tuple[int, bool]]:
-    """(amount in yuan, whether words mark it as the loss) in reading order."""
+    """List (amount in yuan, whether words mark it as the loss) in reading order."""
     norm = normalize(text)
     masked = _PHONE_RE.sub(lambda m: "#" * len(m.group(0)), norm)
     masked = _PLATE_RE.sub(lambda m: "#" * len(m.group(0)), masked)
     out: list[tuple[int, bool]] = []
     for m in _AMOUNT_RE.finditer(masked):
         if m.group("n1"):
-            value = float(m.group("n1").replace(",", ""))
-            unit = (m.group("u1") or "").lower()
+            value: int | None = _scaled(
+                float(m.group("n1").replace(",", "")), (m.group("u1") or "").lower()
+            )
         elif m.group("n2"):
-            unit = (m.group("u2") or "").lower()
-            cur = m.group("cur2")
-            if not cur and unit not in ("万", "k", "w", "千"):
-                context = masked[max(0, m.start() - 8) : m.end() + 4]
-                verb_before = _PAY_BEFORE_RE.search(masked[max(0, m.start() - 14) : m.start()])
-                money_after = _MONEY_AFTER_RE.match(masked, m.end())
-                if not (
-                    (m.group("more2") and _MONEY_CONTEXT.search(context))
-                    or verb_before
-                    or money_after
-                ):
-                    continue
-            after = masked[m.end() : m.end() + 1]
-            if unit in ("k",) and after.isalpha() and after.isascii():
-                continue
-            if not cur and unit == "千" and after in "米克瓦卡":
-                continue
-            if cur == "块" and _MEASURE_NOUN_RE.match(masked, m.end()):
-                continue  # 两块电瓶: 块 counts things here
-            raw = m.group("n2").replace(",", "")
-            value = float(raw)
-            before = masked[max(0, m.start() - 1) : m.start()]
-            if before in ("-", ":", "/"):
-                continue
+            value = _digit_amount(masked, m)
         else:
-            token = m.group("cn")
-            cur = m.group("cur3")
-            if masked.startswith(("保障", "医疗"), m.end()):
-                continue
-            if not any(u in token for u in "百千万亿") and not cur:
-                continue
-            if not cur and not any(u in token for u in "千万亿"):
-                continue
-            if not cur and len(token) == 1:
-                continue
-            if cur == "块" and _MEASURE_NOUN_RE.match(masked, m.end()):
-                continue
-            parsed = parse_cn_amount(token)
-            if parsed is None:
-                continue
-            # 三千米, 一万步: a bare numeral needs money words nearby
-            context = masked[max(0, m.start() - 8) : m.end() + 4]
-            if (
-                not cur
-                and not _MONEY_CONTEXT.search(context)
-                and masked[m.end() : m.end() + 1] not in _AMOUNT_END
-            ):
-                continue
-            out.append((parsed, _is_loss(masked, m.start())))
-            continue
-        factor = {"万": 10_000, "w": 10_000, "千": 1000, "k": 1000, "百": 100}.get(unit, 1)
-        out.append((round(value * factor), _is_loss(masked, m.start())))
+            value = _numeral_amount(masked, m)
+        if value is not None:
+            out.append((value, _is_loss(masked, m.start())))
     return out
+
+
+def _scaled(value: float, unit: str) -> int:
+    """Multiply by the unit (万, 千, k …) and round to whole yuan."""
+    return round(value * _UNIT_FACTORS.get(unit, 1))
+
+
+def _digit_amount(masked: str, m: re.Match[str]) -> int | None:
+    """Read an amount written in digits (``500元``, ``2千``), or None when it is no amount."""
+    unit = (m.group("u2") or "").lower()
+    cur = m.group("cur2")
+    if not cur and unit not in ("万", "k", "w", "千"):
+        context = masked[max(0, m.start() - 8) : m.end() + 4]
+        verb_before = _PAY_BEFORE_RE.search(masked[max(0, m.start() - 14) : m.start()])
+        money_after = _MONEY_AFTER_RE.match(masked, m.end())
+        if not (
+            (m.group("more2") and _MONEY_CONTEXT.search(context)) or verb_before or money_after
+        ):
+            return None
+    after = masked[m.end() : m.end() + 1]
+    if unit in ("k",) and after.isalpha() and after.isascii():
+        return None
+    if not cur and unit == "千" and after in "米克瓦卡":
+        return None
+    if cur == "块" and _MEASURE_NOUN_RE.match(masked, m.end()):
+        return None  # 两块电瓶: 块 counts things here
+    value = float(m.group("n2").replace(",", ""))
+    before = masked[max(0, m.start() - 1) : m.start()]
+    if before in ("-", ":", "/"):
+        return None
+    return _scaled(value, unit)
+
+
+def _numeral_amount(masked: str, m: re.Match[str]) -> int | None:
+    """Read an amount in Chinese numerals (``两千块``, ``一万五``), or None when it is none."""
+    token = m.group("cn")
+    cur = m.group("cur3")
+    if masked.startswith(("保障", "医疗"), m.end()):
+        return None
+    if not cur and (not any(u in token for u in "千万亿") or len(token) == 1):
+        return None
+    if cur == "块" and _MEASURE_NOUN_RE.match(masked, m.end()):
+        return None
+    parsed = parse_cn_amount(token)
+    if parsed is None:
+        return None
+    # 三千米, 一万步: a bare numeral needs money words nearby
+    context = masked[max(0, m.start() - 8) : m.end() + 4]
+    if (
+        not cur
+        and not _MONEY_CONTEXT.search(context)
+        and masked[m.end() : m.end() + 1] not in _AMOUNT_END
+    ):
+        return None
+    return parsed
 
 
 def _is_loss(masked: str, start: int) -> bool:
