@@ -112,6 +112,22 @@ def find_items(text: str) -> list[Item]:
     [Item(kind='ebike', brand='雅迪', colour='green', count=1, plate=None, name='电瓶车')]
     """
     norm = normalize(text)
+    drafts = _item_words(norm)
+    _add_brands(norm, drafts)
+    _add_colours(norm, drafts)
+    _add_plates(norm, drafts)
+    drafts.sort(key=lambda d: d.pos)
+    return [
+        Item(kind=d.kind, brand=d.brand, colour=d.colour, count=d.count, plate=d.plate, name=d.name)
+        for d in drafts
+    ]
+
+
+def _item_words(norm: str) -> list[_Draft]:
+    """Draft an item for each item word (with its count) and a bag.
+
+    The e-bike of a stolen battery is dropped: the battery is what was taken.
+    """
     drafts: list[_Draft] = []
     for m in _ITEM_RE.finditer(norm):
         word = m.group(0)
@@ -120,15 +136,7 @@ def find_items(text: str) -> list[Item]:
             norm[max(0, m.start() - 3) : m.start()]
         ):
             continue
-        count = 1
-        before = norm[max(0, m.start() - 12) : m.start()]
-        cm = _COUNT_RE.search(before)
-        if cm is not None:
-            count = parse_small_int(cm.group("n")) or 1
-        em = _EN_COUNT_RE.search(before)
-        if em is not None and _PLURAL_EN.search(norm[m.start() : m.end() + 1]):
-            raw = em.group("n").lower()
-            count = int(raw) if raw.isdigit() else _EN_NUM.get(raw, 1)
+        count = _count_before(norm, m)
         same = [d for d in drafts if d.kind == kind]
         if same and count == 1:
             continue
@@ -140,6 +148,25 @@ def find_items(text: str) -> list[Item]:
     if any(d.name in _BATTERY_WORDS for d in drafts):
         # 电动车的电瓶被偷: the battery is what was taken
         drafts = [d for d in drafts if d.kind != "ebike" or d.count > 1]
+    return drafts
+
+
+def _count_before(norm: str, m: re.Match[str]) -> int:
+    """Count the item word ``m`` names (``两辆``, ``two bikes``; 1 when no count is said)."""
+    count = 1
+    before = norm[max(0, m.start() - 12) : m.start()]
+    cm = _COUNT_RE.search(before)
+    if cm is not None:
+        count = parse_small_int(cm.group("n")) or 1
+    em = _EN_COUNT_RE.search(before)
+    if em is not None and _PLURAL_EN.search(norm[m.start() : m.end() + 1]):
+        raw = em.group("n").lower()
+        count = int(raw) if raw.isdigit() else _EN_NUM.get(raw, 1)
+    return count
+
+
+def _add_brands(norm: str, drafts: list[_Draft]) -> None:
+    """Give each brand to the nearest item of its kind (drafting one if there is none)."""
     for m in _BRAND_RE.finditer(norm):
         brand, kind = BRANDS[m.group(0).lower()]
         same = [d for d in drafts if d.kind == kind]
@@ -157,6 +184,14 @@ def find_items(text: str) -> list[Item]:
             if target.count > 1:
                 target.count -= 1
             drafts.append(_Draft(kind=kind, pos=m.start(), brand=brand, name=m.group(0)))
+
+
+def _add_colours(norm: str, drafts: list[_Draft]) -> None:
+    """Give each colour word to the item it describes.
+
+    That is the item named just after it (or the item of the brand after it), else the one
+    just before.
+    """
     for m in _COLOUR_RE.finditer(norm):
         if not _colour_ok(norm, m):
             continue
@@ -177,6 +212,10 @@ def find_items(text: str) -> list[Item]:
         target = min(pool, key=lambda d: abs(d.pos - m.start()))
         if target.colour is None:
             target.colour = colour
+
+
+def _add_plates(norm: str, drafts: list[_Draft]) -> None:
+    """Give each licence plate to the nearest car or e-bike (drafting a car if there is none)."""
     for m in _PLATE_RE.finditer(norm):
         plate = re.sub(r"[·\s-]", "", m.group(0))
         owners = [d for d in drafts if d.kind in ("car", "ebike")]
@@ -185,8 +224,3 @@ def find_items(text: str) -> list[Item]:
             owners = drafts[-1:]
         target = min(owners, key=lambda d: abs(d.pos - m.start()))
         target.plate = target.plate or plate
-    drafts.sort(key=lambda d: d.pos)
-    return [
-        Item(kind=d.kind, brand=d.brand, colour=d.colour, count=d.count, plate=d.plate, name=d.name)
-        for d in drafts
-    ]
