@@ -17,7 +17,7 @@ they win over the spans found here where they overlap.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pingan.algo.text.lexicon import PLACE_GATES, PLACE_SUFFIXES, PLACE_UNITS
@@ -101,45 +101,16 @@ def _name_like(piece: str) -> bool:
 
 
 def _candidates(text: str) -> list[PlaceSpan]:
+    """Find the place names in a normalised message: a name before a place suffix."""
     spans = token_spans(text)
-    starts = {s for s, _ in spans}
-    ends = {e for _, e in spans}
+    bounds = {s for s, _ in spans} | {e for _, e in spans}
     out: list[PlaceSpan] = []
     for m in _SUFFIX_RE.finditer(text):
-        s, e = m.start(), m.end()
-        suffix = m.group(0)
-        after = text[e : e + 1]
-        if suffix in ("路", "街") and after in ("过", "面", "人", "灯", "费", "线", "坊", "头"):
+        if _suffix_is_word(text, m):
             continue
-        if suffix == "城" and after in ("管", "市", "里"):
-            continue
-        if suffix == "路" and after in ("边", "旁") and text[s - 1 : s] in "街路道巷":
-            continue  # 新华街路边
-        if suffix == "里" and text[s - 1 : s] in _NOT_BEFORE_LI:
-            continue
-        start = s
-        for ts, te in reversed(spans):
-            if ts >= s:
-                continue
-            piece = text[ts : min(te, s)]
-            if te < start or not _name_like(piece) or s - ts > _MAX_NAME:
-                break
-            start = ts
-        name_len = s - start
-        if name_len == 0 and len(suffix) < 3:
-            continue
-        if len(suffix) == 1 and name_len < _SINGLE_CHAR_SUFFIX_MIN_NAME:
-            continue
-        if start not in starts and start not in ends and start != 0:
-            continue
-        prefix = _TIME_PREFIX_RE.match(text, start, s)
-        if prefix is not None:
-            start = prefix.end()
-            if s - start < (_SINGLE_CHAR_SUFFIX_MIN_NAME if len(suffix) == 1 else 1):
-                continue
-        unit = _UNITS_RE.match(text, e)
-        end = unit.end() if unit else e
-        out.append(PlaceSpan(start, end, text[start:end]))
+        found = _named_place(text, m, spans, bounds)
+        if found is not None:
+            out.append(found)
     # 万达广场地下停车场 → 万达广场: a generic tail does not make a named place more precise
     out = [
         c
@@ -149,7 +120,56 @@ def _candidates(text: str) -> list[PlaceSpan]:
             and any(o.start >= c.start and o.end < c.end for o in out if o is not c)
         )
     ]
-    # merge overlapping candidates (a longer one that contains another wins)
+    return _join_crossings(text, _merge_overlaps(text, out))
+
+
+def _suffix_is_word(text: str, m: re.Match[str]) -> bool:
+    """Tell whether a place suffix is part of another word (路过, 城管, 新华街路边 …)."""
+    s, e = m.start(), m.end()
+    suffix = m.group(0)
+    after = text[e : e + 1]
+    before = text[s - 1 : s]
+    return (
+        (suffix in ("路", "街") and after in ("过", "面", "人", "灯", "费", "线", "坊", "头"))
+        or (suffix == "城" and after in ("管", "市", "里"))
+        or (suffix == "路" and after in ("边", "旁") and before in "街路道巷")
+        or (suffix == "里" and before in _NOT_BEFORE_LI)
+    )
+
+
+def _named_place(
+    text: str, m: re.Match[str], spans: Sequence[tuple[int, int]], bounds: set[int]
+) -> PlaceSpan | None:
+    """Take the name tokens before the suffix ``m`` (and a unit after it) as one place."""
+    s, e = m.start(), m.end()
+    suffix = m.group(0)
+    start = s
+    for ts, te in reversed(spans):
+        if ts >= s:
+            continue
+        piece = text[ts : min(te, s)]
+        if te < start or not _name_like(piece) or s - ts > _MAX_NAME:
+            break
+        start = ts
+    name_len = s - start
+    if name_len == 0 and len(suffix) < 3:
+        return None
+    if len(suffix) == 1 and name_len < _SINGLE_CHAR_SUFFIX_MIN_NAME:
+        return None
+    if start not in bounds and start != 0:
+        return None
+    prefix = _TIME_PREFIX_RE.match(text, start, s)
+    if prefix is not None:
+        start = prefix.end()
+        if s - start < (_SINGLE_CHAR_SUFFIX_MIN_NAME if len(suffix) == 1 else 1):
+            return None
+    unit = _UNITS_RE.match(text, e)
+    end = unit.end() if unit else e
+    return PlaceSpan(start, end, text[start:end])
+
+
+def _merge_overlaps(text: str, out: list[PlaceSpan]) -> list[PlaceSpan]:
+    """Merge overlapping candidates (a longer one that contains another wins)."""
     merged: list[PlaceSpan] = []
     for cand in sorted(out, key=lambda c: (c.start, -c.end)):
         if merged and cand.start < merged[-1].end:
@@ -161,7 +181,11 @@ def _candidates(text: str) -> list[PlaceSpan]:
                 merged[-1] = PlaceSpan(last.start, cand.end, text[last.start : cand.end])
             continue
         merged.append(cand)
-    # XX路和YY路交叉口
+    return merged
+
+
+def _join_crossings(text: str, merged: list[PlaceSpan]) -> list[PlaceSpan]:
+    """Join ``XX路和YY路交叉口`` into one place."""
     joined: list[PlaceSpan] = []
     for cand in merged:
         if joined:
