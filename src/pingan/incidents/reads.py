@@ -42,8 +42,8 @@ def incident_json(
     show_token: bool = False,
     report_count: int | None = None,
 ) -> dict[str, Any]:
-    """The :class:`IncidentRead` body of an incident as a reader with ``sight`` may see it
-    (:func:`pingan.incidents.rows.incident_read`)."""
+    """The :class:`~pingan.incidents.schemas.IncidentRead` body of an incident as a reader
+    with ``sight`` may see it (:func:`pingan.incidents.rows.incident_read`)."""
     node = db_session.get(Jurisdiction, incident.jurisdiction_id)
     if report_count is None:
         report_count = (

@@ -128,7 +128,8 @@ def report_columns(placed: Placed) -> dict[str, Any]:
 
 
 def item_columns(placed: Placed) -> list[dict[str, Any]]:
-    """Column values of the :class:`StolenItem` rows: as given, else as extracted."""
+    """Column values of the :class:`~pingan.incidents.models.StolenItem` rows: as given,
+    else as extracted."""
     if placed.data.items is not None:
         return [item.model_dump() for item in placed.data.items]
     return [
@@ -215,8 +216,8 @@ class PendingReport:
 
     ``incident`` and ``report`` hold column values of :class:`Incident` and
     :class:`IncidentReport` (without ids, ``created_at`` and ``updated_at``); ``items``
-    those of its :class:`StolenItem` rows; ``audit`` the ``incident.create`` event (its
-    ``object_id`` is set when the incident id is known).
+    those of its :class:`~pingan.incidents.models.StolenItem` rows; ``audit`` the
+    ``incident.create`` event (its ``object_id`` is set when the incident id is known).
     """
 
     incident: dict[str, Any]

@@ -185,7 +185,8 @@ def _insert_reports(
 
 
 def answer_body(pending: PendingReport, incident_id: int, stamp: datetime) -> dict[str, Any]:
-    """The :class:`IncidentRead` body its reporter gets (own data unmasked, with token)."""
+    """The :class:`~pingan.incidents.schemas.IncidentRead` body its reporter gets (own data
+    unmasked, with token)."""
     return incident_read(
         pending.incident | {"id": incident_id, "updated_at": stamp},
         pending.items,
