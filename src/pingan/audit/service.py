@@ -22,7 +22,7 @@ import hmac
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any, cast
 
@@ -268,82 +268,120 @@ def verify_chain(
     --accept-unkeyed`` uses it, once, to anchor the rows from before keying. An unkeyed
     row after a keyed one is never accepted without an anchor.
     """
-    by_rows: dict[int, list[Anchor]] = {}
+    walk = _ChainWalk(
+        key=key,
+        ring={k.key_id: (rank, k) for rank, k in enumerate((*retired, key))},
+        n_anchors=len(anchors),
+    )
     for anchor in anchors:
-        by_rows.setdefault(anchor.rows, []).append(anchor)
-    prev = GENESIS
-    expected_seq = 1
-    count = 0
-    unkeyed = 0
+        walk.by_rows.setdefault(anchor.rows, []).append(anchor)
+    for event in db_session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(2000):
+        problem = walk.step(event)
+        if problem is not None:
+            return walk.broken(*problem)
+    problem = walk.finish(db_session.get(AuditHead, 1), accept_unkeyed=accept_unkeyed)
+    if problem is not None:
+        return walk.broken(*problem)
+    return ChainReport(
+        walk.count,
+        True,
+        None,
+        f"{walk.count} rows, chain intact",
+        walk.prev,
+        walk.n_anchors,
+        walk.unkeyed,
+    )
+
+
+@dataclass
+class _ChainWalk:
+    """Where a walk along the chain stands (see :func:`verify_chain`); each check returns
+    the row and the reason of the first broken link, or None."""
+
+    key: AuditKey
+    ring: dict[str, tuple[int, AuditKey]]
+    n_anchors: int
+    by_rows: dict[int, list[Anchor]] = field(default_factory=dict)
+    prev: str = GENESIS
+    count: int = 0
+    unkeyed: int = 0
     uncovered: int | None = None  # first unkeyed row no matching anchor covers yet
     late: int | None = None  # the same, for unkeyed rows after a keyed row
-    keyed_seen = False
-    ring = {k.key_id: (rank, k) for rank, k in enumerate((*retired, key))}
-    latest_rank = 0
+    keyed_seen: bool = False
+    latest_rank: int = 0
 
-    def broken(seq: int | None, reason: str) -> ChainReport:
-        return ChainReport(count, False, seq, reason, prev, len(anchors), unkeyed)
+    def broken(self, seq: int | None, reason: str) -> ChainReport:
+        return ChainReport(self.count, False, seq, reason, self.prev, self.n_anchors, self.unkeyed)
 
-    for event in db_session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(2000):
-        count += 1
-        if event.seq != expected_seq:
-            return broken(expected_seq, f"row {expected_seq} is missing")
-        if event.prev_hash != prev:
-            return broken(event.seq, f"row {event.seq} does not follow its predecessor")
-        if not event.key_id:
-            unkeyed += 1
-            row_key = None
-            if uncovered is None:
-                uncovered = event.seq
-            if keyed_seen and late is None:
-                late = event.seq
-        elif event.key_id in ring:
-            rank, row_key = ring[event.key_id]
-            if rank < latest_rank:
-                return broken(
-                    event.seq,
-                    f"row {event.seq} names retired key {event.key_id!r} after rows of a later key",
-                )
-            latest_rank = rank
-            keyed_seen = True
-        else:
-            return broken(
-                event.seq,
-                f"row {event.seq} names key {event.key_id!r}, not the configured key "
-                f"{key.key_id!r} nor a retired one",
-            )
-        if _digest(prev, _fields(event), row_key) != event.hash:
-            return broken(event.seq, f"row {event.seq} was altered")
-        prev = event.hash
-        for anchor in by_rows.get(event.seq, ()):
+    def step(self, event: AuditEvent) -> tuple[int, str] | None:
+        """Check the next row: its place, its link, its key, its HMAC and the anchors."""
+        self.count += 1
+        if event.seq != self.count:
+            return self.count, f"row {self.count} is missing"
+        if event.prev_hash != self.prev:
+            return event.seq, f"row {event.seq} does not follow its predecessor"
+        row_key, problem = self._row_key(event)
+        if problem is not None:
+            return event.seq, problem
+        if _digest(self.prev, _fields(event), row_key) != event.hash:
+            return event.seq, f"row {event.seq} was altered"
+        self.prev = event.hash
+        for anchor in self.by_rows.get(event.seq, ()):
             if anchor.digest != event.hash:
-                return broken(
+                return (
                     event.seq,
                     f"row {event.seq} differs from the anchor taken {anchor.at or '(no time)'}",
                 )
-            uncovered = late = None
-        expected_seq += 1
-    last = count
-    longest = max(by_rows, default=0)
-    if longest > last:
-        taken = by_rows[longest][0].at or "(no time)"
-        return broken(
-            last + 1, f"rows after {last} were removed: the anchor taken {taken} counted {longest}"
-        )
-    head = db_session.get(AuditHead, 1)
-    if head is not None and (head.seq != last or head.hash != prev):
-        return broken(last + 1, f"rows after {last} were removed")
-    if late is not None:
-        return broken(late, f"row {late} is not keyed, follows keyed rows, and no anchor covers it")
-    if uncovered is not None and not accept_unkeyed:
-        return broken(
-            uncovered,
-            f"row {uncovered} is not keyed and no anchor covers it (rows from before keying "
-            "need one `pingan audit anchor --accept-unkeyed` after checking them)",
-        )
-    return ChainReport(
-        count, True, None, f"{count} rows, chain intact", prev, len(anchors), unkeyed
-    )
+            self.uncovered = self.late = None
+        return None
+
+    def _row_key(self, event: AuditEvent) -> tuple[AuditKey | None, str | None]:
+        """The key a row is chained with (None: unkeyed), or the reason its key is refused."""
+        if not event.key_id:
+            self.unkeyed += 1
+            if self.uncovered is None:
+                self.uncovered = event.seq
+            if self.keyed_seen and self.late is None:
+                self.late = event.seq
+            return None, None
+        if event.key_id not in self.ring:
+            return None, (
+                f"row {event.seq} names key {event.key_id!r}, not the configured key "
+                f"{self.key.key_id!r} nor a retired one"
+            )
+        rank, row_key = self.ring[event.key_id]
+        if rank < self.latest_rank:
+            return None, (
+                f"row {event.seq} names retired key {event.key_id!r} after rows of a later key"
+            )
+        self.latest_rank = rank
+        self.keyed_seen = True
+        return row_key, None
+
+    def finish(self, head: AuditHead | None, *, accept_unkeyed: bool) -> tuple[int, str] | None:
+        """Check the end of the chain: no row removed, every unkeyed row covered."""
+        last = self.count
+        longest = max(self.by_rows, default=0)
+        if longest > last:
+            taken = self.by_rows[longest][0].at or "(no time)"
+            return (
+                last + 1,
+                f"rows after {last} were removed: the anchor taken {taken} counted {longest}",
+            )
+        if head is not None and (head.seq != last or head.hash != self.prev):
+            return last + 1, f"rows after {last} were removed"
+        if self.late is not None:
+            return (
+                self.late,
+                f"row {self.late} is not keyed, follows keyed rows, and no anchor covers it",
+            )
+        if self.uncovered is not None and not accept_unkeyed:
+            return (
+                self.uncovered,
+                f"row {self.uncovered} is not keyed and no anchor covers it (rows from before "
+                "keying need one `pingan audit anchor --accept-unkeyed` after checking them)",
+            )
+        return None
 
 
 def anchor_chain(
