@@ -11,7 +11,7 @@ from there.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -222,10 +222,47 @@ def read_extract(path: str | Path, progress: Progress | None = None) -> OsmExtra
         ) from exc
 
 
+#: A place or address way (or relation): (osm id, node refs, the tags pingan keeps).
+_AreaWay = tuple[int, list[int], dict[str, str]]
+#: A place: (osm type, osm id, kind, name, name:zh, name:en, lat, lon).
+_Place = tuple[str, int, str, str, str, str, float, float]
+#: An address: (street, house number, lat, lon).
+_Address = tuple[str, str, float, float]
+
+
+@dataclass
+class _Ways:
+    """The roads and the place or address areas read from the ways of an extract."""
+
+    road_ids: list[int] = field(default_factory=list)
+    road_refs: list[list[int]] = field(default_factory=list)
+    road_tags: dict[str, list[str]] = field(
+        default_factory=lambda: {key: [] for key in WAY_TAG_KEYS}
+    )
+    area_ways: list[_AreaWay] = field(default_factory=list)
+
+
 def _read(path: Path, report: Callable[[str, float], None]) -> OsmExtract:
     report("reading relations", 0.0)
-    # Multipolygon relations that are places or addresses, with their member ways.
-    relations: list[tuple[int, list[int], dict[str, str]]] = []
+    relations = _read_relations(path)
+    report("reading ways", 0.0)
+    ways = _read_ways(path, relations)
+    if not ways.road_ids:
+        raise InvalidInput(f"{path}: the extract holds no roads (no highway=* ways)", field="file")
+    report("reading ways", 1.0)
+
+    needed = {ref for refs in ways.road_refs for ref in refs}
+    needed.update(ref for _, refs, _ in ways.area_ways for ref in refs)
+    report("reading nodes", 0.0)
+    location, places, addresses = _read_nodes(path, needed, report)
+    report("reading nodes", 1.0)
+    _add_areas(ways.area_ways, location, places, addresses)
+    return _extract(path, ways, location, places, addresses, report)
+
+
+def _read_relations(path: Path) -> list[_AreaWay]:
+    """Multipolygon relations that are places or addresses, with their member ways."""
+    relations: list[_AreaWay] = []
     rel: Any  # pyosmium's stubs type iterated objects as a union of all kinds
     for rel in osmium.FileProcessor(str(path), osmium.osm.RELATION).with_filter(
         osmium.filter.KeyFilter(*_WAY_KEYS[1:])
@@ -236,15 +273,14 @@ def _read(path: Path, report: Callable[[str, float], None]) -> OsmExtract:
         members = [m.ref for m in rel.members if m.type == "w" and m.role != "inner"]
         if members:
             relations.append((rel.id, members, _keep_tags(rel.tags, rel_kind)))
+    return relations
+
+
+def _read_ways(path: Path, relations: list[_AreaWay]) -> _Ways:
+    """Roads, and ways that are places or addresses (a relation's area from its members)."""
     member_ways = {ref for _, members, _ in relations for ref in members}
     member_refs: dict[int, list[int]] = {}
-
-    report("reading ways", 0.0)
-    road_ids: list[int] = []
-    road_refs: list[list[int]] = []
-    road_tags: dict[str, list[str]] = {key: [] for key in WAY_TAG_KEYS}
-    # Ways that are places or addresses: (osm id, node refs, tags we need).
-    area_ways: list[tuple[int, list[int], dict[str, str]]] = []
+    found = _Ways()
     ways = osmium.FileProcessor(str(path), osmium.osm.WAY)
     if not member_ways:
         ways = ways.with_filter(osmium.filter.KeyFilter(*_WAY_KEYS))
@@ -255,29 +291,29 @@ def _read(path: Path, report: Callable[[str, float], None]) -> OsmExtract:
         if way.id in member_ways:
             member_refs[way.id] = refs
         if "highway" in tags:
-            road_ids.append(way.id)
-            road_refs.append(refs)
+            found.road_ids.append(way.id)
+            found.road_refs.append(refs)
             for key in WAY_TAG_KEYS:
-                road_tags[key].append(tags.get(key, ""))
+                found.road_tags[key].append(tags.get(key, ""))
         kind = _place_kind(tags)
         has_addr = "addr:housenumber" in tags and "addr:street" in tags
         if kind is not None or has_addr:
-            area_ways.append((way.id, refs, _keep_tags(tags, kind)))
+            found.area_ways.append((way.id, refs, _keep_tags(tags, kind)))
     for rel_id, members, keep in relations:
         refs = [ref for member in members for ref in member_refs.get(member, [])]
-        area_ways.append((rel_id, refs, keep | {"type": "r"}))
-    if not road_ids:
-        raise InvalidInput(f"{path}: the extract holds no roads (no highway=* ways)", field="file")
-    report("reading ways", 1.0)
+        found.area_ways.append((rel_id, refs, keep | {"type": "r"}))
+    return found
 
-    needed = {ref for refs in road_refs for ref in refs}
-    needed.update(ref for _, refs, _ in area_ways for ref in refs)
+
+def _read_nodes(
+    path: Path, needed: set[int], report: Callable[[str, float], None]
+) -> tuple[dict[int, tuple[float, float]], list[_Place], list[_Address]]:
+    """Locations of the ``needed`` nodes, and the nodes that are places or addresses."""
     needed_sorted = np.fromiter(needed, dtype=np.int64, count=len(needed))
     needed_sorted.sort()
     location: dict[int, tuple[float, float]] = {}
-    places: list[tuple[str, int, str, str, str, str, float, float]] = []
-    addresses: list[tuple[str, str, float, float]] = []
-    report("reading nodes", 0.0)
+    places: list[_Place] = []
+    addresses: list[_Address] = []
     step = max(len(needed) // 50, 1)
     seen = 0
     node: Any
@@ -291,32 +327,44 @@ def _read(path: Path, report: Callable[[str, float], None]) -> OsmExtract:
             if seen % step == 0:
                 done = np.searchsorted(needed_sorted, node_id) / needed_sorted.shape[0]
                 report("reading nodes", float(done))
-        tags = node.tags
-        if not tags:
-            continue
-        kind = _place_kind(tags)
-        if kind is None and "addr:housenumber" not in tags:
-            continue
-        loc = node.location
-        if not loc.valid():
-            continue
-        if kind is not None:
-            places.append(
-                (
-                    "n",
-                    node_id,
-                    kind,
-                    tags.get("name", ""),
-                    tags.get("name:zh", ""),
-                    tags.get("name:en", ""),
-                    loc.lat,
-                    loc.lon,
-                )
-            )
-        if "addr:housenumber" in tags and "addr:street" in tags:
-            addresses.append((tags["addr:street"], tags["addr:housenumber"], loc.lat, loc.lon))
-    report("reading nodes", 1.0)
+        if node.tags:
+            _add_node_place(node, places, addresses)
+    return location, places, addresses
 
+
+def _add_node_place(node: Any, places: list[_Place], addresses: list[_Address]) -> None:
+    """Keep a node that is a place or an address (with a valid location)."""
+    tags = node.tags
+    kind = _place_kind(tags)
+    if kind is None and "addr:housenumber" not in tags:
+        return
+    loc = node.location
+    if not loc.valid():
+        return
+    if kind is not None:
+        places.append(
+            (
+                "n",
+                node.id,
+                kind,
+                tags.get("name", ""),
+                tags.get("name:zh", ""),
+                tags.get("name:en", ""),
+                loc.lat,
+                loc.lon,
+            )
+        )
+    if "addr:housenumber" in tags and "addr:street" in tags:
+        addresses.append((tags["addr:street"], tags["addr:housenumber"], loc.lat, loc.lon))
+
+
+def _add_areas(
+    area_ways: list[_AreaWay],
+    location: dict[int, tuple[float, float]],
+    places: list[_Place],
+    addresses: list[_Address],
+) -> None:
+    """Keep each place or address area at the centroid of its located nodes."""
     for way_id, refs, keep in area_ways:
         centre = _centroid([location[r] for r in refs if r in location])
         if centre is None:
@@ -336,7 +384,17 @@ def _read(path: Path, report: Callable[[str, float], None]) -> OsmExtract:
         if keep["addr:housenumber"] and keep["addr:street"]:
             addresses.append((keep["addr:street"], keep["addr:housenumber"], *centre))
 
-    # Road vertices: compact numbering of the nodes the roads use.
+
+def _extract(
+    path: Path,
+    ways: _Ways,
+    location: dict[int, tuple[float, float]],
+    places: list[_Place],
+    addresses: list[_Address],
+    report: Callable[[str, float], None],
+) -> OsmExtract:
+    """Number the road vertices compactly and put everything in arrays."""
+    road_refs = ways.road_refs
     road_node_ids = np.array(sorted(r for refs in road_refs for r in refs if r in location))
     road_node_ids = np.unique(road_node_ids).astype(np.int64)
     if road_node_ids.size == 0:
@@ -358,10 +416,10 @@ def _read(path: Path, report: Callable[[str, float], None]) -> OsmExtract:
         node_osm_id=road_node_ids,
         node_lat=node_lat,
         node_lon=node_lon,
-        way_osm_id=np.array(road_ids, dtype=np.int64),
+        way_osm_id=np.array(ways.road_ids, dtype=np.int64),
         way_offsets=offsets,
         way_nodes=way_nodes,
-        way_tags={key: strings(values) for key, values in road_tags.items()},
+        way_tags={key: strings(values) for key, values in ways.road_tags.items()},
         place_osm_type=strings([p[0] for p in places]),
         place_osm_id=np.array([p[1] for p in places], dtype=np.int64),
         place_kind=strings([p[2] for p in places]),
