@@ -12,8 +12,8 @@ from support.app import seeded_client, token_for
 
 
 def _auditor(session, code: str = "demo-bureau"):  # type: ignore[no-untyped-def]
-    from pingan.auth.models import Role
     from pingan.jurisdictions import service as jurisdictions
+    from pingan.policy import Role
     from pingan.principal import Grant, Principal
 
     node = jurisdictions.get_by_code(session, code)

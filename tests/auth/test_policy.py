@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from pingan.auth.models import Role
 from pingan.config import Settings
-from pingan.policy import POLICY, Rule, Scope
+from pingan.policy import POLICY, Role, Rule, Scope
 from pingan.principal import Grant, Principal
 from support.app import seeded_client, token_for
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pingan.auth.models import Role
+from pingan.policy import Role
 from pingan.principal import Grant, Principal
 
 

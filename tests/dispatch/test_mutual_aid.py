@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from pingan.audit.models import AuditEvent
 from pingan.auth import service as auth
-from pingan.auth.models import Role
 from pingan.auth.schemas import GrantRead, UserCreate
 from pingan.config import Settings
 from pingan.db import unit_of_work
 from pingan.dispatch.models import Assignment
 from pingan.jurisdictions import service as jurisdictions
+from pingan.policy import Role
 from support.app import seeded_client, token_for
 from support.tiny import POINTS, import_tiny
 

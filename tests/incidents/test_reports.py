@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 
 from pingan.audit.models import AuditEvent
 from pingan.auth import service as auth
-from pingan.auth.models import Role, User
+from pingan.auth.models import User
 from pingan.auth.schemas import GrantRead, UserCreate
 from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.errors import InvalidInput
 from pingan.incidents import intake, privacy
 from pingan.incidents.schemas import ReportCreate
+from pingan.policy import Role
 
 THEFT = "我的电动车昨晚在小区楼下被偷了，绿色雅迪"
 

@@ -17,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pingan.audit import service as audit
-from pingan.auth.models import Role, RoleGrant, User
+from pingan.auth.models import RoleGrant, User
 from pingan.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.policy import Role
 from pingan.principal import Principal
 
 #: Roles no single account may hold together.

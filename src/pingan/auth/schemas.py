@@ -4,8 +4,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from pingan.auth.models import Role
 from pingan.bounds import MAX_LIST_ITEMS
+from pingan.policy import Role
 
 
 class LoginRequest(BaseModel):

@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pingan.auth.models import Role
 from pingan.config import Settings, get_settings
 from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.errors import InvalidInput
+from pingan.policy import Role
 
 if TYPE_CHECKING:
     import threading

@@ -12,13 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pingan.auth import service as auth
-from pingan.auth.models import Role, User
+from pingan.auth.models import User
 from pingan.auth.schemas import GrantRead, UserCreate
 from pingan.config import Settings
 from pingan.errors import NotFound
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction, Level
 from pingan.jurisdictions.schemas import JurisdictionCreate
+from pingan.policy import Role
 from pingan.principal import Principal
 
 #: How a step reports progress: (what, fraction done).

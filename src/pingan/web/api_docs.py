@@ -19,9 +19,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from pingan.auth.models import Role
 from pingan.config import Settings
 from pingan.errors import NotFound, PinganError
+from pingan.policy import Role
 from pingan.principal import Principal
 from pingan.web.deps import SessionDep, authenticate_credentials, request_credentials
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from pingan.audit import keys, service
 from pingan.audit.anchors import read_anchors
+from pingan.audit.models import AuditEvent
 from pingan.audit.schemas import AuditEventRead, ChainRead
 from pingan.bounds import Id
 from pingan.web.deps import AuditReader, SessionDep, SettingsDep, audited_read
@@ -21,7 +22,7 @@ def list_events(
     limit: int = Query(100, ge=1, le=1000),
     before_seq: Id | None = Query(None),
     action: str | None = Query(None, max_length=64),
-) -> list:
+) -> list[AuditEvent]:
     service.record(db_session, action="audit.read", object_type="audit", principal=caller)
     return service.list_events(
         db_session, caller, limit=limit, before_seq=before_seq, action=action

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from pingan.bounds import MAX_LIST_ITEMS, Count, Id
 from pingan.config import Settings
 from pingan.errors import InvalidInput, PinganError, RateLimited, Unauthenticated
-from pingan.incidents import chat, imports, intake, lifecycle, open311, privacy, reads, writer
+from pingan.incidents import chat, imports, intake, lifecycle, open311, privacy, reads, rows, writer
 from pingan.incidents.models import Status
 from pingan.incidents.schemas import (
     ChangesRead,
@@ -333,7 +333,7 @@ def _file_open311_request(
     form: dict[str, str],
     header_key: str | None,
     limiter: RateLimiter,
-) -> writer.Written:
+) -> rows.Written:
     # counted per API key before the session starts (on SQLite a counter is its own write)
     key = open311.given_key(header_key, form.get("api_key"))
     limiter.hit(

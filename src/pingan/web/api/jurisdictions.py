@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from pingan.audit import service as audit
 from pingan.jurisdictions import service
+from pingan.jurisdictions.models import Jurisdiction
 from pingan.jurisdictions.schemas import (
     JurisdictionCreate,
     JurisdictionRead,
@@ -16,13 +17,13 @@ router = APIRouter(prefix="/api/v1/jurisdictions", tags=["jurisdictions"])
 
 
 @router.get("", response_model=list[JurisdictionRead])
-def list_jurisdictions(caller: JurisdictionReader, db_session: SessionDep) -> list:
+def list_jurisdictions(caller: JurisdictionReader, db_session: SessionDep) -> list[Jurisdiction]:
     paths = [g.jurisdiction_path for g, _ in caller.matching_grants("jurisdiction", "read")]
     return service.list_subtree(db_session, paths)
 
 
 @router.get("/{code}", response_model=JurisdictionRead)
-def get_jurisdiction(code: str, caller: JurisdictionReader, db_session: SessionDep):  # type: ignore[no-untyped-def]
+def get_jurisdiction(code: str, caller: JurisdictionReader, db_session: SessionDep) -> Jurisdiction:
     node = service.get_by_code(db_session, code)
     caller.check("jurisdiction", "read", node.path)
     return node
@@ -31,7 +32,7 @@ def get_jurisdiction(code: str, caller: JurisdictionReader, db_session: SessionD
 @router.post("", response_model=JurisdictionRead, status_code=201)
 def create_jurisdiction(
     body: JurisdictionCreate, caller: JurisdictionWriter, db_session: SessionDep
-):  # type: ignore[no-untyped-def]
+) -> Jurisdiction:
     if body.parent_code:
         parent = service.get_by_code(db_session, body.parent_code)
         caller.check("jurisdiction", "write", parent.path)

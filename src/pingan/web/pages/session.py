@@ -10,9 +10,10 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from pingan.auth import service as auth
-from pingan.auth.models import Role, TokenKind
+from pingan.auth.models import TokenKind
 from pingan.config import Settings
 from pingan.errors import PinganError, RateLimited
+from pingan.policy import Role
 from pingan.principal import Principal
 from pingan.web import i18n
 from pingan.web.deps import CSRF_COOKIE, SESSION_COOKIE, client_addr
