@@ -24,17 +24,13 @@ from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.demo import seed_accounts
 from pingan.migrations import upgrade
+from support.credentials import TEST_AUDIT_KEY, TEST_DEMO_PASSWORD
 from support.postgres import PostgresServer
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 TEST_DATA = Path(__file__).parent / "data"
 _counter = itertools.count()
-
-
-TEST_DEMO_PASSWORD = "test-demo-password-xyz"
-#: The audit chain key of every test deployment (settings and CLI runs alike).
-TEST_AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789"
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,7 @@ from pingan.auth.models import AccessToken, TokenKind, User
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
 from pingan.web.app import create_app
+from support.credentials import TEST_DEMO_PASSWORD
 
 #: Generated cases per operation, role and mode (about 90 operations).
 EXAMPLES_PER_OPERATION = 5
@@ -52,8 +53,6 @@ def fuzz_settings(
     data_dir = folder / "var"
     data_dir.mkdir()
     (data_dir / "cities").symlink_to(shared_data_dir / "cities", target_is_directory=True)
-    from conftest import TEST_DEMO_PASSWORD
-
     return Settings(
         database_url=f"sqlite:///{database}",
         data_dir=data_dir,

@@ -8,6 +8,7 @@ import asyncio
 import inspect
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -256,7 +257,10 @@ class _Client:
             "client": ("127.0.0.1", 50000),
             "server": ("testserver", 80),
         }
-        asyncio.run(self.app(scope, receive, send))
+        # A fresh loop in its own thread: the browser tests' Playwright keeps one running
+        # in the main thread for the rest of the session.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, self.app(scope, receive, send)).result()
         status = next(m["status"] for m in sent if m["type"] == "http.response.start")
         body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
         return status, json.loads(body), read
