@@ -282,32 +282,13 @@ def simulate_response(
     SimulationResult
         Per-incident times and units, response figures and per-unit utilisation.
     """
-    received = np.array(incident_time_s, dtype=np.float64).ravel()
-    nodes = np.asarray(incident_node).ravel()
-    n = received.size
-    if nodes.shape != (n,):
-        raise InvalidInput("one node per incident is needed", field="incident_node")
-    if np.any(~np.isfinite(received)):
-        raise InvalidInput("incident times must be finite seconds", field="incident_time_s")
-    if n and (not np.issubdtype(nodes.dtype, np.integer) or nodes.min() < 0):
-        raise InvalidInput("incident nodes must be indices >= 0", field="incident_node")
-    nodes = nodes.astype(np.int64)
-    posts = np.asarray(unit_post).ravel()
-    if posts.size == 0:
-        raise InvalidInput("at least one unit is needed", field="unit_post")
-    if not np.issubdtype(posts.dtype, np.integer) or posts.min() < 0:
-        raise InvalidInput("unit posts must be indices >= 0", field="unit_post")
-    posts = posts.astype(np.int64)
-    n_units = posts.size
-    if incident_priority is None:
-        priority = np.zeros(n, dtype=np.float64)
-    else:
-        priority = np.asarray(incident_priority, dtype=np.float64).ravel()
-        if priority.shape != (n,):
-            raise InvalidInput("one priority per incident is needed", field="incident_priority")
+    received, nodes, posts, priority = _checked_inputs(
+        incident_time_s, incident_node, unit_post, incident_priority
+    )
     if not (turnout_s >= 0 and math.isfinite(turnout_s)):
         raise InvalidInput("turnout_s must be finite and >= 0", field="turnout_s")
-
+    n = received.size
+    n_units = posts.size
     n_nodes = int(nodes.max()) + 1 if n else 0
     to_scene = _Times(travel_time_s, posts, "travel_time_s", n_nodes)
     to_post = (
@@ -318,89 +299,20 @@ def simulate_response(
     order = np.lexsort((np.arange(n), received)).astype(np.int64)
     rng = np.random.default_rng(seed)
     service = _service_times(service_time_s, rng, order)
+    replay = _Replay(nodes, received, service, priority, n_units, turnout_s, to_scene, to_post)
+    replay.run(order)
 
-    # Per-incident state in plain lists (input order): scalar numpy writes are slow.
-    nan = math.nan
-    node_of = nodes.tolist()
-    received_of = received.tolist()
-    service_of = service.tolist()
-    priority_of = priority.tolist()
-    dispatched_l = [nan] * n
-    arrived_l = [nan] * n
-    back_l = [nan] * n
-    travel_l = [nan] * n
-    unit_l = [-1] * n
-    penalty = np.zeros(n_units)  # 0 while a unit is at its post, inf while busy
-    returns: list[tuple[float, int]] = []  # (back at post, unit): a heap
-    queue: list[tuple[float, float, int, int]] = []  # (priority, received, seq, incident)
-    unserved = 0
-    scene_times = to_scene.of
-    post_times = to_post.of
-
-    def dispatch(i: int, u: int, now: float, travel_u: float) -> None:
-        node = node_of[i]
-        travel_i = turnout_s + travel_u
-        arrived_i = now + travel_i
-        back_time = arrived_i + service_of[i] + float(post_times(node)[u])
-        if not math.isfinite(back_time):
-            raise InvalidInput(
-                f"unit {u} can reach node {node} but not get back to its post",
-                field="return_time_s",
-            )
-        dispatched_l[i] = now
-        travel_l[i] = travel_i
-        arrived_l[i] = arrived_i
-        back_l[i] = back_time
-        unit_l[i] = u
-        penalty[u] = math.inf
-        heapq.heappush(returns, (back_time, u))
-
-    def unit_back(now: float, u: int) -> None:
-        penalty[u] = 0.0
-        for k, (_, _, _, i) in enumerate(queue):
-            t = float(scene_times(node_of[i])[u])
-            if math.isfinite(t):
-                del queue[k]
-                dispatch(i, u, now, t)
-                return
-
-    for seq, i in enumerate(order.tolist()):
-        now = received_of[i]
-        while returns and returns[0][0] <= now:
-            t_back, u = heapq.heappop(returns)
-            unit_back(t_back, u)
-        times = scene_times(node_of[i])
-        masked = times + penalty
-        u = int(masked.argmin())
-        best = float(masked[u])
-        if best < math.inf:
-            dispatch(i, u, now, best)
-        elif np.all(np.isinf(times)):
-            unserved += 1
-        else:
-            bisect.insort(queue, (priority_of[i], now, seq, i))
-    while returns:
-        t_back, u = heapq.heappop(returns)
-        unit_back(t_back, u)
-
-    dispatched = np.array(dispatched_l, dtype=np.float64)
-    arrived = np.array(arrived_l, dtype=np.float64)
-    back = np.array(back_l, dtype=np.float64)
-    travel = np.array(travel_l, dtype=np.float64)
-    served_by = np.array(unit_l, dtype=np.int64)
+    dispatched = np.array(replay.dispatched, dtype=np.float64)
+    arrived = np.array(replay.arrived, dtype=np.float64)
+    back = np.array(replay.back, dtype=np.float64)
+    travel = np.array(replay.travel, dtype=np.float64)
+    served_by = np.array(replay.unit, dtype=np.int64)
     served = served_by >= 0
     service[~served] = np.nan
     cleared = arrived + service
     response = arrived - received
     wait = dispatched - received
-    if period_s is None:
-        start = float(received.min()) if n else 0.0
-        end = float(back[served].max()) if np.any(served) else start
-        end = max(end, float(received.max()) if n else start)
-    else:
-        start, end = float(period_s[0]), float(period_s[1])
-        if not end >= start:
-            raise InvalidInput("the period must end after it starts", field="period_s")
+    start, end = _measured_period(received, back, served, period_s)
     # Each served incident keeps its unit busy from dispatch until back at post.
     busy_part = np.clip(back[served], start, end) - np.clip(dispatched[served], start, end)
     busy = np.bincount(served_by[served], weights=busy_part, minlength=n_units).astype(np.float64)
@@ -428,6 +340,141 @@ def simulate_response(
         incidents_per_unit=counts,
         period_s=(start, end),
         queued=int(np.count_nonzero(wait > 0)),
-        unserved=unserved,
+        unserved=replay.unserved,
         seed=seed,
     )
+
+
+def _checked_inputs(
+    incident_time_s: npt.ArrayLike,
+    incident_node: npt.ArrayLike,
+    unit_post: npt.ArrayLike,
+    incident_priority: npt.ArrayLike | None,
+) -> tuple[FloatArray, IntArray, IntArray, FloatArray]:
+    """Check and convert the incidents' times, nodes and priorities and the units' posts."""
+    received = np.array(incident_time_s, dtype=np.float64).ravel()
+    nodes = np.asarray(incident_node).ravel()
+    n = received.size
+    if nodes.shape != (n,):
+        raise InvalidInput("one node per incident is needed", field="incident_node")
+    if np.any(~np.isfinite(received)):
+        raise InvalidInput("incident times must be finite seconds", field="incident_time_s")
+    if n and (not np.issubdtype(nodes.dtype, np.integer) or nodes.min() < 0):
+        raise InvalidInput("incident nodes must be indices >= 0", field="incident_node")
+    posts = np.asarray(unit_post).ravel()
+    if posts.size == 0:
+        raise InvalidInput("at least one unit is needed", field="unit_post")
+    if not np.issubdtype(posts.dtype, np.integer) or posts.min() < 0:
+        raise InvalidInput("unit posts must be indices >= 0", field="unit_post")
+    if incident_priority is None:
+        priority = np.zeros(n, dtype=np.float64)
+    else:
+        priority = np.asarray(incident_priority, dtype=np.float64).ravel()
+        if priority.shape != (n,):
+            raise InvalidInput("one priority per incident is needed", field="incident_priority")
+    return received, nodes.astype(np.int64), posts.astype(np.int64), priority
+
+
+def _measured_period(
+    received: FloatArray,
+    back: FloatArray,
+    served: npt.NDArray[np.bool_],
+    period_s: tuple[float, float] | None,
+) -> tuple[float, float]:
+    """Return the period utilisation is measured over (see :func:`simulate_response`)."""
+    n = received.size
+    if period_s is None:
+        start = float(received.min()) if n else 0.0
+        end = float(back[served].max()) if np.any(served) else start
+        return start, max(end, float(received.max()) if n else start)
+    start, end = float(period_s[0]), float(period_s[1])
+    if not end >= start:
+        raise InvalidInput("the period must end after it starts", field="period_s")
+    return start, end
+
+
+class _Replay:
+    """The event loop of :func:`simulate_response`.
+
+    Per-incident state is kept in plain lists (input order): scalar numpy writes are slow.
+    """
+
+    def __init__(
+        self,
+        nodes: IntArray,
+        received: FloatArray,
+        service: FloatArray,
+        priority: FloatArray,
+        n_units: int,
+        turnout_s: float,
+        to_scene: _Times,
+        to_post: _Times,
+    ) -> None:
+        n = received.size
+        nan = math.nan
+        self.node_of: list[int] = nodes.tolist()
+        self.received_of: list[float] = received.tolist()
+        self.service_of: list[float] = service.tolist()
+        self.priority_of: list[float] = priority.tolist()
+        self.dispatched = [nan] * n
+        self.arrived = [nan] * n
+        self.back = [nan] * n
+        self.travel = [nan] * n
+        self.unit = [-1] * n
+        self.penalty = np.zeros(n_units)  # 0 while a unit is at its post, inf while busy
+        self.returns: list[tuple[float, int]] = []  # (back at post, unit): a heap
+        self.queue: list[tuple[float, float, int, int]] = []  # (priority, received, seq, i)
+        self.unserved = 0
+        self.turnout_s = turnout_s
+        self.scene_times = to_scene.of
+        self.post_times = to_post.of
+
+    def run(self, order: IntArray) -> None:
+        """Replay the incidents in the order received."""
+        for seq, i in enumerate(order.tolist()):
+            now = self.received_of[i]
+            while self.returns and self.returns[0][0] <= now:
+                t_back, u = heapq.heappop(self.returns)
+                self.unit_back(t_back, u)
+            times = self.scene_times(self.node_of[i])
+            masked = times + self.penalty
+            u = int(masked.argmin())
+            best = float(masked[u])
+            if best < math.inf:
+                self.dispatch(i, u, now, best)
+            elif np.all(np.isinf(times)):
+                self.unserved += 1
+            else:
+                bisect.insort(self.queue, (self.priority_of[i], now, seq, i))
+        while self.returns:
+            t_back, u = heapq.heappop(self.returns)
+            self.unit_back(t_back, u)
+
+    def dispatch(self, i: int, u: int, now: float, travel_u: float) -> None:
+        """Send unit ``u`` to incident ``i`` at ``now``; it arrives after ``travel_u``."""
+        node = self.node_of[i]
+        travel_i = self.turnout_s + travel_u
+        arrived_i = now + travel_i
+        back_time = arrived_i + self.service_of[i] + float(self.post_times(node)[u])
+        if not math.isfinite(back_time):
+            raise InvalidInput(
+                f"unit {u} can reach node {node} but not get back to its post",
+                field="return_time_s",
+            )
+        self.dispatched[i] = now
+        self.travel[i] = travel_i
+        self.arrived[i] = arrived_i
+        self.back[i] = back_time
+        self.unit[i] = u
+        self.penalty[u] = math.inf
+        heapq.heappush(self.returns, (back_time, u))
+
+    def unit_back(self, now: float, u: int) -> None:
+        """Take unit ``u`` back at its post; it goes to the first queued incident it can reach."""
+        self.penalty[u] = 0.0
+        for k, (_, _, _, i) in enumerate(self.queue):
+            t = float(self.scene_times(self.node_of[i])[u])
+            if math.isfinite(t):
+                del self.queue[k]
+                self.dispatch(i, u, now, t)
+                return
