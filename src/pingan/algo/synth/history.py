@@ -259,29 +259,16 @@ def synthesize_history(
     SimulatedHistory
         Incidents sorted by time, each marked simulated.
     """
-    lat = np.asarray(point_lat, dtype=np.float64).ravel()
-    lon = np.asarray(point_lon, dtype=np.float64).ravel()
-    weight = np.asarray(point_weight, dtype=np.float64).ravel()
+    lat, lon, weight, kinds = _checked_points(point_lat, point_lon, point_weight, point_kind)
     n_points = lat.size
-    if n_points == 0 or lon.shape != (n_points,) or weight.shape != (n_points,):
-        raise InvalidInput("one lat, lon and weight per candidate point is needed", field="point")
-    if np.any(~np.isfinite(weight)) or np.any(weight < 0) or not weight.sum() > 0:
-        raise InvalidInput("point weights must be >= 0 and not all zero", field="point_weight")
-    if np.any(np.abs(lat) > 90) or np.any(np.abs(lon) > 180):
-        raise InvalidInput("points must be in degrees", field="point")
-    kinds = list(point_kind) if point_kind is not None else [""] * n_points
-    if len(kinds) != n_points:
-        raise InvalidInput("one kind per candidate point is needed", field="point_kind")
-    if days < 1:
-        raise InvalidInput("days must be >= 1", field="days")
-    if not (incidents_per_year >= 0 and math.isfinite(incidents_per_year)):
-        raise InvalidInput("incidents_per_year must be >= 0", field="incidents_per_year")
-    if not 0.0 <= branching_ratio < 1.0:
-        raise InvalidInput("branching_ratio must be in [0, 1)", field="branching_ratio")
-    if not (trigger_mean_days > 0 and trigger_sigma_m >= 0):
-        raise InvalidInput("trigger delay must be > 0 and offset >= 0", field="trigger")
-    if not 0.0 <= same_type_share <= 1.0:
-        raise InvalidInput("same_type_share must be in [0, 1]", field="same_type_share")
+    _check_parameters(
+        days,
+        incidents_per_year,
+        branching_ratio,
+        trigger_mean_days,
+        trigger_sigma_m,
+        same_type_share,
+    )
 
     rng = np.random.default_rng(seed)
     type_shares = pingan_type_shares(profile)
@@ -408,3 +395,47 @@ def synthesize_history(
         seed=seed,
         source=profile.source,
     )
+
+
+def _checked_points(
+    point_lat: npt.ArrayLike,
+    point_lon: npt.ArrayLike,
+    point_weight: npt.ArrayLike,
+    point_kind: Sequence[str] | None,
+) -> tuple[FloatArray, FloatArray, FloatArray, list[str]]:
+    """Check the candidate points and return them as arrays (and their kinds)."""
+    lat = np.asarray(point_lat, dtype=np.float64).ravel()
+    lon = np.asarray(point_lon, dtype=np.float64).ravel()
+    weight = np.asarray(point_weight, dtype=np.float64).ravel()
+    n_points = lat.size
+    if n_points == 0 or lon.shape != (n_points,) or weight.shape != (n_points,):
+        raise InvalidInput("one lat, lon and weight per candidate point is needed", field="point")
+    if np.any(~np.isfinite(weight)) or np.any(weight < 0) or not weight.sum() > 0:
+        raise InvalidInput("point weights must be >= 0 and not all zero", field="point_weight")
+    if np.any(np.abs(lat) > 90) or np.any(np.abs(lon) > 180):
+        raise InvalidInput("points must be in degrees", field="point")
+    kinds = list(point_kind) if point_kind is not None else [""] * n_points
+    if len(kinds) != n_points:
+        raise InvalidInput("one kind per candidate point is needed", field="point_kind")
+    return lat, lon, weight, kinds
+
+
+def _check_parameters(
+    days: int,
+    incidents_per_year: float,
+    branching_ratio: float,
+    trigger_mean_days: float,
+    trigger_sigma_m: float,
+    same_type_share: float,
+) -> None:
+    """Check the model's parameters (see :func:`synthesize_history`)."""
+    if days < 1:
+        raise InvalidInput("days must be >= 1", field="days")
+    if not (incidents_per_year >= 0 and math.isfinite(incidents_per_year)):
+        raise InvalidInput("incidents_per_year must be >= 0", field="incidents_per_year")
+    if not 0.0 <= branching_ratio < 1.0:
+        raise InvalidInput("branching_ratio must be in [0, 1)", field="branching_ratio")
+    if not (trigger_mean_days > 0 and trigger_sigma_m >= 0):
+        raise InvalidInput("trigger delay must be > 0 and offset >= 0", field="trigger")
+    if not 0.0 <= same_type_share <= 1.0:
+        raise InvalidInput("same_type_share must be in [0, 1]", field="same_type_share")
