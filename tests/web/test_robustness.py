@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import pytest
 from markupsafe import Markup
 from starlette.types import Message
 
@@ -328,6 +329,25 @@ def test_a_malformed_content_length_is_refused(settings: Settings) -> None:
     )
     assert (status, read) == (400, 0)
     assert "Content-Length" in body["detail"]
+
+
+# ------------------------------------------------------------------ non-finite numbers
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_non_finite_numbers_in_json_are_refused(settings: Settings, number: str) -> None:
+    """Python's JSON reader takes NaN and Infinity; a plan's ``backup_weight`` (only a lower
+    bound) took Infinity and answered 201. JSON has no such numbers: 422 before the route."""
+    client = seeded_client(settings)
+    headers = token_for(client, settings, "chief_a")
+    body = f'{{"city": "helsinki", "groups": 2, "backup_weight": {number}}}'
+    response = client.post(
+        "/api/v1/plans",
+        headers={**headers, "Content-Type": "application/json"},
+        content=body.encode(),
+    )
+    assert response.status_code == 422, response.text
+    assert "finite" in response.json()["detail"]
 
 
 # ------------------------------------------------------------------ NUL characters

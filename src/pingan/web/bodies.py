@@ -15,6 +15,7 @@ on both backends alike.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,6 +41,21 @@ UPLOAD_LIMIT_BYTES = MAX_PHOTO_BYTES + 64 * 1024
 
 class BodyTooLarge(Exception):
     """The body is longer than its route's cap."""
+
+
+class NonFiniteNumber(Exception):
+    """A JSON body holds NaN, Infinity or a number too large for a float."""
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise NonFiniteNumber(text)
+    return value
+
+
+def _no_constant(text: str) -> float:
+    raise NonFiniteNumber(text)
 
 
 class NulCharacter(Exception):
@@ -131,7 +147,7 @@ def check_no_nul(scope: Scope, content_type: str, body: bytes) -> None:
                 raise NulCharacter(f"body.{name.replace(chr(0), '')}")
     elif "json" in content_type:
         try:
-            document = json.loads(body)
+            document = json.loads(body, parse_float=_finite, parse_constant=_no_constant)
         except (ValueError, RecursionError):
             return  # the route refuses JSON it cannot read (400 or 422)
         for where, text in _strings(document):
@@ -209,6 +225,14 @@ class BodyLimitMiddleware:
             check_no_nul(scope, content_type, body)
             if content_type.startswith("multipart/form-data"):
                 await _check_multipart(scope, body)
+        except NonFiniteNumber as exc:
+            await problem(
+                422,
+                "Invalid input",
+                f"body: {str(exc)[:20]} is not a finite number (NaN and Infinity are refused)",
+                field="body",
+            )(scope, receive, send)
+            return
         except NulCharacter as exc:
             await problem(
                 422,
