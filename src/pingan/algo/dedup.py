@@ -216,14 +216,6 @@ def find_duplicates(
     # even perfect words cannot lift a pair below this
     possible &= w_space * space + w_time * timing + w_text >= threshold
 
-    parent = list(range(n))
-
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
     links: list[tuple[int, int, float, str]] = []
     for i, j in zip(*np.nonzero(possible), strict=True):
         i, j = int(i), int(j)
@@ -232,17 +224,38 @@ def find_duplicates(
         if score < threshold:
             continue
         where = f"{dist[i, j]:.0f} m apart" if both_xy[i, j] else "place unknown"
-        if not both_t[i, j]:
-            when = "time unknown"
-        elif gap[i, j] == 0:
-            when = "intervals overlap"
-        else:
-            when = f"{gap[i, j] / 3600:.1f} h apart"
         reason = (
-            f"{reports[i].id} ~ {reports[j].id}: same type {reports[i].type}; {where}; {when}; "
+            f"{reports[i].id} ~ {reports[j].id}: same type {reports[i].type}; {where}; "
+            f"{_when(bool(both_t[i, j]), float(gap[i, j]))}; "
             f"word similarity {words:.2f}; score {score:.2f}"
         )
         links.append((i, j, float(score), reason))
+    return _groups(reports, links)
+
+
+def _when(both_known: bool, gap_s: float) -> str:
+    """Say how far apart in time two reports are."""
+    if not both_known:
+        return "time unknown"
+    if gap_s == 0:
+        return "intervals overlap"
+    return f"{gap_s / 3600:.1f} h apart"
+
+
+def _groups(
+    reports: Sequence[ReportPoint], links: list[tuple[int, int, float, str]]
+) -> list[DuplicateGroup]:
+    """Join linked reports into groups (union-find; a group is named by its first member)."""
+    n = len(reports)
+    parent = list(range(n))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for i, j, _, _ in links:
         ri, rj = root(i), root(j)
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
