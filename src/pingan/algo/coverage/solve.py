@@ -15,6 +15,8 @@ from pingan.algo.coverage.instance import (
     DEFAULT_RADII_S,
     DEFAULT_TIER_WEIGHTS,
     CoverageInstance,
+    FloatArray,
+    IntArray,
     value_rows,
 )
 from pingan.algo.coverage.lagrangian import fix_by_bound, lagrangian_bound
@@ -160,15 +162,7 @@ def solve_coverage(
             tier_weights=tier_weights,
             backup_weight=backup_weight,
         )
-    fixed = np.unique(np.asarray(fixed_posts, dtype=np.int64))
-    if fixed.size and (fixed.min() < 0 or fixed.max() >= inst.n_candidates):
-        raise InvalidInput("fixed post index out of range", field="fixed_posts")
-    if not 1 <= k <= inst.n_candidates:
-        raise InvalidInput(f"k must be between 1 and {inst.n_candidates}", field="k")
-    if fixed.size > k:
-        raise InvalidInput(f"{fixed.size} fixed posts exceed k = {k}", field="fixed_posts")
-    if method not in ("auto", "exact", "heuristic"):
-        raise InvalidInput(f"unknown method {method!r}", field="method")
+    fixed = _checked_fixed(inst, fixed_posts, k, method)
     details: dict[str, float] = {}
 
     if method == "exact":
@@ -186,23 +180,9 @@ def solve_coverage(
     objective = inst.evaluate(posts)
     t0 = time.perf_counter()
     small = inst.n_pairs * inst.n_tiers <= SMALL_INSTANCE_PAIRS
-    if method == "auto" and inst.n_pairs * inst.n_tiers <= TINY_INSTANCE_PAIRS:
-        # The MILP follows and solves it at once: no Lagrangian bound needed.
-        bound, iterations, scores = (
-            float(inst.weight.sum()) * (sum(inst.tier_weights) + inst.backup_weight),
-            0,
-            np.zeros(inst.n_candidates),
-        )
-    elif method == "auto" and small:
-        # The MILP follows: a quarter of the budget for a tight bound, used to fix variables.
-        bound_deadline = min(deadline, t0 + 0.25 * (deadline - t0))
-        bound, iterations, scores = lagrangian_bound(
-            inst, k, fixed, posts, objective, bound_deadline, 0.0
-        )
-    else:
-        bound, iterations, scores = lagrangian_bound(
-            inst, k, fixed, posts, objective, deadline, gap_target
-        )
+    bound, iterations, scores = _first_bound(
+        inst, k, fixed, posts, objective, method, t0, deadline, gap_target
+    )
     details["bound_seconds"] = time.perf_counter() - t0
     details["bound_iterations"] = float(iterations)
     details["lagrangian_bound"] = bound
@@ -237,3 +217,49 @@ def solve_coverage(
         gap = (bound - objective) / bound if bound > 0 else 0.0
     status = "optimal" if gap <= 1e-9 else "gap_target" if gap <= gap_target else "time_limit"
     return _result(inst, posts, bound, "auto", started, status, details)
+
+
+def _checked_fixed(
+    inst: CoverageInstance, fixed_posts: Sequence[int], k: int, method: str
+) -> IntArray:
+    """Check ``k``, the fixed posts and the method; return the fixed posts, sorted."""
+    fixed = np.unique(np.asarray(fixed_posts, dtype=np.int64))
+    if fixed.size and (fixed.min() < 0 or fixed.max() >= inst.n_candidates):
+        raise InvalidInput("fixed post index out of range", field="fixed_posts")
+    if not 1 <= k <= inst.n_candidates:
+        raise InvalidInput(f"k must be between 1 and {inst.n_candidates}", field="k")
+    if fixed.size > k:
+        raise InvalidInput(f"{fixed.size} fixed posts exceed k = {k}", field="fixed_posts")
+    if method not in ("auto", "exact", "heuristic"):
+        raise InvalidInput(f"unknown method {method!r}", field="method")
+    return fixed
+
+
+def _first_bound(
+    inst: CoverageInstance,
+    k: int,
+    fixed: IntArray,
+    posts: Sequence[int],
+    objective: float,
+    method: str,
+    t0: float,
+    deadline: float,
+    gap_target: float,
+) -> tuple[float, int, FloatArray]:
+    """Bound the heuristic plan with the Lagrangian relaxation.
+
+    Trivially for a tiny instance the MILP solves at once, with a quarter of the budget
+    before the MILP of a small one, else until the gap target.
+    """
+    if method == "auto" and inst.n_pairs * inst.n_tiers <= TINY_INSTANCE_PAIRS:
+        # The MILP follows and solves it at once: no Lagrangian bound needed.
+        return (
+            float(inst.weight.sum()) * (sum(inst.tier_weights) + inst.backup_weight),
+            0,
+            np.zeros(inst.n_candidates),
+        )
+    if method == "auto" and inst.n_pairs * inst.n_tiers <= SMALL_INSTANCE_PAIRS:
+        # The MILP follows: a quarter of the budget for a tight bound, used to fix variables.
+        bound_deadline = min(deadline, t0 + 0.25 * (deadline - t0))
+        return lagrangian_bound(inst, k, fixed, posts, objective, bound_deadline, 0.0)
+    return lagrangian_bound(inst, k, fixed, posts, objective, deadline, gap_target)
