@@ -364,6 +364,25 @@ def _refused(
     return response
 
 
+def _check_form(
+    settings: Settings,
+    principal: Principal | None,
+    form: ReportForm,
+    form_token_value: str,
+    photo_data: bytes | None,
+    expired: str,
+) -> None:
+    """Check an anonymous form's token, the fields and the photo; problems go to
+    ``form.errors``."""
+    if principal is None and not check_form_token(settings, form_token_value):
+        form.errors["form"] = expired
+    _validate(form)
+    if photo_data is not None:
+        problem = _photo_error(photo_data)
+        if problem:
+            form.errors["photo"] = problem
+
+
 def _submit(
     request: Request,
     db_session: Session,
@@ -377,13 +396,7 @@ def _submit(
     i18n.set_current(language)
     wants_json = "application/json" in request.headers.get("accept", "")
     expired = i18n.gettext_("This form has expired. Reload the page and send it again.")
-    if principal is None and not check_form_token(settings, form_token_value):
-        form.errors["form"] = expired
-    _validate(form)
-    if photo_data is not None:
-        problem = _photo_error(photo_data)
-        if problem:
-            form.errors["photo"] = problem
+    _check_form(settings, principal, form, form_token_value, photo_data, expired)
     # An anonymous form's token is spent by the report it files (single use). It is spent
     # before the session's first statement (on SQLite that takes the write lock, which the
     # counter's own transaction would wait for) and given back if no report comes of it.
