@@ -487,44 +487,55 @@ def test_the_analytics_type_filter_takes_percent_literally(settings: Settings) -
 # ------------------------------------------------------------------ bounded numbers and lists
 
 
+def _missing_caps(schema: dict[str, Any]) -> int:
+    """How many caps one schema node lacks: integer bounds, array length, typed map size."""
+    missing = 0
+    if schema.get("type") == "integer" and not (
+        "minimum" in schema and "maximum" in schema and schema["maximum"] <= 2**63 - 1
+    ):
+        missing += 1
+    if schema.get("type") == "array" and "maxItems" not in schema:
+        missing += 1
+    typed_map = isinstance(schema.get("additionalProperties"), dict)
+    if schema.get("type") == "object" and typed_map and "maxProperties" not in schema:
+        missing += 1  # free-form objects (GeoJSON) are held by the body cap
+    return missing
+
+
 def _unbounded(document: dict[str, Any]) -> list[str]:
     """Integers without both bounds and arrays without a length cap in what clients send."""
     components = document.get("components", {}).get("schemas", {})
     found: list[str] = []
-
-    def walk(schema: Any, where: str, seen: frozenset[str]) -> None:
-        if not isinstance(schema, dict):
-            return
-        if "$ref" in schema:
-            name = schema["$ref"].rsplit("/", 1)[1]
-            if name not in seen:
-                walk(components[name], f"{where}<{name}>", seen | {name})
-            return
-        if schema.get("type") == "integer" and not (
-            "minimum" in schema and "maximum" in schema and schema["maximum"] <= 2**63 - 1
-        ):
-            found.append(where)
-        if schema.get("type") == "array" and "maxItems" not in schema:
-            found.append(where)
-        typed_map = isinstance(schema.get("additionalProperties"), dict)
-        if schema.get("type") == "object" and typed_map and "maxProperties" not in schema:
-            found.append(where)  # free-form objects (GeoJSON) are held by the body cap
-        for key, item in schema.get("properties", {}).items():
-            walk(item, f"{where}.{key}", seen)
-        for key in ("items", "additionalProperties"):
-            walk(schema.get(key), f"{where}[]", seen)
-        for key in ("anyOf", "oneOf", "allOf"):
-            for item in schema.get(key, []):
-                walk(item, where, seen)
-
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
                 where = f"{method.upper()} {path} {parameter['in']}.{parameter['name']}"
-                walk(parameter.get("schema"), where, frozenset())
+                _walk(parameter.get("schema"), where, frozenset(), components, found)
             for content in operation.get("requestBody", {}).get("content", {}).values():
-                walk(content.get("schema"), f"{method.upper()} {path} body", frozenset())
+                where = f"{method.upper()} {path} body"
+                _walk(content.get("schema"), where, frozenset(), components, found)
     return found
+
+
+def _walk(
+    schema: Any, where: str, seen: frozenset[str], components: dict[str, Any], found: list[str]
+) -> None:
+    """Add to ``found`` every place under ``schema`` that lacks a cap (following refs once)."""
+    if not isinstance(schema, dict):
+        return
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        if name not in seen:
+            _walk(components[name], f"{where}<{name}>", seen | {name}, components, found)
+        return
+    found.extend([where] * _missing_caps(schema))
+    for key, item in schema.get("properties", {}).items():
+        _walk(item, f"{where}.{key}", seen, components, found)
+    for key in ("items", "additionalProperties"):
+        _walk(schema.get(key), f"{where}[]", seen, components, found)
+    for key in ("anyOf", "oneOf", "allOf"):
+        for item in schema.get(key, []):
+            _walk(item, where, seen, components, found)
 
 
 def test_every_client_integer_and_list_in_the_api_is_bounded(settings: Settings) -> None:
