@@ -56,7 +56,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy src/pingan/algo
+	$(BIN)/mypy src/pingan
 
 contracts: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
