@@ -8,7 +8,7 @@ assignments). Then ``uvicorn pingan.web.main:build --factory --workers 1`` runs 
 subprocess and this process (another process) sends ``GET
 /api/v1/incidents/{id}/recommendation`` one at a time over a kept-alive connection
 (httpx), for incidents drawn at random, as the demo admin. Reported: median, p90, p99
-and max wall-clock latency per request; the same through ``service.recommend`` in
+and max wall-clock latency per request; the same through ``recommend.recommend`` in
 this process (no HTTP); and the baseline.
 
 Baseline (same run, same inputs): what a straightforward implementation does — for
@@ -246,10 +246,10 @@ def through_api(
 
 
 def in_process(data_dir: Path, incident_ids: list[int]) -> tuple[list[float], float]:
-    """Wall-clock ms per ``service.recommend`` call (no HTTP), and CPU ms per call."""
+    """Wall-clock ms per ``recommend.recommend`` call (no HTTP), and CPU ms per call."""
     from pingan import demo
     from pingan.db import make_engine, make_session_factory, unit_of_work
-    from pingan.dispatch import service
+    from pingan.dispatch import recommend
     from pingan.units import service as units
     from pingan.units.schemas import PositionBatchItem
 
@@ -270,12 +270,12 @@ def in_process(data_dir: Path, incident_ids: list[int]) -> tuple[list[float], fl
     timings = []
     with factory() as db_session:
         principal = demo.operator(db_session)
-        service.recommend(db_session, settings, principal, incident_ids[0])
+        recommend.recommend(db_session, settings, principal, incident_ids[0])
         db_session.rollback()
         cpu = time.process_time()
         for incident_id in incident_ids:
             t0 = time.perf_counter()
-            service.recommend(db_session, settings, principal, incident_id)
+            recommend.recommend(db_session, settings, principal, incident_id)
             db_session.rollback()
             timings.append((time.perf_counter() - t0) * 1000)
         cpu_ms = (time.process_time() - cpu) * 1000 / len(incident_ids)
@@ -290,7 +290,7 @@ def networkx_baseline(data_dir: Path, incident_ids: list[int]) -> tuple[list[flo
     from pingan.algo import routing
     from pingan.city import service as cities
     from pingan.db import make_engine, make_session_factory
-    from pingan.dispatch.service import SEARCH_LIMIT_S
+    from pingan.dispatch.travel import SEARCH_LIMIT_S
     from pingan.incidents.models import Incident
     from pingan.units import service as units
 
@@ -397,7 +397,7 @@ def main() -> None:
         f"| {server_cpu_ms:.1f} (server) |"
     )
     print(
-        f"| in process: service.recommend | {len(service_ms)} | {summary(service_ms)} "
+        f"| in process: recommend.recommend | {len(service_ms)} | {summary(service_ms)} "
         f"| {service_cpu_ms:.1f} |"
     )
     print(f"| baseline: networkx Dijkstra per unit | {len(base_ms)} | {summary(base_ms)} | |")

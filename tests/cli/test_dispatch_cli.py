@@ -13,7 +13,8 @@ from pingan.cli import app
 from pingan.cli.dispatch import clock
 from pingan.config import Settings, get_settings
 from pingan.db import make_engine, make_session_factory, unit_of_work
-from pingan.dispatch import service
+from pingan.dispatch import figures as response_figures
+from pingan.dispatch import recommend
 from pingan.incidents.models import Incident, Status
 
 
@@ -38,8 +39,8 @@ def test_recommend_and_figures(settings: Settings, monkeypatch: pytest.MonkeyPat
         live_id = db_session.scalar(
             select(Incident.id).where(Incident.status == Status.received).order_by(Incident.id)
         )
-        expected = service.recommend(db_session, settings, demo.operator(db_session), live_id)
-        figures = service.figures(db_session, settings, demo.operator(db_session))
+        expected = recommend.recommend(db_session, settings, demo.operator(db_session), live_id)
+        figures = response_figures.figures(db_session, settings, demo.operator(db_session))
     monkeypatch.setenv("PINGAN_DATABASE_URL", settings.effective_database_url)
     monkeypatch.setenv("PINGAN_DATA_DIR", str(settings.data_dir))
     get_settings.cache_clear()

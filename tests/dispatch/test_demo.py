@@ -14,7 +14,7 @@ from pingan.city.models import City, Place
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
 from pingan.demo import history
-from pingan.dispatch import service
+from pingan.dispatch import recommend
 from pingan.dispatch.models import Assignment, AssignmentStatus
 from pingan.incidents import simulated
 from pingan.incidents.models import Incident, Status
@@ -140,7 +140,7 @@ def test_chief_sees_simulated_figures_and_dispatcher_a_live_recommendation(
             .order_by(Incident.id)
             .limit(1)
         )
-        body = service.recommend(db_session, settings, demo.operator(db_session), live_id)
+        body = recommend.recommend(db_session, settings, demo.operator(db_session), live_id)
     desk = token_for(client, settings, "dispatcher_a")
     response = client.get(f"/api/v1/incidents/{live_id}/recommendation", headers=desk)
     assert response.status_code == 200, response.text

@@ -18,7 +18,8 @@ from rich.table import Table
 from pingan.cli.core import console, operator_principal, session_factory
 from pingan.config import get_settings
 from pingan.db import unit_of_work
-from pingan.dispatch import service
+from pingan.dispatch import figures as response_figures
+from pingan.dispatch import recommend as recommendation
 
 app = typer.Typer(help="Rapid response: recommendations by tier and response figures.")
 
@@ -76,7 +77,9 @@ def recommend(
     """Every available unit ranked by road travel time to INCIDENT_ID, grouped by tier."""
     settings = get_settings()
     with unit_of_work(session_factory(settings)) as db_session:
-        body = service.recommend(db_session, settings, operator_principal(db_session), incident_id)
+        body = recommendation.recommend(
+            db_session, settings, operator_principal(db_session), incident_id
+        )
     if as_json:
         console.print_json(json.dumps(body, ensure_ascii=False))
         return
@@ -114,7 +117,7 @@ def figures(
     if end is not None and end.tzinfo is None:
         end = end.astimezone()
     with unit_of_work(session_factory(settings)) as db_session:
-        body = service.figures(
+        body = response_figures.figures(
             db_session,
             settings,
             operator_principal(db_session),

@@ -31,12 +31,13 @@ from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.demo.accounts import Progress
 from pingan.demo.units import COQUIMBO_ZONES, SEED, FloatArray, coquimbo_weights, demo_city, wanted
-from pingan.dispatch.service import ACCESS_SPEED_MS, SEARCH_LIMIT_S, is_mutual_aid
+from pingan.dispatch.mutual_aid import is_mutual_aid
 from pingan.dispatch.simulated import (
     SimulatedAssignment,
     add_simulated_assignments,
     count_simulated_assignments,
 )
+from pingan.dispatch.travel import ACCESS_SPEED_MS, SEARCH_LIMIT_S
 from pingan.incidents import simulated
 from pingan.incidents.models import Status
 from pingan.jurisdictions import service as jurisdictions

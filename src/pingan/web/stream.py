@@ -102,11 +102,11 @@ def poll(
             changed = [(key, r) for key, r in keyed if key > mark]
             unit_items = [units.unit_json(r, settings) for _key, r in changed]
             if unit_items:
-                from pingan.dispatch import service as dispatch
+                from pingan.dispatch import mutual_aid
 
                 helping = {
                     aid["unit_id"]: aid
-                    for aid in dispatch.mutual_aid_of_units(
+                    for aid in mutual_aid.mutual_aid_of_units(
                         db_session, principal, [r.unit.id for _key, r in changed]
                     )
                 }

@@ -1,3 +1,9 @@
+"""Rapid response routes: recommendation, assignments, mutual aid, figures and live reach.
+
+The :mod:`pingan.dispatch` modules a route of the same name would hide are imported under
+other names; the routes keep theirs (they name the OpenAPI operations).
+"""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,7 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from pingan.bounds import Id
-from pingan.dispatch import service
+from pingan.dispatch import assignments as unit_assignments
+from pingan.dispatch import figures as response_figures
+from pingan.dispatch import mutual_aid as aid
+from pingan.dispatch import reach
+from pingan.dispatch import recommend as recommendation
 from pingan.dispatch.schemas import (
     AssignmentRead,
     DispatchIn,
@@ -24,7 +34,7 @@ def recommend(
     incident_id: Id, caller: PrincipalDep, db_session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Available units ranked by road travel time, grouped into the 1-3-5 minute tiers."""
-    return service.recommend(db_session, settings, caller, incident_id)
+    return recommendation.recommend(db_session, settings, caller, incident_id)
 
 
 @router.post(
@@ -37,30 +47,30 @@ def dispatch(
     db_session: SessionDep,
     settings: SettingsDep,
 ) -> list[dict[str, Any]]:
-    return service.dispatch(db_session, settings, caller, incident_id, body.unit_ids)
+    return unit_assignments.dispatch(db_session, settings, caller, incident_id, body.unit_ids)
 
 
 @router.get("/incidents/{incident_id}/assignments", response_model=list[AssignmentRead])
 def assignments(
     incident_id: Id, caller: PrincipalDep, db_session: SessionDep
 ) -> list[dict[str, Any]]:
-    return service.assignments_of(db_session, caller, incident_id)
+    return unit_assignments.assignments_of(db_session, caller, incident_id)
 
 
 @router.post("/assignments/{assignment_id}/arrived", response_model=AssignmentRead)
 def arrived(assignment_id: Id, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
-    return service.arrived(db_session, caller, assignment_id)
+    return unit_assignments.arrived(db_session, caller, assignment_id)
 
 
 @router.post("/assignments/{assignment_id}/cleared", response_model=AssignmentRead)
 def cleared(assignment_id: Id, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
-    return service.cleared(db_session, caller, assignment_id)
+    return unit_assignments.cleared(db_session, caller, assignment_id)
 
 
 @router.get("/dispatch/mutual-aid", response_model=list[MutualAidRead])
 def mutual_aid(caller: PrincipalDep, db_session: SessionDep) -> list[dict[str, Any]]:
     """The caller's units now helping another station (mutual aid), oldest first."""
-    return service.mutual_aid_of_units(db_session, caller)
+    return aid.mutual_aid_of_units(db_session, caller)
 
 
 @router.get("/dispatch/figures", response_model=FiguresRead)
@@ -72,7 +82,9 @@ def figures(
     start: Annotated[datetime | None, Query(alias="from")] = None,
     end: Annotated[datetime | None, Query(alias="to")] = None,
 ) -> dict[str, Any]:
-    return service.figures(db_session, settings, caller, group_by=group_by, start=start, end=end)
+    return response_figures.figures(
+        db_session, settings, caller, group_by=group_by, start=start, end=end
+    )
 
 
 @router.get("/reach/live")
@@ -84,4 +96,4 @@ def live_reach(
     layer: bool = True,
 ) -> dict[str, Any]:
     """Share of demand within 60/180/300 s of available units now, with the reach polygons."""
-    return service.live_reach(db_session, settings, caller, city, with_layer=layer)
+    return reach.live_reach(db_session, settings, caller, city, with_layer=layer)

@@ -4,7 +4,7 @@ Reported incidents (all of them, whether or not a unit went) come from
 :func:`pingan.analytics.stats.incident_stats`: the last N complete local days against
 the same days a calendar year earlier (同比), with the exact Poisson test's verdict; it
 counts without reading any incident's personal data. Response figures come from
-:func:`pingan.dispatch.service.figures` (the service behind
+:func:`pingan.dispatch.figures.figures` (the service behind
 ``GET /api/v1/dispatch/figures``), the last N days up to now against the same span 364
 days earlier, so that weekdays line up. Figures drawn from the demo's simulated history are
 labelled "simulated data". Charts are inline SVG built on the server
@@ -65,7 +65,7 @@ def _figures(
     start: datetime,
     end: datetime,
 ) -> dict[str, Any]:
-    from pingan.dispatch import service as dispatch
+    from pingan.dispatch import figures as dispatch
 
     return dispatch.figures(
         db_session, settings, principal, group_by=group_by, start=start, end=end
