@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     photo_rate_limit: str = "10/minute;60/hour"
     #: Open311 ``POST requests.json`` per API key.
     open311_rate_limit: str = "120/minute;2000/hour"
+    #: Anti-fraud warnings: first contact due this long after the warning, by tier.
+    antifraud_due_red_s: int = Field(default=600, ge=1, le=604_800)
+    antifraud_due_orange_s: int = Field(default=7_200, ge=1, le=604_800)
+    antifraud_due_yellow_s: int = Field(default=86_400, ge=1, le=604_800)
     #: A unit without a position report for this long is shown but not recommended.
     position_stale_s: int = 600
     #: Response tiers in seconds (1-3-5 minutes).

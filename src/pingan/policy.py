@@ -100,6 +100,12 @@ POLICY: tuple[Rule, ...] = (
     _rule("series", "write", {R.analyst, R.station_chief}),
     _rule("canvass", "read", {R.analyst, R.station_chief}),
     _rule("canvass", "write", {R.analyst, R.station_chief}),
+    # the anti-fraud desk: any staff may screen a described situation (it stores nothing)
+    _rule("antifraud", "screen", STAFF),
+    # warnings (预警): the desk and the station chief work them and see who is at risk
+    _rule("warning", "read", {R.antifraud_officer, R.station_chief, R.admin}),
+    _rule("warning", "write", {R.antifraud_officer, R.station_chief, R.admin}),
+    _rule("warning", "personal_data", {R.antifraud_officer, R.station_chief}),
 )
 
 RESOURCES: tuple[str, ...] = tuple(dict.fromkeys(rule.resource for rule in POLICY))

@@ -12,7 +12,18 @@ import sys
 
 import typer
 
-from pingan.cli import analytics, city, core, dispatch, incidents, open311, plan, route, text
+from pingan.cli import (
+    analytics,
+    antifraud,
+    city,
+    core,
+    dispatch,
+    incidents,
+    open311,
+    plan,
+    route,
+    text,
+)
 from pingan.errors import PinganError
 
 app = typer.Typer(
@@ -33,6 +44,7 @@ app.add_typer(open311.app, name="open311")
 app.add_typer(incidents.app, name="incidents")
 app.add_typer(text.app, name="text")
 app.add_typer(dispatch.app, name="dispatch")
+app.add_typer(antifraud.app, name="antifraud")
 plan.register(app)
 
 

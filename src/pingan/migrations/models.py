@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 import pingan.analytics.models
+import pingan.antifraud.models
 import pingan.audit.models
 import pingan.auth.models
 import pingan.city.models
@@ -31,6 +32,7 @@ MODEL_MODULES = (
     pingan.analytics.models,
     pingan.patrol.models,
     pingan.ratelimit,
+    pingan.antifraud.models,
 )
 
 

@@ -15,6 +15,7 @@ from pingan.ratelimit import make_limiter
 from pingan.web import api_docs, pages
 from pingan.web.access_log import install_log_redaction
 from pingan.web.api import analytics as analytics_api
+from pingan.web.api import antifraud as antifraud_api
 from pingan.web.api import audit as audit_api
 from pingan.web.api import auth as auth_api
 from pingan.web.api import city as city_api
@@ -41,6 +42,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     dispatch_api.router,
     patrol_api.router,
     analytics_api.router,
+    antifraud_api.router,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"

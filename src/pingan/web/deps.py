@@ -190,6 +190,7 @@ def allowed(resource: str, action: str) -> Any:
 
 # One alias per gate the routers use: ``caller: IncidentReader`` lets in a caller whose
 # roles the policy allows to read incidents (somewhere; records are checked one by one).
+AntifraudScreener = Annotated[Principal, allowed("antifraud", "screen")]
 AuditReader = Annotated[Principal, allowed("audit", "read")]
 ChatWriter = Annotated[Principal, allowed("chat", "write")]
 CityReader = Annotated[Principal, allowed("city", "read")]

@@ -1,0 +1,99 @@
+"""Tables of the anti-fraud desk: warnings (预警) and the contact attempts on them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pingan.db import Base, UTCDateTime, utcnow
+
+
+class Tier(enum.StrEnum):
+    red = "red"  # money is moving or about to move
+    orange = "orange"  # in contact with the scammer, no money yet
+    yellow = "yellow"  # exposure only
+
+
+#: Queue order of the tiers (most urgent first).
+TIER_RANK = {Tier.red: 0, Tier.orange: 1, Tier.yellow: 2}
+
+
+class WarningSource(enum.StrEnum):
+    screening = "screening"
+    consultation = "consultation"
+    manual = "manual"
+
+
+class WarningStatus(enum.StrEnum):
+    new = "new"
+    assigned = "assigned"
+    contacting = "contacting"
+    closed = "closed"
+
+
+class ContactChannel(enum.StrEnum):
+    phone = "phone"
+    in_person = "in_person"
+    via_family = "via_family"
+
+
+class Outcome(enum.StrEnum):
+    dissuaded = "dissuaded"  # 及时劝阻
+    self_protected = "self_protected"  # 自主防范
+    payment_stopped = "payment_stopped"  # 止付, with the amount
+    app_removed = "app_removed"
+    already_lost = "already_lost"  # 已受骗, with the amount: a fraud incident is filed
+    unreachable = "unreachable"  # escalated to a visit in person
+
+
+def _enum(kind: type[enum.Enum]) -> Enum:
+    return Enum(kind, native_enum=False, length=20)
+
+
+class FraudWarning(Base):
+    """A person at risk of being defrauded, to be contacted before the due time."""
+
+    __tablename__ = "fraud_warning"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    #: The person to warn (personal data: masked for roles without personal-data rights).
+    target_name: Mapped[str | None] = mapped_column(String(100))
+    target_phone: Mapped[str | None] = mapped_column(String(32))
+    #: The situation as described (free text: personal data in it is masked on read).
+    situation: Mapped[str | None] = mapped_column(Text)
+    fraud_type: Mapped[str | None] = mapped_column(String(40))
+    tier: Mapped[Tier] = mapped_column(_enum(Tier))
+    source: Mapped[WarningSource] = mapped_column(_enum(WarningSource))
+    status: Mapped[WarningStatus] = mapped_column(_enum(WarningStatus), default=WarningStatus.new)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    #: First contact is due by then (by tier, from the settings).
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome))
+    #: Yuan stopped (止付) or lost (受骗), by the outcome.
+    amount_yuan: Mapped[int | None] = mapped_column(Integer)
+    #: The fraud incident filed for an "already lost" outcome.
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"))
+    #: Unreachable by phone: a visit in person is due.
+    visit_required: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ContactAttempt(Base):
+    """One attempt to reach the person of a warning."""
+
+    __tablename__ = "fraud_contact_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warning_id: Mapped[int] = mapped_column(ForeignKey("fraud_warning.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    channel: Mapped[ContactChannel] = mapped_column(_enum(ContactChannel))
+    reached: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(String(500))
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -1,0 +1,128 @@
+"""Request and response bodies of the anti-fraud API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from pingan.algo.taxonomy import FRAUD_TYPES
+from pingan.antifraud.models import ContactChannel, Outcome, Tier, WarningSource, WarningStatus
+from pingan.bounds import INT32_MAX
+
+#: Longest situation accepted for screening (characters).
+MAX_SITUATION_CHARS = 4_000
+
+
+class ScreenRequest(BaseModel):
+    """A situation described in a person's own words, Chinese or English."""
+
+    text: str = Field(min_length=1, max_length=MAX_SITUATION_CHARS)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("describe the situation: the text is blank")
+        return value
+
+
+class SignRead(BaseModel):
+    """A tell-tale sign and the words of the text that show it."""
+
+    sign: str
+    label_zh: str
+    label_en: str
+    evidence: str
+
+
+class AdviceRead(BaseModel):
+    zh: list[str]
+    en: list[str]
+
+
+class ScreeningRead(BaseModel):
+    """The answer to "is this a scam?": stored nowhere."""
+
+    fraud: bool
+    fraud_type: str | None
+    risk: Literal["red", "orange", "yellow", "none"]
+    reason_zh: str
+    reason_en: str
+    signs: list[SignRead]
+    advice: AdviceRead
+    confidence: float
+
+
+class WarningCreate(BaseModel):
+    """A warning entered at the desk: with a tier (manual), or a situation to screen
+    (a red or orange screening becomes a warning; a lesser one is refused)."""
+
+    jurisdiction_code: str | None = Field(default=None, max_length=64)
+    target_name: str | None = Field(default=None, max_length=100)
+    target_phone: str | None = Field(default=None, max_length=32)
+    situation: str | None = Field(default=None, max_length=MAX_SITUATION_CHARS)
+    tier: Tier | None = None
+    fraud_type: str | None = Field(default=None, max_length=40)
+
+    @field_validator("fraud_type")
+    @classmethod
+    def _known_type(cls, value: str | None) -> str | None:
+        if value is not None and value not in FRAUD_TYPES:
+            raise ValueError(f"unknown fraud type {value!r}; one of {', '.join(FRAUD_TYPES)}")
+        return value
+
+
+class ContactCreate(BaseModel):
+    """One attempt to reach the person: by phone, in person or through their family."""
+
+    channel: ContactChannel
+    reached: bool
+    note: str | None = Field(default=None, max_length=500)
+
+
+class OutcomeCreate(BaseModel):
+    """How the warning ended; ``payment_stopped`` and ``already_lost`` carry the amount."""
+
+    outcome: Outcome
+    amount_yuan: int | None = Field(default=None, ge=1, le=INT32_MAX)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class ContactRead(BaseModel):
+    id: int
+    at: datetime
+    channel: ContactChannel
+    reached: bool
+    note: str | None
+
+
+class WarningRead(BaseModel):
+    id: int
+    jurisdiction_code: str
+    target_name: str | None
+    target_phone: str | None
+    situation: str | None
+    fraud_type: str | None
+    tier: Tier
+    source: WarningSource
+    status: WarningStatus
+    created_at: datetime
+    due_at: datetime
+    overdue: bool
+    assignee_id: int | None
+    first_contact_at: datetime | None
+    closed_at: datetime | None
+    outcome: Outcome | None
+    amount_yuan: int | None
+    incident_id: int | None
+    visit_required: bool
+    contacts: list[ContactRead]
+
+
+class WarningQueue(BaseModel):
+    """Open warnings: overdue first, then by tier, then by due time."""
+
+    overdue: int
+    items: list[WarningRead]
