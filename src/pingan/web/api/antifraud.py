@@ -1,4 +1,4 @@
-"""The anti-fraud desk's API: screening a described situation."""
+"""The anti-fraud desk's API: screening a described situation, and the warnings (预警)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,25 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from pingan.antifraud import screening
-from pingan.antifraud.schemas import ScreeningRead, ScreenRequest
-from pingan.web.deps import AntifraudScreener
+from pingan.antifraud import intake, lifecycle, reads, screening
+from pingan.antifraud.schemas import (
+    ContactCreate,
+    OutcomeCreate,
+    ScreeningRead,
+    ScreenRequest,
+    WarningCreate,
+    WarningQueue,
+    WarningRead,
+)
+from pingan.bounds import Id
+from pingan.web.deps import (
+    AntifraudScreener,
+    SessionDep,
+    SettingsDep,
+    WarningReader,
+    WarningWriter,
+    audited_read,
+)
 
 router = APIRouter(prefix="/api/v1/antifraud", tags=["antifraud"])
 
@@ -18,3 +34,53 @@ def screen(body: ScreenRequest, caller: AntifraudScreener) -> dict[str, Any]:
     """Whether the situation is fraud, its type, the signs with their words, the risk tier
     and the advice to give now. Nothing is stored."""
     return screening.screening_json(screening.screen(body.text))
+
+
+@router.post("/warnings", response_model=WarningRead, status_code=201)
+def create_warning(
+    body: WarningCreate, caller: WarningWriter, db_session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    warning = intake.create_warning(db_session, settings, caller, body)
+    return reads.get_warning(db_session, caller, warning.id)
+
+
+@router.get("/warnings", response_model=WarningQueue)
+@audited_read
+def list_warnings(
+    caller: WarningReader, db_session: SessionDep, closed: bool = False
+) -> dict[str, Any]:
+    """The queue: open warnings (``closed=true``: the closed ones), overdue first."""
+    return reads.list_queue(db_session, caller, closed=closed)
+
+
+@router.get("/warnings/{warning_id}", response_model=WarningRead)
+@audited_read
+def get_warning(warning_id: Id, caller: WarningReader, db_session: SessionDep) -> dict[str, Any]:
+    return reads.get_warning(db_session, caller, warning_id)
+
+
+@router.post("/warnings/{warning_id}/assign", response_model=WarningRead)
+def assign_warning(warning_id: Id, caller: WarningWriter, db_session: SessionDep) -> dict[str, Any]:
+    """The caller takes the warning."""
+    lifecycle.assign(db_session, caller, warning_id)
+    return reads.get_warning(db_session, caller, warning_id)
+
+
+@router.post("/warnings/{warning_id}/contacts", response_model=WarningRead)
+def add_contact(
+    warning_id: Id, body: ContactCreate, caller: WarningWriter, db_session: SessionDep
+) -> dict[str, Any]:
+    lifecycle.record_contact(db_session, caller, warning_id, body)
+    return reads.get_warning(db_session, caller, warning_id)
+
+
+@router.post("/warnings/{warning_id}/outcome", response_model=WarningRead)
+def set_outcome(
+    warning_id: Id,
+    body: OutcomeCreate,
+    caller: WarningWriter,
+    db_session: SessionDep,
+    settings: SettingsDep,
+) -> dict[str, Any]:
+    lifecycle.record_outcome(db_session, settings, caller, warning_id, body)
+    return reads.get_warning(db_session, caller, warning_id)
