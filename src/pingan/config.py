@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     photo_rate_limit: str = "10/minute;60/hour"
     #: Open311 ``POST requests.json`` per API key.
     open311_rate_limit: str = "120/minute;2000/hour"
+    #: "Is this a scam?" consultations (anonymous allowed), per client address.
+    consultation_rate_limit: str = "10/minute;60/hour"
     #: Anti-fraud warnings: first contact due this long after the warning, by tier.
     antifraud_due_red_s: int = Field(default=600, ge=1, le=604_800)
     antifraud_due_orange_s: int = Field(default=7_200, ge=1, le=604_800)
@@ -158,6 +160,7 @@ class Settings(BaseSettings):
         "report_form_token_rate_limit",
         "photo_rate_limit",
         "open311_rate_limit",
+        "consultation_rate_limit",
     )
     @classmethod
     def _check_rate_limit(cls, value: str) -> str:

@@ -126,3 +126,28 @@ class WarningQueue(BaseModel):
 
     overdue: int
     items: list[WarningRead]
+
+
+class ConsultationCreate(BaseModel):
+    """A citizen's "是不是诈骗？ / Is this a scam?": the situation, where they are (a point
+    or a station code) and, if they want a call back, a phone number."""
+
+    text: str = Field(min_length=1, max_length=MAX_SITUATION_CHARS)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    jurisdiction_code: str | None = Field(default=None, max_length=64)
+    callback_phone: str | None = Field(default=None, max_length=32)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("describe the situation: the text is blank")
+        return value
+
+
+class ConsultationRead(ScreeningRead):
+    """The screening, and what happens next: call 110 now (red), the desk was warned."""
+
+    call_110: bool
+    desk_warned: bool

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
 
-from pingan.antifraud import intake, lifecycle, reads, screening
+from pingan.antifraud import consultation, intake, lifecycle, reads, screening
 from pingan.antifraud.schemas import (
+    ConsultationCreate,
+    ConsultationRead,
     ContactCreate,
     OutcomeCreate,
     ScreeningRead,
@@ -17,13 +20,16 @@ from pingan.antifraud.schemas import (
     WarningRead,
 )
 from pingan.bounds import Id
+from pingan.ratelimit import RateLimiter
 from pingan.web.deps import (
     AntifraudScreener,
+    OptionalPrincipalDep,
     SessionDep,
     SettingsDep,
     WarningReader,
     WarningWriter,
     audited_read,
+    client_addr,
 )
 
 router = APIRouter(prefix="/api/v1/antifraud", tags=["antifraud"])
@@ -84,3 +90,33 @@ def set_outcome(
 ) -> dict[str, Any]:
     lifecycle.record_outcome(db_session, settings, caller, warning_id, body)
     return reads.get_warning(db_session, caller, warning_id)
+
+
+async def consultation_limit(request: Request) -> None:
+    """Count one consultation per client address (before the request's session writes: on
+    SQLite a counter is a write of its own); past the limit, 429 with ``Retry-After``."""
+    limiter: RateLimiter = request.app.state.limiter
+    notation = request.app.state.settings.consultation_rate_limit
+    await run_in_threadpool(
+        limiter.hit,
+        notation,
+        "consultation-addr",
+        client_addr(request),
+        reason="too many questions from this address; try again later",
+    )
+
+
+@router.post(
+    "/consultations",
+    response_model=ConsultationRead,
+    dependencies=[Depends(consultation_limit)],
+)
+def consult(
+    body: ConsultationCreate,
+    caller: OptionalPrincipalDep,
+    db_session: SessionDep,
+    settings: SettingsDep,
+) -> dict[str, Any]:
+    """ "是不是诈骗？ / Is this a scam?" for anyone, logged in or not: the tier and the advice
+    at once. Red: call 110 now, and the station's anti-fraud desk gets a red warning."""
+    return consultation.consult(db_session, settings, caller, body)
