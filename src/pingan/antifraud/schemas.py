@@ -151,3 +151,18 @@ class ConsultationRead(ScreeningRead):
 
     call_110: bool
     desk_warned: bool
+
+
+class FigureRow(BaseModel):
+    """One station's week (see :mod:`pingan.antifraud.figures`)."""
+
+    station: str
+    week: str
+    red: int
+    orange: int
+    yellow: int
+    contacted_in_time_share: float | None
+    median_first_contact_s: float | None
+    dissuaded_share: float | None
+    amount_stopped_yuan: int
+    amount_lost_yuan: int

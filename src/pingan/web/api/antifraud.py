@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from pingan.antifraud import consultation, intake, lifecycle, reads, screening
+from pingan.antifraud import consultation, export, figures, intake, lifecycle, reads, screening
 from pingan.antifraud.schemas import (
     ConsultationCreate,
     ConsultationRead,
     ContactCreate,
+    FigureRow,
     OutcomeCreate,
     ScreeningRead,
     ScreenRequest,
@@ -120,3 +121,30 @@ def consult(
     """ "是不是诈骗？ / Is this a scam?" for anyone, logged in or not: the tier and the advice
     at once. Red: call 110 now, and the station's anti-fraud desk gets a red warning."""
     return consultation.consult(db_session, settings, caller, body)
+
+
+#: How many weeks back the figures reach (1 … 2 years).
+Weeks = Query(default=8, ge=1, le=104)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/figures", response_model=list[FigureRow])
+def weekly_figures(
+    caller: WarningReader, db_session: SessionDep, settings: SettingsDep, weeks: int = Weeks
+) -> list[dict[str, Any]]:
+    """By station and week: warnings by tier, share contacted in time, median time to first
+    contact, dissuaded share, amounts stopped and lost."""
+    return figures.weekly_figures(db_session, settings, caller, weeks=weeks)
+
+
+@router.get("/figures.xlsx", response_class=Response)
+def weekly_figures_xlsx(
+    caller: WarningReader, db_session: SessionDep, settings: SettingsDep, weeks: int = Weeks
+) -> Response:
+    """The same figures as an XLSX workbook (strings always text, never formulas)."""
+    rows = figures.weekly_figures(db_session, settings, caller, weeks=weeks)
+    return Response(
+        export.figures_xlsx(rows),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="antifraud-figures.xlsx"'},
+    )

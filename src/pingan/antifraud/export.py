@@ -1,0 +1,49 @@
+"""The desk's weekly figures as an XLSX workbook (openpyxl).
+
+Every string is written as text: a value that begins with ``=``, ``+``, ``-`` or ``@``
+stays the text it is, never a formula a spreadsheet would run.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import Workbook
+
+COLUMNS = (
+    "station",
+    "week",
+    "red",
+    "orange",
+    "yellow",
+    "contacted_in_time_share",
+    "median_first_contact_s",
+    "dissuaded_share",
+    "amount_stopped_yuan",
+    "amount_lost_yuan",
+)
+
+
+def _put(sheet: Any, row: int, column: int, value: object) -> None:
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # text, even "=HYPERLINK(…)": no formula is ever stored
+
+
+def figures_xlsx(rows: Sequence[dict[str, Any]]) -> bytes:
+    """The rows of :func:`pingan.antifraud.figures.weekly_figures` as an XLSX file."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # a new workbook has one sheet
+    sheet.title = "antifraud"
+    for column, name in enumerate(COLUMNS, start=1):
+        _put(sheet, 1, column, name)
+    for number, row in enumerate(rows, start=2):
+        for column, name in enumerate(COLUMNS, start=1):
+            _put(sheet, number, column, row.get(name))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
