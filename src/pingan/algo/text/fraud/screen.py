@@ -11,7 +11,8 @@ The model, written out:
   the keyword scores of :func:`pingan.algo.text.classify.fraud_type_scores`;
 - the tier is red when a red sign is found (money moving, a safe account, screen sharing
   on, a card number given), else orange when a sign of contact is found, else yellow when
-  only a received message is told, else orange;
+  only a received message or an advert is told (an invitation to add a chat account in it
+  does not count as contact), else orange;
 - the confidence is :math:`1 - e^{-(s-1)/3}` scaled by the best type's share of the type
   scores for fraud, and :math:`1 / (1 + e^{s - 1.5})` for not fraud.
 """
@@ -146,12 +147,15 @@ def _type_of(hits: dict[str, _Hit], text: str) -> tuple[str | None, float]:
 
 
 def _tier_of(hits: dict[str, _Hit]) -> Tier:
-    tiers = {hit.rule.tier for hit in hits.values() if hit.weight >= 0}
+    tiers = {
+        hit.rule.tier for code, hit in hits.items() if hit.weight >= 0 and code != "private_chat"
+    }
     if "red" in tiers:
         return "red"
     if "orange" in tiers:
         return "orange"
     if "yellow" in tiers:
+        # "add us on QQ" in a message or an advert is still exposure only
         return "yellow"
     return "orange"
 
