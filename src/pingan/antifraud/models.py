@@ -25,6 +25,7 @@ class WarningSource(enum.StrEnum):
     screening = "screening"
     consultation = "consultation"
     manual = "manual"
+    referral = "referral"  # a bank's or the 96110 centre's, imported from CSV
 
 
 class WarningStatus(enum.StrEnum):

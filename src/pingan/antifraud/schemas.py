@@ -166,3 +166,8 @@ class FigureRow(BaseModel):
     dissuaded_share: float | None
     amount_stopped_yuan: int
     amount_lost_yuan: int
+
+
+class ReferralImportResult(BaseModel):
+    created_warnings: list[int]
+    rows: int

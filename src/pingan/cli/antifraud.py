@@ -95,3 +95,49 @@ def screen(
         typer.echo(_dump(data))
     else:
         _print_rich(data)
+
+
+@app.command("import")
+def import_referrals(
+    file: Path,
+    mapping: Annotated[
+        str,
+        typer.Option(
+            "--mapping",
+            help="field=column pairs, e.g. target_phone=电话,target_name=姓名,tier=等级,"
+            "situation=情况,received_at=推送时间 (or a JSON object)",
+        ),
+    ],
+    username: Annotated[str, typer.Option("--as", help="the account the warnings are filed as")],
+    station: Annotated[
+        str | None, typer.Option("--station", help="station code (default: the account's)")
+    ] = None,
+) -> None:
+    """Import referrals from a bank or 96110 (CSV): one warning per row, all or nothing."""
+    from sqlalchemy import select
+
+    from pingan.antifraud import referrals
+    from pingan.auth import service as auth
+    from pingan.auth.models import User
+    from pingan.cli.core import session_factory
+    from pingan.config import get_settings
+    from pingan.db import unit_of_work
+    from pingan.incidents.imports import parse_mapping
+
+    if not file.exists():
+        raise InvalidInput(f"{file}: no such file", field="file")
+    settings = get_settings()
+    with unit_of_work(session_factory(settings)) as db_session:
+        user = db_session.scalar(select(User).where(User.username == username))
+        if user is None or not user.is_active:
+            raise InvalidInput(f"no active user {username!r}", field="--as")
+        principal = auth.principal_for(db_session, user, client_addr="cli")
+        result = referrals.import_referrals(
+            db_session,
+            settings,
+            principal,
+            file.read_bytes(),
+            parse_mapping(mapping),
+            jurisdiction_code=station,
+        )
+    typer.echo(_dump(result))

@@ -33,7 +33,9 @@ def upgrade() -> None:
         sa.Column("fraud_type", sa.String(length=40), nullable=True),
         sa.Column("tier", _enum("tier", "red", "orange", "yellow"), nullable=False),
         sa.Column(
-            "source", _enum("warningsource", "screening", "consultation", "manual"), nullable=False
+            "source",
+            _enum("warningsource", "screening", "consultation", "manual", "referral"),
+            nullable=False,
         ),
         sa.Column(
             "status",

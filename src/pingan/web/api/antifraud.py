@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from pingan.antifraud import consultation, export, figures, intake, lifecycle, reads, screening
+from pingan.antifraud import (
+    consultation,
+    export,
+    figures,
+    intake,
+    lifecycle,
+    reads,
+    referrals,
+    screening,
+)
 from pingan.antifraud.schemas import (
     ConsultationCreate,
     ConsultationRead,
     ContactCreate,
     FigureRow,
     OutcomeCreate,
+    ReferralImportResult,
     ScreeningRead,
     ScreenRequest,
     WarningCreate,
@@ -21,6 +31,7 @@ from pingan.antifraud.schemas import (
     WarningRead,
 )
 from pingan.bounds import Id
+from pingan.incidents.imports import parse_mapping
 from pingan.ratelimit import RateLimiter
 from pingan.web.deps import (
     AntifraudScreener,
@@ -49,6 +60,28 @@ def create_warning(
 ) -> dict[str, Any]:
     warning = intake.create_warning(db_session, settings, caller, body)
     return reads.get_warning(db_session, caller, warning.id)
+
+
+@router.post("/warnings/import", status_code=201, response_model=ReferralImportResult)
+async def import_referrals(
+    caller: WarningWriter,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
+    mapping: Annotated[str, Form(max_length=4000)],
+    jurisdiction_code: Annotated[str | None, Form(max_length=64)] = None,
+) -> dict[str, Any]:
+    """Referrals from banks or the 96110 centre (CSV, columns mapped as
+    ``target_phone=电话,tier=等级``): one warning per row, all or nothing."""
+    raw = await file.read()
+    return referrals.import_referrals(
+        db_session,
+        settings,
+        caller,
+        raw,
+        parse_mapping(mapping),
+        jurisdiction_code=jurisdiction_code,
+    )
 
 
 @router.get("/warnings", response_model=WarningQueue)
