@@ -106,6 +106,9 @@ POLICY: tuple[Rule, ...] = (
     _rule("warning", "read", {R.antifraud_officer, R.station_chief, R.admin}),
     _rule("warning", "write", {R.antifraud_officer, R.station_chief, R.admin}),
     _rule("warning", "personal_data", {R.antifraud_officer, R.station_chief}),
+    # outreach (反诈宣传): stalls and talks, and the figures stations report
+    _rule("outreach", "read", {R.antifraud_officer, R.station_chief, R.admin}),
+    _rule("outreach", "write", {R.antifraud_officer, R.station_chief}),
 )
 
 RESOURCES: tuple[str, ...] = tuple(dict.fromkeys(rule.resource for rule in POLICY))

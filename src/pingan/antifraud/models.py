@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Enum, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pingan.db import Base, UTCDateTime, utcnow
@@ -98,3 +98,41 @@ class ContactAttempt(Base):
     reached: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(String(500))
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class OutreachKind(enum.StrEnum):
+    stall = "stall"  # 摆摊宣传
+    talk = "talk"  # 讲座
+
+
+class Venue(enum.StrEnum):
+    night_market = "night_market"
+    square = "square"
+    school = "school"
+    company = "company"
+    community = "community"
+    other = "other"
+
+
+class OutreachEvent(Base):
+    """A stall or a talk (反诈宣传) and the figures stations report for it."""
+
+    __tablename__ = "fraud_outreach"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    kind: Mapped[OutreachKind] = mapped_column(_enum(OutreachKind))
+    venue: Mapped[Venue] = mapped_column(_enum(Venue))
+    place_text: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    staff: Mapped[int] = mapped_column(Integer, default=0)
+    volunteers: Mapped[int] = mapped_column(Integer, default=0)
+    #: People reached (人次), leaflets handed out, 国家反诈中心 app registrations, clues.
+    people_reached: Mapped[int] = mapped_column(Integer, default=0)
+    leaflets: Mapped[int] = mapped_column(Integer, default=0)
+    app_registrations: Mapped[int] = mapped_column(Integer, default=0)
+    clues: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

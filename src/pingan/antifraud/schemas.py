@@ -8,7 +8,15 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from pingan.algo.taxonomy import FRAUD_TYPES
-from pingan.antifraud.models import ContactChannel, Outcome, Tier, WarningSource, WarningStatus
+from pingan.antifraud.models import (
+    ContactChannel,
+    Outcome,
+    OutreachKind,
+    Tier,
+    Venue,
+    WarningSource,
+    WarningStatus,
+)
 from pingan.bounds import INT32_MAX
 
 #: Longest situation accepted for screening (characters).
@@ -171,3 +179,51 @@ class FigureRow(BaseModel):
 class ReferralImportResult(BaseModel):
     created_warnings: list[int]
     rows: int
+
+
+class OutreachCreate(BaseModel):
+    """A stall or talk: where (a point and/or a place text, or a station code), when, who,
+    and the figures (people reached, leaflets, app registrations, clues)."""
+
+    kind: OutreachKind
+    venue: Venue
+    place_text: str = Field(min_length=1, max_length=200)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    jurisdiction_code: str | None = Field(default=None, max_length=64)
+    starts_at: datetime
+    ends_at: datetime
+    staff: int = Field(default=0, ge=0, le=1_000)
+    volunteers: int = Field(default=0, ge=0, le=10_000)
+    people_reached: int = Field(default=0, ge=0, le=1_000_000)
+    leaflets: int = Field(default=0, ge=0, le=1_000_000)
+    app_registrations: int = Field(default=0, ge=0, le=1_000_000)
+    clues: int = Field(default=0, ge=0, le=100_000)
+
+
+class OutreachRead(BaseModel):
+    id: int
+    jurisdiction_code: str
+    kind: OutreachKind
+    venue: Venue
+    place_text: str
+    lat: float | None
+    lon: float | None
+    starts_at: datetime
+    ends_at: datetime
+    staff: int
+    volunteers: int
+    people_reached: int
+    leaflets: int
+    app_registrations: int
+    clues: int
+
+
+class OutreachFigureRow(BaseModel):
+    station: str
+    week: str
+    events: int
+    people_reached: int
+    leaflets: int
+    app_registrations: int
+    clues: int

@@ -1,4 +1,4 @@
-"""anti-fraud desk: warnings and contact attempts
+"""anti-fraud desk: warnings, contact attempts and outreach
 
 Revision ID: 0009
 Revises: 0008
@@ -89,9 +89,40 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_fraud_contact_attempt_warning_id", "fraud_contact_attempt", ["warning_id"])
+    op.create_table(
+        "fraud_outreach",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column("kind", _enum("outreachkind", "stall", "talk"), nullable=False),
+        sa.Column(
+            "venue",
+            _enum("venue", "night_market", "square", "school", "company", "community", "other"),
+            nullable=False,
+        ),
+        sa.Column("place_text", sa.String(length=200), nullable=False),
+        sa.Column("lat", sa.Float(), nullable=True),
+        sa.Column("lon", sa.Float(), nullable=True),
+        sa.Column("starts_at", pingan.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", pingan.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("staff", sa.Integer(), nullable=False),
+        sa.Column("volunteers", sa.Integer(), nullable=False),
+        sa.Column("people_reached", sa.Integer(), nullable=False),
+        sa.Column("leaflets", sa.Integer(), nullable=False),
+        sa.Column("app_registrations", sa.Integer(), nullable=False),
+        sa.Column("clues", sa.Integer(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["jurisdiction_id"], ["jurisdiction.id"]),
+        sa.ForeignKeyConstraint(["created_by_id"], ["user_account.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_fraud_outreach_jurisdiction_id", "fraud_outreach", ["jurisdiction_id"])
+    op.create_index("ix_fraud_outreach_starts_at", "fraud_outreach", ["starts_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_fraud_outreach_starts_at", table_name="fraud_outreach")
+    op.drop_index("ix_fraud_outreach_jurisdiction_id", table_name="fraud_outreach")
+    op.drop_table("fraud_outreach")
     op.drop_index("ix_fraud_contact_attempt_warning_id", table_name="fraud_contact_attempt")
     op.drop_table("fraud_contact_attempt")
     op.drop_index("ix_fraud_warning_due_at", table_name="fraud_warning")

@@ -13,6 +13,7 @@ from pingan.antifraud import (
     figures,
     intake,
     lifecycle,
+    outreach,
     reads,
     referrals,
     screening,
@@ -23,6 +24,9 @@ from pingan.antifraud.schemas import (
     ContactCreate,
     FigureRow,
     OutcomeCreate,
+    OutreachCreate,
+    OutreachFigureRow,
+    OutreachRead,
     ReferralImportResult,
     ScreeningRead,
     ScreenRequest,
@@ -36,6 +40,8 @@ from pingan.ratelimit import RateLimiter
 from pingan.web.deps import (
     AntifraudScreener,
     OptionalPrincipalDep,
+    OutreachReader,
+    OutreachWriter,
     SessionDep,
     SettingsDep,
     WarningReader,
@@ -181,3 +187,27 @@ def weekly_figures_xlsx(
         media_type=XLSX,
         headers={"Content-Disposition": 'attachment; filename="antifraud-figures.xlsx"'},
     )
+
+
+@router.post("/outreach", response_model=OutreachRead, status_code=201)
+def record_outreach(
+    body: OutreachCreate, caller: OutreachWriter, db_session: SessionDep
+) -> dict[str, Any]:
+    """A stall or talk (反诈宣传) with its figures, in the station of its point."""
+    return outreach.record_event(db_session, caller, body)
+
+
+@router.get("/outreach", response_model=list[OutreachRead])
+def list_outreach(
+    caller: OutreachReader, db_session: SessionDep, weeks: int = Weeks
+) -> list[dict[str, Any]]:
+    """The ledger of the caller's stations, newest first."""
+    return outreach.list_events(db_session, caller, weeks=weeks)
+
+
+@router.get("/outreach/figures", response_model=list[OutreachFigureRow])
+def outreach_figures(
+    caller: OutreachReader, db_session: SessionDep, settings: SettingsDep, weeks: int = Weeks
+) -> list[dict[str, Any]]:
+    """Events, people reached, leaflets, app registrations and clues by station and week."""
+    return outreach.weekly_outreach(db_session, settings, caller, weeks=weeks)
