@@ -120,3 +120,15 @@ def test_tuning_passes_meet_their_measured_level() -> None:
     assert false_alarm <= 0.03
     assert type_acc >= 0.96
     assert tier_acc >= 0.96
+
+
+def test_every_reported_sign_has_labels_and_every_type_has_advice() -> None:
+    from pingan.algo.text.fraud.rules import advice_rows, sign_labels, sign_rules
+
+    reported = {rule.code for rule in sign_rules() if rule.weight >= 0}
+    assert reported <= set(sign_labels())
+    assert {f"type:{kind}" for kind in FRAUD_TYPES} <= set(advice_rows())
+    r = screen_situation("警察说我涉嫌洗钱，要转到安全账户")
+    assert r.advice_zh
+    assert len(r.advice_zh) == len(r.advice_en)
+    assert r.advice_zh[-1].startswith("三不一多")
