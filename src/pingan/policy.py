@@ -109,6 +109,9 @@ POLICY: tuple[Rule, ...] = (
     # outreach (反诈宣传): stalls and talks, and the figures stations report
     _rule("outreach", "read", {R.antifraud_officer, R.station_chief, R.admin}),
     _rule("outreach", "write", {R.antifraud_officer, R.station_chief}),
+    # the cases library (典型案例): read by all staff, edited by the desk
+    _rule("case", "read", STAFF),
+    _rule("case", "write", {R.antifraud_officer, R.admin}),
 )
 
 RESOURCES: tuple[str, ...] = tuple(dict.fromkeys(rule.resource for rule in POLICY))

@@ -136,3 +136,21 @@ class OutreachEvent(Base):
     app_registrations: Mapped[int] = mapped_column(Integer, default=0)
     clues: Mapped[int] = mapped_column(Integer, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class FraudCase(Base):
+    """The cases library (典型案例): per fraud type a short case, its signs and what to say,
+    in Chinese and English; one per type, edited in place."""
+
+    __tablename__ = "fraud_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fraud_type: Mapped[str] = mapped_column(String(40), unique=True)
+    story_zh: Mapped[str] = mapped_column(Text)
+    story_en: Mapped[str] = mapped_column(Text)
+    signs_zh: Mapped[str] = mapped_column(Text)
+    signs_en: Mapped[str] = mapped_column(Text)
+    say_zh: Mapped[str] = mapped_column(Text)
+    say_en: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

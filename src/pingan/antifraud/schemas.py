@@ -227,3 +227,23 @@ class OutreachFigureRow(BaseModel):
     leaflets: int
     app_registrations: int
     clues: int
+
+
+#: Longest text of one field of a library case (characters).
+MAX_CASE_CHARS = 4_000
+
+
+class CaseWrite(BaseModel):
+    """A library case: the story, the tell-tale signs and what to say, in zh and en."""
+
+    story_zh: str = Field(min_length=1, max_length=MAX_CASE_CHARS)
+    story_en: str = Field(min_length=1, max_length=MAX_CASE_CHARS)
+    signs_zh: str = Field(min_length=1, max_length=MAX_CASE_CHARS)
+    signs_en: str = Field(min_length=1, max_length=MAX_CASE_CHARS)
+    say_zh: str = Field(min_length=1, max_length=MAX_CASE_CHARS)
+    say_en: str = Field(min_length=1, max_length=MAX_CASE_CHARS)
+
+
+class CaseRead(CaseWrite):
+    fraud_type: str
+    updated_at: datetime

@@ -192,6 +192,8 @@ def allowed(resource: str, action: str) -> Any:
 # roles the policy allows to read incidents (somewhere; records are checked one by one).
 AntifraudScreener = Annotated[Principal, allowed("antifraud", "screen")]
 AuditReader = Annotated[Principal, allowed("audit", "read")]
+CaseReader = Annotated[Principal, allowed("case", "read")]
+CaseWriter = Annotated[Principal, allowed("case", "write")]
 ChatWriter = Annotated[Principal, allowed("chat", "write")]
 CityReader = Annotated[Principal, allowed("city", "read")]
 IncidentReader = Annotated[Principal, allowed("incident", "read")]

@@ -1,4 +1,4 @@
-"""anti-fraud desk: warnings, contact attempts and outreach
+"""anti-fraud desk: warnings, contact attempts, outreach and the cases library
 
 Revision ID: 0009
 Revises: 0008
@@ -117,9 +117,26 @@ def upgrade() -> None:
     )
     op.create_index("ix_fraud_outreach_jurisdiction_id", "fraud_outreach", ["jurisdiction_id"])
     op.create_index("ix_fraud_outreach_starts_at", "fraud_outreach", ["starts_at"])
+    op.create_table(
+        "fraud_case",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("fraud_type", sa.String(length=40), nullable=False),
+        sa.Column("story_zh", sa.Text(), nullable=False),
+        sa.Column("story_en", sa.Text(), nullable=False),
+        sa.Column("signs_zh", sa.Text(), nullable=False),
+        sa.Column("signs_en", sa.Text(), nullable=False),
+        sa.Column("say_zh", sa.Text(), nullable=False),
+        sa.Column("say_en", sa.Text(), nullable=False),
+        sa.Column("updated_at", pingan.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["updated_by_id"], ["user_account.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("fraud_type"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("fraud_case")
     op.drop_index("ix_fraud_outreach_starts_at", table_name="fraud_outreach")
     op.drop_index("ix_fraud_outreach_jurisdiction_id", table_name="fraud_outreach")
     op.drop_table("fraud_outreach")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from pingan.antifraud import (
+    cases,
     consultation,
     export,
     figures,
@@ -19,6 +20,8 @@ from pingan.antifraud import (
     screening,
 )
 from pingan.antifraud.schemas import (
+    CaseRead,
+    CaseWrite,
     ConsultationCreate,
     ConsultationRead,
     ContactCreate,
@@ -39,6 +42,8 @@ from pingan.incidents.imports import parse_mapping
 from pingan.ratelimit import RateLimiter
 from pingan.web.deps import (
     AntifraudScreener,
+    CaseReader,
+    CaseWriter,
     OptionalPrincipalDep,
     OutreachReader,
     OutreachWriter,
@@ -211,3 +216,28 @@ def outreach_figures(
 ) -> list[dict[str, Any]]:
     """Events, people reached, leaflets, app registrations and clues by station and week."""
     return outreach.weekly_outreach(db_session, settings, caller, weeks=weeks)
+
+
+#: A fraud type in a path (one of the ten MPS types; checked by the service).
+FraudTypePath = Annotated[str, Path(max_length=40, pattern=r"^[a-z_]+$")]
+
+
+@router.get("/cases", response_model=list[CaseRead])
+def list_cases(caller: CaseReader, db_session: SessionDep) -> list[dict[str, Any]]:
+    """The cases library: per fraud type a short case, its signs and what to say."""
+    return cases.list_cases(db_session, caller)
+
+
+@router.get("/cases/{fraud_type}", response_model=CaseRead)
+def get_case(
+    fraud_type: FraudTypePath, caller: CaseReader, db_session: SessionDep
+) -> dict[str, Any]:
+    return cases.get_case(db_session, caller, fraud_type)
+
+
+@router.put("/cases/{fraud_type}", response_model=CaseRead)
+def save_case(
+    fraud_type: FraudTypePath, body: CaseWrite, caller: CaseWriter, db_session: SessionDep
+) -> dict[str, Any]:
+    """Write the case of a fraud type (zh and en), new or edited."""
+    return cases.save_case(db_session, caller, fraud_type, body)
