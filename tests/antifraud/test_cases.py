@@ -47,3 +47,15 @@ def test_unknown_types_and_blank_texts_are_refused(settings: Settings) -> None:
     assert blank.status_code == 422
     assert "say_zh" in blank.text
     assert client.get(URL, headers=officer).json() == []
+
+
+def test_a_consultation_carries_the_librarys_words_for_its_type(settings: Settings) -> None:
+    client = seeded_client(settings)
+    officer = token_for(client, settings, "antifraud_a")
+    text = "群里有人招刷单兼职，前两单都返了佣金，现在说要做联单得先垫付3000"
+    before = client.post("/api/v1/antifraud/consultations", json={"text": text}).json()
+    assert before["fraud_type"] == "rebate_task"
+    assert before["case"] is None
+    client.put(f"{URL}/rebate_task", headers=officer, json=CASE)
+    after = client.post("/api/v1/antifraud/consultations", json={"text": text}).json()
+    assert after["case"] == {k: CASE[k] for k in ("signs_zh", "signs_en", "say_zh", "say_en")}

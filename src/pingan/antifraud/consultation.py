@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from pingan.antifraud import screening
 from pingan.antifraud.intake import WarningInput, add_warning
-from pingan.antifraud.models import Tier, WarningSource
+from pingan.antifraud.models import FraudCase, Tier, WarningSource
 from pingan.antifraud.schemas import ConsultationCreate
 from pingan.config import Settings
 from pingan.errors import InvalidInput
@@ -46,6 +46,21 @@ def _warning_tier(tier: str, callback_phone: str | None) -> Tier | None:
     return None
 
 
+def _case_advice(db_session: Session, fraud_type: str | None) -> dict[str, str] | None:
+    """The cases library's signs and words for ``fraud_type``, when it holds a case."""
+    if fraud_type is None:
+        return None
+    case = db_session.scalar(select(FraudCase).where(FraudCase.fraud_type == fraud_type))
+    if case is None:
+        return None
+    return {
+        "signs_zh": case.signs_zh,
+        "signs_en": case.signs_en,
+        "say_zh": case.say_zh,
+        "say_en": case.say_en,
+    }
+
+
 def consult(
     db_session: Session,
     settings: Settings,
@@ -74,4 +89,5 @@ def consult(
     answer = screening.screening_json(result)
     answer["call_110"] = result.tier == Tier.red
     answer["desk_warned"] = tier is not None
+    answer["case"] = _case_advice(db_session, result.fraud_type)
     return answer

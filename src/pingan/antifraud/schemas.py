@@ -154,11 +154,22 @@ class ConsultationCreate(BaseModel):
         return value
 
 
+class CaseAdvice(BaseModel):
+    """What the cases library says to someone facing this type of fraud."""
+
+    signs_zh: str
+    signs_en: str
+    say_zh: str
+    say_en: str
+
+
 class ConsultationRead(ScreeningRead):
-    """The screening, and what happens next: call 110 now (red), the desk was warned."""
+    """The screening, and what happens next: call 110 now (red), the desk was warned; with
+    the library's case advice for the type when there is one."""
 
     call_110: bool
     desk_warned: bool
+    case: CaseAdvice | None
 
 
 class FigureRow(BaseModel):
