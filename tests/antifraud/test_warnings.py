@@ -189,3 +189,36 @@ def test_queue_puts_overdue_first_then_tier_then_due_time(settings: Settings) ->
     assert [w["id"] for w in queue["items"]] == [ids[n] for n in order]
     assert queue["overdue"] == 1
     assert [w["overdue"] for w in queue["items"]] == [True, False, False, False]
+
+
+def _chat_report(client: TestClient, settings: Settings, text: str, station: str) -> int:
+    message = client.post(
+        "/api/v1/chat/messages",
+        headers=token_for(client, settings, "admin"),
+        json={"sent_at": "2026-12-04T21:14:00+08:00", "text": text, "jurisdiction_code": station},
+    )
+    assert message.status_code == 201, message.text
+    incident_id: int = message.json()["incident_id"]
+    return incident_id
+
+
+def test_a_fraud_report_from_chat_is_lifted_into_a_warning_once(settings: Settings) -> None:
+    client = seeded_client(settings)
+    fraud = _chat_report(client, settings, "我被刷单骗了1.5万，对方还让我继续垫付", "station-a")
+    theft = _chat_report(client, settings, "我的电动车在小区楼下被偷了", "station-a")
+    foreign = _chat_report(client, settings, "我被刷单骗了2万", "station-b")
+    officer = token_for(client, settings, "antifraud_a")
+    lifted = client.post(f"{URL}/from-report/{fraud}", headers=officer)
+    assert lifted.status_code == 201, lifted.text
+    body = lifted.json()
+    assert (body["source"], body["source_incident_id"], body["fraud_type"]) == (
+        "report",
+        fraud,
+        "rebate_task",
+    )
+    assert body["tier"] in {"red", "orange"}
+    assert client.post(f"{URL}/from-report/{fraud}", headers=officer).status_code == 409
+    not_fraud = client.post(f"{URL}/from-report/{theft}", headers=officer)
+    assert not_fraud.status_code == 422
+    assert client.post(f"{URL}/from-report/{foreign}", headers=officer).status_code == 404
+    assert client.post(f"{URL}/from-report/999999", headers=officer).status_code == 404

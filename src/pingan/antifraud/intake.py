@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pingan.antifraud import screening
@@ -13,8 +14,10 @@ from pingan.antifraud.models import FraudWarning, Tier, WarningSource, WarningSt
 from pingan.antifraud.schemas import WarningCreate
 from pingan.config import Settings
 from pingan.db import utcnow
-from pingan.errors import Forbidden, InvalidInput
+from pingan.errors import Conflict, Forbidden, InvalidInput, NotFound
+from pingan.incidents.models import Incident
 from pingan.jurisdictions import service as jurisdictions
+from pingan.jurisdictions.models import Jurisdiction
 from pingan.principal import Principal
 
 
@@ -111,3 +114,53 @@ def create_warning(
         situation=body.situation,
     )
     return add_warning(db_session, settings, data, created_by_id=principal.user_id)
+
+
+def warning_from_report(
+    db_session: Session, settings: Settings, principal: Principal, incident_id: int
+) -> FraudWarning:
+    """Lift a fraud report (from any intake channel) into a warning of its station: the
+    reporter is the person to contact; the tier comes from screening the description
+    (orange when it screens lower: a reported fraud is at least contact with a scammer).
+
+    Raises
+    ------
+    NotFound
+        No such incident within the caller's stations.
+    InvalidInput
+        The incident is not a fraud report.
+    Conflict
+        A warning was already lifted from it.
+    """
+    principal.require("warning", "write")
+    found = db_session.execute(
+        select(Incident, Jurisdiction.path)
+        .join(Jurisdiction, Jurisdiction.id == Incident.jurisdiction_id)
+        .where(Incident.id == incident_id)
+    ).first()
+    if found is None:
+        raise NotFound("no such incident")
+    incident, path = found[0], found[1]
+    principal.check("warning", "write", path)
+    if incident.type != "fraud":
+        raise InvalidInput(f"incident {incident_id} is not a fraud report", field="incident_id")
+    taken = db_session.scalar(
+        select(FraudWarning.id).where(FraudWarning.source_incident_id == incident_id)
+    )
+    if taken is not None:
+        raise Conflict(f"warning {taken} was already made from this report", field="incident_id")
+    result = screening.screen(incident.description or "诈骗报警")
+    tier = Tier.red if result.tier == Tier.red else Tier.orange
+    data = WarningInput(
+        jurisdiction_id=incident.jurisdiction_id,
+        tier=tier,
+        source=WarningSource.report,
+        fraud_type=incident.fraud_type or result.fraud_type,
+        target_name=incident.reporter_name,
+        target_phone=incident.reporter_phone,
+        situation=incident.description,
+    )
+    warning = add_warning(db_session, settings, data, created_by_id=principal.user_id)
+    warning.source_incident_id = incident.id
+    db_session.flush()
+    return warning

@@ -26,6 +26,7 @@ class WarningSource(enum.StrEnum):
     consultation = "consultation"
     manual = "manual"
     referral = "referral"  # a bank's or the 96110 centre's, imported from CSV
+    report = "report"  # a fraud report from any intake channel, lifted by the desk
 
 
 class WarningStatus(enum.StrEnum):
@@ -82,6 +83,8 @@ class FraudWarning(Base):
     amount_yuan: Mapped[int | None] = mapped_column(Integer)
     #: The fraud incident filed for an "already lost" outcome.
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"))
+    #: The fraud report (incident) the warning was lifted from.
+    source_incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), unique=True)
     #: Unreachable by phone: a visit in person is due.
     visit_required: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -89,6 +89,7 @@ def warning_json(
         "outcome": warning.outcome,
         "amount_yuan": warning.amount_yuan,
         "incident_id": warning.incident_id,
+        "source_incident_id": warning.source_incident_id,
         "visit_required": warning.visit_required,
         "contacts": _contacts(db_session, warning.id, sight),
     }

@@ -125,6 +125,7 @@ class WarningRead(BaseModel):
     outcome: Outcome | None
     amount_yuan: int | None
     incident_id: int | None
+    source_incident_id: int | None
     visit_required: bool
     contacts: list[ContactRead]
 

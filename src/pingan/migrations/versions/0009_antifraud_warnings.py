@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("tier", _enum("tier", "red", "orange", "yellow"), nullable=False),
         sa.Column(
             "source",
-            _enum("warningsource", "screening", "consultation", "manual", "referral"),
+            _enum("warningsource", "screening", "consultation", "manual", "referral", "report"),
             nullable=False,
         ),
         sa.Column(
@@ -63,11 +63,14 @@ def upgrade() -> None:
         ),
         sa.Column("amount_yuan", sa.Integer(), nullable=True),
         sa.Column("incident_id", sa.Integer(), nullable=True),
+        sa.Column("source_incident_id", sa.Integer(), nullable=True),
         sa.Column("visit_required", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["jurisdiction_id"], ["jurisdiction.id"]),
         sa.ForeignKeyConstraint(["created_by_id"], ["user_account.id"]),
         sa.ForeignKeyConstraint(["assignee_id"], ["user_account.id"]),
         sa.ForeignKeyConstraint(["incident_id"], ["incident.id"]),
+        sa.ForeignKeyConstraint(["source_incident_id"], ["incident.id"]),
+        sa.UniqueConstraint("source_incident_id"),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_fraud_warning_jurisdiction_id", "fraud_warning", ["jurisdiction_id"])

@@ -95,6 +95,15 @@ async def import_referrals(
     )
 
 
+@router.post("/warnings/from-report/{incident_id}", response_model=WarningRead, status_code=201)
+def warning_from_report(
+    incident_id: Id, caller: WarningWriter, db_session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Lift a fraud report (any intake channel) of the caller's stations into a warning."""
+    warning = intake.warning_from_report(db_session, settings, caller, incident_id)
+    return reads.get_warning(db_session, caller, warning.id)
+
+
 @router.get("/warnings", response_model=WarningQueue)
 @audited_read
 def list_warnings(
