@@ -54,20 +54,6 @@ class SimulatedRecord:
     place_text: str | None = None
 
 
-def has_simulated_history(db_session: Session, city: str) -> bool:
-    """Whether the city already holds a simulated history."""
-    found = db_session.scalar(
-        select(Incident.id)
-        .where(
-            Incident.city == city,
-            Incident.simulated.is_(True),
-            Incident.public_token.startswith(SIMULATED_TOKEN_PREFIX),
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
 def simulated_history_start(db_session: Session, city: str) -> datetime | None:
     """When the city's simulated history starts (its earliest occurrence), or ``None``."""
     found: datetime | None = db_session.scalar(

@@ -70,7 +70,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pingan.audit import service as audit
-from pingan.db import SQLITE_BEGIN, utcnow
+from pingan.db import SQLITE_BEGIN, unit_of_work, utcnow
 from pingan.errors import InvalidInput, PinganError
 from pingan.incidents import privacy
 from pingan.incidents.models import IdempotencyRecord, Incident, IncidentReport, StolenItem
@@ -395,15 +395,8 @@ def snapshot_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A request's unit of work on a snapshot session (:func:`use_snapshot`): committed on
     success (on PostgreSQL that commits the report; on SQLite the writer already has),
     rolled back on any error."""
-    db_session = use_snapshot(factory())
-    try:
+    with unit_of_work(lambda: use_snapshot(factory())) as db_session:
         yield db_session
-        db_session.commit()
-    except BaseException:
-        db_session.rollback()
-        raise
-    finally:
-        db_session.close()
 
 
 def group_commit_writer(db_session: Session) -> GroupCommitWriter | None:

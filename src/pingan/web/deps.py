@@ -21,7 +21,8 @@ from starlette.concurrency import run_in_threadpool
 
 from pingan.auth import service as auth
 from pingan.config import Settings
-from pingan.errors import Forbidden, PinganError, Unauthenticated
+from pingan.db import unit_of_work
+from pingan.errors import Forbidden, Unauthenticated
 from pingan.principal import Principal
 
 SESSION_COOKIE = "pingan_session"
@@ -35,9 +36,13 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
+#: The attribute :func:`audited_read` sets on a route's endpoint.
+_WRITES_MARK = "__pingan_writes__"
+
+
 def audited_read(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a GET route that writes (an audit row for a read of personal data)."""
-    endpoint.__pingan_writes__ = True  # type: ignore[attr-defined]
+    setattr(endpoint, _WRITES_MARK, True)
     return endpoint
 
 
@@ -45,7 +50,7 @@ def _writes(request: Request) -> bool:
     if request.method not in SAFE_METHODS:
         return True
     endpoint = getattr(request.scope.get("route"), "endpoint", None)
-    return bool(getattr(endpoint, "__pingan_writes__", False))
+    return bool(getattr(endpoint, _WRITES_MARK, False))
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -55,20 +60,10 @@ def get_session(request: Request) -> Iterator[Session]:
     (live reach, a report) does not stall intake."""
     state = request.app.state
     factory = state.session_factory if _writes(request) else state.read_session_factory
-    session: Session = factory()
-    try:
+    # Failures that were recorded on purpose (failed logins, audit of denials) are
+    # committed by the route before it raises; everything else rolls back.
+    with unit_of_work(factory) as session:
         yield session
-        session.commit()
-    except PinganError:
-        # Failures that were recorded on purpose (failed logins, audit of denials)
-        # are committed by the route before it raises; everything else rolls back.
-        session.rollback()
-        raise
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from pingan.auth import grants, service
-from pingan.auth.models import TokenKind
+from pingan.auth.models import TokenKind, User
 from pingan.auth.schemas import (
     GrantRead,
     LoginRequest,
@@ -33,11 +34,13 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 users_router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
 
-def _read(user, session) -> UserRead:  # type: ignore[no-untyped-def]
+def _read(user: User, session: Session) -> UserRead:
     from pingan.jurisdictions.models import Jurisdiction
 
     grants = [
-        GrantRead(role=g.role, jurisdiction_code=session.get(Jurisdiction, g.jurisdiction_id).code)
+        GrantRead(
+            role=g.role, jurisdiction_code=session.get_one(Jurisdiction, g.jurisdiction_id).code
+        )
         for g in user.grants
     ]
     return UserRead(
