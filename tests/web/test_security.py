@@ -21,7 +21,7 @@ from support.app import seeded_client, token_for
 from support.pages import login_form_token, page_login
 
 JS_DIR = Path(__file__).resolve().parents[2] / "src" / "pingan" / "web" / "static" / "js"
-ROLES = (None, "dispatcher_a", "chief_a", "analyst", "citizen")
+ROLES = (None, "dispatcher_a", "chief_a", "analyst", "antifraud_a", "citizen")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 EXPECTED = {

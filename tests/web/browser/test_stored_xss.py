@@ -269,6 +269,34 @@ def _store_payloads(server: Any) -> Stored:
             timeout=300,
         )
     )
+
+    # warnings on station A's anti-fraud desk: the person's name and the situation typed at
+    # the desk, and a citizen's red consultation (its text becomes the warning's situation)
+    _ok(
+        httpx.post(
+            f"{url}/antifraud/warnings",
+            headers=server.token("antifraud_a"),
+            json={
+                "jurisdiction_code": "station-a",
+                "target_name": _payload("warning person")[:100],
+                "situation": _payload("warning situation", SVG),
+                "tier": "red",
+                "fraud_type": "impersonating_officials",
+            },
+            timeout=30,
+        )
+    )
+    _ok(
+        httpx.post(
+            f"{url}/antifraud/consultations",
+            json={
+                "jurisdiction_code": "station-a",
+                "text": _payload("consultation", SCRIPT)
+                + " 对方说我涉嫌洗钱，让我把钱转到安全账户，我正在转账",
+            },
+            timeout=30,
+        )
+    )
     return stored
 
 
@@ -406,7 +434,20 @@ def test_no_stored_payload_runs_on_any_page(live_server: Any, browser: Any) -> N
     citizen.reload()
     _assert_clean(citizen, watch, "/report status with a public note")
 
-    for username in ("dispatcher_a", "chief_a", "analyst", "citizen"):
+    # the anti-fraud desk: the queue shows the person and the situation of each warning
+    desk_context = browser.new_context(viewport={"width": 1440, "height": 900})
+    desk_context.add_init_script(INIT_SCRIPT)
+    desk, watch = _login(desk_context, server, "antifraud_a")
+    desk.goto(f"{server.url}/antifraud")
+    desk.wait_for_selector("#antifraud[data-queue-ready]", timeout=30_000)
+    queue_text = desk.locator("#af-queue-list").inner_text()
+    assert "warning person" in queue_text
+    assert "warning situation" in queue_text
+    assert "consultation" in queue_text
+    _assert_clean(desk, watch, "/antifraud")
+    desk_context.close()
+
+    for username in ("dispatcher_a", "chief_a", "analyst", "antifraud_a", "citizen"):
         context_ = browser.new_context()
         context_.add_init_script(INIT_SCRIPT)
         page, watch = _login(context_, server, username)

@@ -90,6 +90,10 @@ def may_see_analysis(principal: Principal | None) -> bool:
     return can(principal, "analytics", "read") and can(principal, "series", "read")
 
 
+def may_see_antifraud(principal: Principal | None) -> bool:
+    return can(principal, "warning", "read") and can(principal, "antifraud", "screen")
+
+
 def navigation(principal: Principal | None, settings: Settings) -> list[NavItem]:
     """The pages the caller's roles open, in the order a duty room uses them."""
     _ = i18n.gettext_
@@ -100,6 +104,8 @@ def navigation(principal: Principal | None, settings: Settings) -> list[NavItem]
         items.append(NavItem("/dashboard", _("Chief's dashboard"), "dashboard"))
     if may_see_analysis(principal):
         items.append(NavItem("/analysis", _("Analysis"), "analysis"))
+    if may_see_antifraud(principal):
+        items.append(NavItem("/antifraud", _("Anti-fraud desk"), "antifraud"))
     items.append(NavItem("/report", _("Report an incident"), "report"))
     if (
         principal is not None
@@ -220,6 +226,7 @@ __all__ = [
     "language_of",
     "login_redirect",
     "may_see_analysis",
+    "may_see_antifraud",
     "may_see_board",
     "may_see_dashboard",
     "navigation",

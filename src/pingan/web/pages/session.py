@@ -23,6 +23,7 @@ from pingan.web.pages.common import (
     SettingsDep,
     language_of,
     may_see_analysis,
+    may_see_antifraud,
     may_see_board,
     may_see_dashboard,
     render,
@@ -63,6 +64,8 @@ def landing_for(principal: Principal | None) -> str:
         return "/dashboard"
     if Role.analyst in roles and may_see_analysis(principal):
         return "/analysis"
+    if Role.antifraud_officer in roles and may_see_antifraud(principal):
+        return "/antifraud"
     if roles <= {Role.citizen, Role.volunteer}:
         return "/report"
     return "/home"
