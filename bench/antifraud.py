@@ -62,11 +62,17 @@ def baseline(text: str) -> Verdict:
     return True, c.fraud_type, "red" if _MONEY.search(text) else "orange"
 
 
-def load(which: str) -> list[dict[str, Any]]:
-    """Rows of the held-out or tuning passes."""
-    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
-    held = which == "held-out"
-    return [row for row in rows if (row["pass"] in HELD_OUT) == held]
+def load(which: str, corpus: Path = CORPUS) -> list[dict[str, Any]]:
+    """Rows of the held-out passes, the tuning passes, or the named passes (``p9,p10``).
+
+    Named passes never include a held-out one.
+    """
+    rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()]
+    if which in ("held-out", "tuning"):
+        held = which == "held-out"
+        return [row for row in rows if (row["pass"] in HELD_OUT) == held]
+    names = set(which.split(",")) - HELD_OUT
+    return [row for row in rows if row["pass"] in names]
 
 
 def _ratio(num: int, den: int) -> float:
@@ -113,12 +119,15 @@ def latency(
 def main() -> None:
     """Print the table for the chosen passes."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--passes", choices=["held-out", "tuning"], default="held-out")
+    parser.add_argument(
+        "--passes", default="held-out", help="held-out, tuning, or tuning pass names (p9,p10)"
+    )
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="another situations file")
     parser.add_argument("--errors", action="store_true")
     args = parser.parse_args()
     with contextlib.suppress(AttributeError, OSError):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    rows = load(args.passes)
+    rows = load(args.passes, args.corpus)
     texts = [row["text"] for row in rows]
     n_fraud = sum(row["is_fraud"] for row in rows)
     n_red = sum(row["tier"] == "red" for row in rows)
@@ -136,7 +145,7 @@ def main() -> None:
         print(f"| {key} | {ours[0][key]:.1%} | {base[0][key]:.1%} |")
     for i, label in enumerate(("p50 latency (ms)", "p99 latency (ms)")):
         print(f"| {label} | {ours[1][i]:.3f} | {base[1][i]:.3f} |")
-    if args.errors and args.passes == "tuning":
+    if args.errors and args.passes != "held-out":
         for row, v in zip(rows, ours[2], strict=True):
             if v != (row["is_fraud"], row["type"], row["tier"]):
                 want, got = f"{row['type']}/{row['tier']}", f"{v[1]}/{v[2]}"
