@@ -13,9 +13,11 @@ import pingan.antifraud.models
 import pingan.audit.models
 import pingan.auth.models
 import pingan.city.models
+import pingan.community.models
 import pingan.dispatch.models
 import pingan.incidents.models
 import pingan.jurisdictions.models
+import pingan.ledgers.models
 import pingan.patrol.models
 import pingan.ratelimit
 import pingan.units.models
@@ -33,6 +35,8 @@ MODEL_MODULES = (
     pingan.patrol.models,
     pingan.ratelimit,
     pingan.antifraud.models,
+    pingan.ledgers.models,
+    pingan.community.models,
 )
 
 
