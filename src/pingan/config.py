@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     antifraud_due_red_s: int = Field(default=600, ge=1, le=604_800)
     antifraud_due_orange_s: int = Field(default=7_200, ge=1, le=604_800)
     antifraud_due_yellow_s: int = Field(default=86_400, ge=1, le=604_800)
+    #: A group-chat question about a scam gets an answer in the group only when the
+    #: screening is at least this confident (below: no reply, still counted as demand).
+    antifraud_chat_reply_confidence: float = Field(default=0.7, ge=0.0, le=1.0)
     #: A unit without a position report for this long is shown but not recommended.
     position_stale_s: int = 600
     #: Response tiers in seconds (1-3-5 minutes).

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
+
+from pingan.audit.models import AuditEvent
 from pingan.config import Settings
+from pingan.db import make_engine, make_session_factory, unit_of_work
 from support.app import seeded_client, token_for
 
 URL = "/api/v1/antifraud/consultations"
@@ -66,3 +70,55 @@ def test_consultations_are_rate_limited_per_address(settings: Settings) -> None:
     refused = client.post(URL, json={"text": WATER_BILL})
     assert refused.status_code == 429
     assert "Retry-After" in refused.headers
+
+
+def audited_reads(settings: Settings, warning_id: int) -> int:
+    """Audited unmasked reads of the warning's person."""
+    engine = make_engine(settings.database_url)
+    with unit_of_work(make_session_factory(engine)) as db_session:
+        n = db_session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
+                AuditEvent.action == "personal_data.read",
+                AuditEvent.object_type == "fraud_warning",
+                AuditEvent.object_id == str(warning_id),
+            )
+        )
+    engine.dispose()
+    return int(n or 0)
+
+
+SMS_LINK = "收到一条短信说我的医保卡被冻结了，让我点链接解冻，我还没点"
+
+
+def test_a_call_back_asked_for_puts_a_masked_audited_warning_on_the_desk(
+    settings: Settings,
+) -> None:
+    client = seeded_client(settings)
+    body = {"text": SMS_LINK, "jurisdiction_code": "station-a", "callback_phone": "139 1234 5678"}
+    answer = client.post(URL, json=body).json()
+    assert (answer["risk"], answer["call_110"], answer["desk_warned"]) == ("yellow", False, True)
+    officer = token_for(client, settings, "antifraud_a")
+    (warning,) = client.get("/api/v1/antifraud/warnings", headers=officer).json()["items"]
+    assert (warning["tier"], warning["source"]) == ("yellow", "consultation")
+    # the desk sees the number whole (audited); the admin, without personal-data rights, masked
+    assert warning["target_phone"] == "139 1234 5678"
+    before = audited_reads(settings, warning["id"])
+    assert before >= 1
+    admin = token_for(client, settings, "admin")
+    seen = client.get(f"/api/v1/antifraud/warnings/{warning['id']}", headers=admin).json()
+    assert seen["target_phone"] != "139 1234 5678"
+    assert "1234" not in seen["target_phone"]
+    assert audited_reads(settings, warning["id"]) == before
+    # no call back asked for: a yellow answer warns nobody
+    assert client.post(URL, json={"text": SMS_LINK}).json()["desk_warned"] is False
+
+
+def test_a_call_back_number_must_be_a_phone(settings: Settings) -> None:
+    client = seeded_client(settings)
+    for bad in ("call me", "12", "１３９１２３４５６７８", "+86 139-1234-5678x"):
+        refused = client.post(URL, json={"text": SMS_LINK, "callback_phone": bad})
+        assert refused.status_code == 422, bad
+    blank = client.post(URL, json={"text": SMS_LINK, "callback_phone": "  "})
+    assert blank.json()["desk_warned"] is False

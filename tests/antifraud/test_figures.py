@@ -116,3 +116,76 @@ def test_xlsx_writes_formula_like_text_as_text() -> None:
     cells = [sheet.cell(row=2, column=c) for c in range(1, 6)]
     assert [c.value for c in cells] == ['=HYPERLINK("http://x")', "+1", 2, "-3", "@SUM(A1)"]
     assert [c.data_type for c in cells] == ["s", "s", "n", "s", "s"]
+
+
+def _add_fraud(db_session, station: int, at: datetime, yuan: int, **extra: object) -> None:  # type: ignore[no-untyped-def]
+    import secrets
+
+    from pingan.incidents.models import Incident
+
+    db_session.add(
+        Incident(
+            jurisdiction_id=station,
+            type=str(extra.pop("type", "fraud")),
+            occurred_start=at,
+            received_at=at,
+            amount_yuan=yuan,
+            description="网上刷单被骗",
+            public_token=secrets.token_urlsafe(16),
+            **extra,
+        )
+    )
+
+
+def test_fraud_incidents_and_losses_against_the_same_days_last_year(settings: Settings) -> None:
+    """Station A this week: 6 fraud incidents (2 of them in its grid a1), 1,000 yuan each;
+    the same days last year: 1, 500 yuan. A draft, a rejected report, a theft and a station B
+    fraud are not counted. Exact test: n = 7, p0 = 1/2, k = 6 → p = 2 × 8/128 = 0.125."""
+    from pingan.algo.stats import same_period_last_year
+    from pingan.incidents.models import Status
+
+    now = datetime.now(UTC)
+    local_today = now.astimezone(ZoneInfo(settings.time_zone)).date()
+    last_year_day = same_period_last_year(local_today, local_today + timedelta(days=1))[0]
+    last_year = datetime.combine(last_year_day, datetime.min.time(), ZoneInfo(settings.time_zone))
+    engine = make_engine(settings.database_url)
+    with unit_of_work(make_session_factory(engine)) as db_session:
+        a = jurisdictions.get_by_code(db_session, "station-a").id
+        a1 = jurisdictions.get_by_code(db_session, "grid-a1").id
+        b = jurisdictions.get_by_code(db_session, "station-b").id
+        for station in (a, a, a, a, a1, a1):
+            _add_fraud(db_session, station, now, 1_000)
+        _add_fraud(db_session, a, last_year + timedelta(hours=12), 500)
+        _add_fraud(db_session, a, now, 9_999, is_draft=True)
+        _add_fraud(db_session, a, now, 9_999, status=Status.rejected)
+        _add_fraud(db_session, a, now, 9_999, type="theft")
+        _add_fraud(db_session, b, now, 9_999)
+    engine.dispose()
+    client = seeded_client(settings)
+    chief_a = token_for(client, settings, "chief_a")
+    (row,) = client.get(f"{BASE}/figures", headers=chief_a).json()
+    assert (row["station"], row["week"]) == ("station-a", _this_week(settings))
+    assert (row["red"], row["orange"], row["yellow"]) == (0, 0, 0)  # no warnings: still a row
+    assert (row["fraud_incidents"], row["fraud_incidents_last_year"]) == (6, 1)
+    assert (row["fraud_losses_yuan"], row["fraud_losses_last_year_yuan"]) == (6_000, 500)
+    assert row["fraud_losses_change"] == 11.0
+    assert row["yoy_change"] == 5.0
+    assert row["yoy_p_value"] == 0.125
+    assert row["yoy_significant"] is False
+    assert row["yoy_verdict"] == "+500% is within chance (p = 0.12)"
+    # the export carries the same, the verdict (it begins with "+") as text
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"{BASE}/figures.xlsx", headers=chief_a).content)
+    ).active
+    assert sheet is not None
+    header = [cell.value for cell in sheet[1]]
+    verdict = sheet.cell(row=2, column=header.index("yoy_verdict") + 1)
+    assert (verdict.value, verdict.data_type) == ("+500% is within chance (p = 0.12)", "s")
+    assert sheet.cell(row=2, column=header.index("fraud_incidents") + 1).value == 6
+    chief_b = token_for(client, settings, "chief_b")
+    (row_b,) = client.get(f"{BASE}/figures", headers=chief_b).json()
+    assert (row_b["station"], row_b["fraud_incidents"], row_b["fraud_losses_yuan"]) == (
+        "station-b",
+        1,
+        9_999,
+    )

@@ -1,6 +1,8 @@
 """Consultations: a citizen asks "是不是诈骗？ / Is this a scam?" and sees the tier and the
 advice at once. A red result tells them to call 110 now and puts a red warning on the desk
-of their station; an orange one with a call-back phone puts an orange warning there."""
+of their station; asking for a call back (a phone) puts a warning there too: orange for an
+orange result, yellow for a lesser one. A question about a scam counts as demand
+(:mod:`pingan.antifraud.demand`)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pingan.antifraud import screening
+from pingan.antifraud import demand, screening
 from pingan.antifraud.intake import WarningInput, add_warning
-from pingan.antifraud.models import FraudCase, Tier, WarningSource
+from pingan.antifraud.models import FraudCase, QuestionChannel, Tier, WarningSource
 from pingan.antifraud.schemas import ConsultationCreate
 from pingan.config import Settings
 from pingan.errors import InvalidInput
@@ -39,11 +41,12 @@ def _station_of(db_session: Session, body: ConsultationCreate) -> int:
 
 
 def _warning_tier(tier: str, callback_phone: str | None) -> Tier | None:
+    """Red always warns the desk; a call back asked for warns it at orange or yellow."""
     if tier == Tier.red:
         return Tier.red
-    if tier == Tier.orange and callback_phone:
-        return Tier.orange
-    return None
+    if not callback_phone:
+        return None
+    return Tier.orange if tier == Tier.orange else Tier.yellow
 
 
 def _case_advice(db_session: Session, fraud_type: str | None) -> dict[str, str] | None:
@@ -71,9 +74,18 @@ def consult(
     result = screening.screen(body.text)
     phone = (body.callback_phone or "").strip() or None
     tier = _warning_tier(result.tier, phone)
-    if tier is not None:
+    station = _station_of(db_session, body) if tier is not None or result.is_fraud else None
+    if station is not None:
+        demand.record_question(
+            db_session,
+            result,
+            jurisdiction_id=station,
+            channel=QuestionChannel.consultation,
+            answered=True,
+        )
+    if tier is not None and station is not None:
         data = WarningInput(
-            jurisdiction_id=_station_of(db_session, body),
+            jurisdiction_id=station,
             tier=tier,
             source=WarningSource.consultation,
             fraud_type=result.fraud_type,

@@ -23,6 +23,14 @@ COLUMNS = (
     "dissuaded_share",
     "amount_stopped_yuan",
     "amount_lost_yuan",
+    "fraud_incidents",
+    "fraud_incidents_last_year",
+    "yoy_change",
+    "yoy_p_value",
+    "yoy_verdict",
+    "fraud_losses_yuan",
+    "fraud_losses_last_year_yuan",
+    "fraud_losses_change",
 )
 
 

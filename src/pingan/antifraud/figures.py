@@ -10,7 +10,11 @@ For each (station, week) of the warnings created in the last ``weeks`` weeks:
 - ``dissuaded_share``: closed warnings that ended dissuaded, payment stopped or app
   removed, over the closed ones (``None`` when none is closed);
 - ``amount_stopped_yuan``: yuan stopped (止付), the amount protected;
-- ``amount_lost_yuan``: yuan already lost (受骗金额).
+- ``amount_lost_yuan``: yuan already lost (受骗金额);
+- ``fraud_incidents``, ``fraud_losses_yuan`` and the same of the same days last year, with
+  the exact Poisson test's change, p-value and verdict (同比, :mod:`pingan.antifraud.yoy`).
+
+Warnings and incidents of a grid count for the station the grid lies in.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pingan.antifraud import yoy
 from pingan.antifraud.models import FraudWarning, Outcome, WarningStatus
 from pingan.config import Settings
 from pingan.db import utcnow
@@ -82,16 +87,23 @@ def weekly_figures(
     """One row per (station, week) the caller may read, by station then week."""
     principal.require("warning", "read")
     zone = ZoneInfo(settings.time_zone)
-    since = utcnow() - timedelta(weeks=weeks)
-    found = db_session.execute(
-        select(FraudWarning, Jurisdiction.code)
+    now = utcnow()
+    since = now - timedelta(weeks=weeks)
+    visible = principal.visible_clause("warning", "read", Jurisdiction.path)
+    codes = yoy.station_codes(db_session)
+    found = db_session.scalars(
+        select(FraudWarning)
         .join(Jurisdiction, Jurisdiction.id == FraudWarning.jurisdiction_id)
-        .where(
-            principal.visible_clause("warning", "read", Jurisdiction.path),
-            FraudWarning.created_at >= since,
-        )
+        .where(visible, FraudWarning.created_at >= since)
     ).all()
     groups: dict[tuple[str, str], list[FraudWarning]] = defaultdict(list)
-    for warning, code in found:
-        groups[(code, _week_of(warning, zone))].append(warning)
-    return [_row(station, week, groups[(station, week)]) for station, week in sorted(groups)]
+    for warning in found:
+        groups[(codes[warning.jurisdiction_id], _week_of(warning, zone))].append(warning)
+    since_day, today = since.astimezone(zone).date(), now.astimezone(zone).date()
+    days = yoy.fraud_days(db_session, visible, since_day, zone, codes)
+    keys = set(groups) | yoy.weeks_with_incidents(days, since_day, today)
+    return [
+        _row(station, week, groups.get((station, week), []))
+        | yoy.year_over_year(days, station, week, today)
+        for station, week in sorted(keys)
+    ]

@@ -157,3 +157,28 @@ class FraudCase(Base):
     say_en: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class QuestionChannel(enum.StrEnum):
+    consultation = "consultation"  # 是不是诈骗？ on the citizen page
+    chat = "chat"  # a group-chat message screened as fraud
+
+
+class FraudQuestion(Base):
+    """A question about a scam, counted as demand (per type and per week). It keeps no
+    words of the question (they may hold personal data): the type, the screening's tier and
+    confidence, and whether it was answered (a group chat is answered only on a confident
+    match)."""
+
+    __tablename__ = "fraud_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    channel: Mapped[QuestionChannel] = mapped_column(_enum(QuestionChannel))
+    fraud_type: Mapped[str] = mapped_column(String(40))
+    risk: Mapped[str] = mapped_column(String(10))
+    confidence: Mapped[float] = mapped_column(Float)
+    answered: Mapped[bool] = mapped_column(Boolean)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    #: The group-chat message asked in (one count per message).
+    chat_message_id: Mapped[int | None] = mapped_column(ForeignKey("chat_message.id"), unique=True)

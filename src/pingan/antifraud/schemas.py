@@ -154,6 +154,18 @@ class ConsultationCreate(BaseModel):
             raise ValueError("describe the situation: the text is blank")
         return value
 
+    @field_validator("callback_phone")
+    @classmethod
+    def _a_phone(cls, value: str | None) -> str | None:
+        """Digits (5 to 20), with spaces, dashes and a leading + allowed; blank is none."""
+        value = (value or "").strip()
+        if not value:
+            return None
+        digits = value.removeprefix("+").replace(" ", "").replace("-", "")
+        if not digits.isascii() or not digits.isdigit() or not 5 <= len(digits) <= 20:
+            raise ValueError("the call-back phone is not a phone number")
+        return value
+
 
 class CaseAdvice(BaseModel):
     """What the cases library says to someone facing this type of fraud."""
@@ -186,6 +198,41 @@ class FigureRow(BaseModel):
     dissuaded_share: float | None
     amount_stopped_yuan: int
     amount_lost_yuan: int
+    #: 同比: fraud incidents and losses against the same days last year (exact Poisson test
+    #: on the counts; see :mod:`pingan.antifraud.yoy`).
+    fraud_incidents: int
+    fraud_incidents_last_year: int
+    fraud_losses_yuan: int
+    fraud_losses_last_year_yuan: int
+    fraud_losses_change: float | None
+    yoy_change: float | None
+    yoy_p_value: float
+    yoy_significant: bool
+    yoy_verdict: str
+
+
+class DemandRow(BaseModel):
+    """Questions about one fraud type in one week (see :mod:`pingan.antifraud.demand`)."""
+
+    week: str
+    fraud_type: str
+    questions: int
+    consultations: int
+    chat: int
+    answered: int
+
+
+class DemandTop(BaseModel):
+    fraud_type: str
+    questions: int
+
+
+class DemandRead(BaseModel):
+    """Repeated questions as demand: per type and week, and the most-asked scams."""
+
+    weeks: int
+    by_week: list[DemandRow]
+    top: list[DemandTop]
 
 
 class ReferralImportResult(BaseModel):

@@ -183,6 +183,17 @@ class ChatMessageIn(BaseModel):
     jurisdiction_code: str | None = None
 
 
+class ChatReply(BaseModel):
+    """Advice for a scam question asked in a group chat (see ``pingan.antifraud.demand``)."""
+
+    fraud_type: str
+    risk: str
+    confidence: float
+    call_110: bool
+    advice_zh: list[str]
+    advice_en: list[str]
+
+
 class ChatMessageRead(BaseModel):
     id: int
     group: str
@@ -193,6 +204,9 @@ class ChatMessageRead(BaseModel):
     incident_id: int | None
     joined_existing: bool
     extraction: dict[str, Any] | None
+    #: The answer to post back in the group: the anti-fraud advice, given only when the
+    #: message is a scam question matched with confidence (else none).
+    reply: ChatReply | None = None
 
 
 class ImportResult(BaseModel):

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from pingan.antifraud import (
     cases,
     consultation,
+    demand,
     export,
     figures,
     intake,
@@ -25,6 +26,7 @@ from pingan.antifraud.schemas import (
     ConsultationCreate,
     ConsultationRead,
     ContactCreate,
+    DemandRead,
     FigureRow,
     OutcomeCreate,
     OutreachCreate,
@@ -201,6 +203,15 @@ def weekly_figures_xlsx(
         media_type=XLSX,
         headers={"Content-Disposition": 'attachment; filename="antifraud-figures.xlsx"'},
     )
+
+
+@router.get("/demand", response_model=DemandRead)
+def question_demand(
+    caller: WarningReader, db_session: SessionDep, settings: SettingsDep, weeks: int = Weeks
+) -> dict[str, Any]:
+    """Repeated questions as demand: consultations and group-chat questions per fraud type
+    and week, and the most-asked scams with their counts."""
+    return demand.weekly_demand(db_session, settings, caller, weeks=weeks)
 
 
 @router.post("/outreach", response_model=OutreachRead, status_code=201)
