@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     antifraud_due_red_s: int = Field(default=600, ge=1, le=604_800)
     antifraud_due_orange_s: int = Field(default=7_200, ge=1, le=604_800)
     antifraud_due_yellow_s: int = Field(default=86_400, ge=1, le=604_800)
+    #: Outreach reach: the walk (seconds on the foot network) that counts as within reach of
+    #: a stall; 10 minutes is about 830 m at 5 km/h.
+    antifraud_outreach_walk_s: float = Field(default=600.0, ge=30.0, le=3_600.0)
     #: A group-chat question about a scam gets an answer in the group only when the
     #: screening is at least this confident (below: no reply, still counted as demand).
     antifraud_chat_reply_confidence: float = Field(default=0.7, ge=0.0, le=1.0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -286,6 +286,68 @@ class OutreachFigureRow(BaseModel):
     leaflets: int
     app_registrations: int
     clues: int
+
+
+class OutreachFigureReach(BaseModel):
+    """Totals of the outreach reach layer (:mod:`pingan.antifraud.reach`)."""
+
+    zones: int
+    population: float
+    reached: float
+    share: float
+    stalls: int
+
+
+class OutreachReachRead(BaseModel):
+    """The reach layer: a GeoJSON FeatureCollection of the station's zones, each with its
+    ``population``, ``reached`` and ``share``, and the month's placed stalls."""
+
+    type: Literal["FeatureCollection"]
+    features: list[dict[str, Any]]
+    jurisdiction_code: str
+    city: str
+    month: str
+    walk_s: float
+    walk_m: float
+    population_source: Literal["zones", "network"]
+    stalls: list[dict[str, Any]]
+    totals: OutreachFigureReach
+
+
+class SiteWhy(BaseModel):
+    zh: str
+    en: str
+
+
+class SiteSuggestionRead(BaseModel):
+    """A suggested stall site (:mod:`pingan.antifraud.suggestions`)."""
+
+    rank: int
+    lat: float
+    lon: float
+    name: str
+    kind: str
+    source: Literal["place", "street"]
+    venue: Venue
+    demand_covered: float
+    incidents: int
+    warnings: int
+    nearest_stall_m: float | None
+    why: SiteWhy
+
+
+class SiteSuggestionsRead(BaseModel):
+    jurisdiction_code: str
+    city: str
+    month: str
+    walk_s: float
+    k: int
+    stalls: int
+    candidates: int
+    demand_total: float
+    demand_reached: float
+    demand_open: float
+    suggestions: list[SiteSuggestionRead]
 
 
 #: Longest text of one field of a library case (characters).

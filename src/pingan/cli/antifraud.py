@@ -141,3 +141,88 @@ def import_referrals(
             jurisdiction_code=station,
         )
     typer.echo(_dump(result))
+
+
+outreach_app = typer.Typer(
+    help="Outreach (反诈宣传): reach and next stall sites.", no_args_is_help=True
+)
+app.add_typer(outreach_app, name="outreach")
+
+
+def _print_sites(data: dict[str, Any]) -> None:
+    console = Console()
+    console.print(
+        f"{data['jurisdiction_code']} {data['month']}: {data['stalls']} stalls this month; "
+        f"fraud demand {data['demand_total']} ({data['demand_reached']} reached, "
+        f"{data['demand_open']} open), walk {data['walk_s']:.0f} s",
+        markup=False,
+    )
+    table = Table("#", "site", "kind", "lat", "lon", "covers", "incidents", "warnings")
+    for site in data["suggestions"]:
+        table.add_row(
+            str(site["rank"]), site["name"], site["kind"], f"{site['lat']:.6f}",
+            f"{site['lon']:.6f}", str(site["demand_covered"]), str(site["incidents"]),
+            str(site["warnings"]),
+        )  # fmt: skip
+    console.print(table)
+
+
+@outreach_app.command("suggest")
+def outreach_suggest(
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="station code")],
+    k: Annotated[int, typer.Option("--k", min=1, max=20, help="number of sites")] = 5,
+    walk_s: Annotated[
+        float | None, typer.Option("--walk-s", help="walk in seconds (default: settings)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Next week's stall sites: the K places covering the most fraud victims that this
+    month's stalls have not reached."""
+    from pingan.antifraud import suggestions
+    from pingan.cli.core import operator_principal, session_factory
+    from pingan.config import get_settings
+    from pingan.db import unit_of_work
+
+    settings = get_settings()
+    with unit_of_work(session_factory(settings)) as db_session:
+        data = suggestions.suggest_sites(
+            db_session,
+            settings,
+            operator_principal(db_session),
+            jurisdiction_code=jurisdiction,
+            k=k,
+            walk_s=walk_s,
+        )
+    if as_json:
+        typer.echo(_dump(data))
+    else:
+        _print_sites(data)
+
+
+@outreach_app.command("reach")
+def outreach_reach(
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="station code")],
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: now)")] = None,
+    walk_s: Annotated[
+        float | None, typer.Option("--walk-s", help="walk in seconds (default: settings)")
+    ] = None,
+) -> None:
+    """The share of the station's residents within a walk of the month's stalls (JSON
+    totals; the zones are in the API's GeoJSON)."""
+    from pingan.antifraud import reach
+    from pingan.cli.core import operator_principal, session_factory
+    from pingan.config import get_settings
+    from pingan.db import unit_of_work
+
+    settings = get_settings()
+    with unit_of_work(session_factory(settings)) as db_session:
+        data = reach.outreach_reach(
+            db_session,
+            settings,
+            operator_principal(db_session),
+            jurisdiction_code=jurisdiction,
+            month=month,
+            walk_s=walk_s,
+        )
+    keep = ("jurisdiction_code", "city", "month", "walk_s", "walk_m", "population_source")
+    typer.echo(_dump({k: data[k] for k in keep} | {"totals": data["totals"]}))

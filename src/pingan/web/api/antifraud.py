@@ -16,9 +16,11 @@ from pingan.antifraud import (
     intake,
     lifecycle,
     outreach,
+    reach,
     reads,
     referrals,
     screening,
+    suggestions,
 )
 from pingan.antifraud.schemas import (
     CaseRead,
@@ -31,10 +33,12 @@ from pingan.antifraud.schemas import (
     OutcomeCreate,
     OutreachCreate,
     OutreachFigureRow,
+    OutreachReachRead,
     OutreachRead,
     ReferralImportResult,
     ScreeningRead,
     ScreenRequest,
+    SiteSuggestionsRead,
     WarningCreate,
     WarningQueue,
     WarningRead,
@@ -236,6 +240,38 @@ def outreach_figures(
 ) -> list[dict[str, Any]]:
     """Events, people reached, leaflets, app registrations and clues by station and week."""
     return outreach.weekly_outreach(db_session, settings, caller, weeks=weeks)
+
+
+@router.get("/outreach/reach", response_model=OutreachReachRead)
+def outreach_reach_layer(
+    caller: OutreachReader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    jurisdiction: Annotated[str | None, Query(max_length=64)] = None,
+    month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+    walk_s: Annotated[float | None, Query(ge=30, le=3_600)] = None,
+) -> dict[str, Any]:
+    """The share of each zone's residents within a walk (foot network) of the station's
+    stalls and talks of the month, as GeoJSON zones with totals."""
+    return reach.outreach_reach(
+        db_session, settings, caller, jurisdiction_code=jurisdiction, month=month, walk_s=walk_s
+    )
+
+
+@router.get("/outreach/suggestions", response_model=SiteSuggestionsRead)
+def outreach_suggestions(
+    caller: OutreachReader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    jurisdiction: Annotated[str | None, Query(max_length=64)] = None,
+    k: Annotated[int, Query(ge=1, le=suggestions.MAX_K)] = 5,
+    walk_s: Annotated[float | None, Query(ge=30, le=3_600)] = None,
+) -> dict[str, Any]:
+    """Next week's stall sites: the k places covering the most fraud victims that this
+    month's stalls have not reached."""
+    return suggestions.suggest_sites(
+        db_session, settings, caller, jurisdiction_code=jurisdiction, k=k, walk_s=walk_s
+    )
 
 
 #: A fraud type in a path (one of the ten MPS types; checked by the service).
