@@ -120,6 +120,16 @@ class Settings(BaseSettings):
     #: A group-chat question about a scam gets an answer in the group only when the
     #: screening is at least this confident (below: no reply, still counted as demand).
     antifraud_chat_reply_confidence: float = Field(default=0.7, ge=0.0, le=1.0)
+    #: Fire-safety ledgers: an alarm confirmed on site later than this is flagged (GB 25506).
+    ledger_alarm_confirm_limit_s: int = Field(default=180, ge=10, le=3_600)
+    #: Rectification deadline of a hazard after it is found, by severity (days).
+    ledger_deadline_major_days: int = Field(default=60, ge=1, le=730)
+    ledger_deadline_ordinary_days: int = Field(default=15, ge=1, le=365)
+    #: Inspection frequencies over the 公安部令第61号 defaults, per site category:
+    #: ``{"bar": {"patrol_h": 2, "check_days": 30, "training_days": 182, "drill_days": 182}}``.
+    ledger_frequencies: dict[str, dict[str, int]] = Field(default_factory=dict)
+    #: Operators' certificates expiring within this many days are listed.
+    ledger_certificate_warning_days: int = Field(default=60, ge=1, le=365)
     #: A unit without a position report for this long is shown but not recommended.
     position_stale_s: int = 600
     #: Response tiers in seconds (1-3-5 minutes).

@@ -112,6 +112,10 @@ POLICY: tuple[Rule, ...] = (
     # the cases library (典型案例): read by all staff, edited by the desk
     _rule("case", "read", STAFF),
     _rule("case", "write", {R.antifraud_officer, R.admin}),
+    # fire-safety and venue ledgers (消防台账): the fire officer keeps them, the chief reads
+    _rule("ledger", "read", {R.fire_officer, R.station_chief, R.admin}),
+    _rule("ledger", "write", {R.fire_officer, R.admin}),
+    _rule("ledger", "personal_data", {R.fire_officer, R.station_chief}),
 )
 
 RESOURCES: tuple[str, ...] = tuple(dict.fromkeys(rule.resource for rule in POLICY))

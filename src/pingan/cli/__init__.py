@@ -19,6 +19,7 @@ from pingan.cli import (
     core,
     dispatch,
     incidents,
+    ledgers,
     open311,
     plan,
     route,
@@ -45,6 +46,7 @@ app.add_typer(incidents.app, name="incidents")
 app.add_typer(text.app, name="text")
 app.add_typer(dispatch.app, name="dispatch")
 app.add_typer(antifraud.app, name="antifraud")
+app.add_typer(ledgers.app, name="ledgers")
 plan.register(app)
 
 

@@ -17,6 +17,7 @@ import pingan.community.models
 import pingan.dispatch.models
 import pingan.incidents.models
 import pingan.jurisdictions.models
+import pingan.ledgers.models
 import pingan.patrol.models
 import pingan.ratelimit
 import pingan.units.models
@@ -34,6 +35,7 @@ MODEL_MODULES = (
     pingan.patrol.models,
     pingan.ratelimit,
     pingan.antifraud.models,
+    pingan.ledgers.models,
     pingan.community.models,
 )
 

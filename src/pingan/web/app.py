@@ -22,6 +22,7 @@ from pingan.web.api import city as city_api
 from pingan.web.api import dispatch as dispatch_api
 from pingan.web.api import incidents as incidents_api
 from pingan.web.api import jurisdictions as jurisdictions_api
+from pingan.web.api import ledgers as ledgers_api
 from pingan.web.api import patrol as patrol_api
 from pingan.web.api import units as units_api
 from pingan.web.bodies import BodyLimitMiddleware
@@ -43,6 +44,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     patrol_api.router,
     analytics_api.router,
     antifraud_api.router,
+    ledgers_api.router,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
