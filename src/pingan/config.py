@@ -130,6 +130,23 @@ class Settings(BaseSettings):
     ledger_frequencies: dict[str, dict[str, int]] = Field(default_factory=dict)
     #: Operators' certificates expiring within this many days are listed.
     ledger_certificate_warning_days: int = Field(default=60, ge=1, le=365)
+    #: Community: a QR check-in farther than this from its point is refused (metres).
+    checkin_max_distance_m: float = Field(default=150.0, gt=0, le=5_000)
+    #: How long a printed check-in QR code stays valid (days).
+    checkin_code_ttl_days: int = Field(default=180, ge=1, le=3_650)
+    #: A check-in this long after the shift's start counts as late (seconds).
+    checkin_late_s: int = Field(default=600, ge=0, le=86_400)
+    #: Qualifications expiring within this many days are reminded.
+    qualification_reminder_days: int = Field(default=30, ge=1, le=365)
+    #: Volunteer applications from the public page, per client address.
+    volunteer_apply_rate_limit: str = "5/minute;30/hour"
+    #: Points (积分) per officer-verified outcome.
+    points_patrol_shift: int = Field(default=50, ge=0, le=10_000)
+    points_stall: int = Field(default=50, ge=0, le=10_000)
+    points_clue: int = Field(default=5, ge=0, le=10_000)
+    points_clue_useful: int = Field(default=50, ge=0, le=10_000)
+    points_clue_case: int = Field(default=100, ge=0, le=10_000)
+    points_property_returned: int = Field(default=50, ge=0, le=10_000)
     #: A unit without a position report for this long is shown but not recommended.
     position_stale_s: int = 600
     #: Response tiers in seconds (1-3-5 minutes).
@@ -177,6 +194,7 @@ class Settings(BaseSettings):
         "photo_rate_limit",
         "open311_rate_limit",
         "consultation_rate_limit",
+        "volunteer_apply_rate_limit",
     )
     @classmethod
     def _check_rate_limit(cls, value: str) -> str:

@@ -90,6 +90,26 @@ POLICY: tuple[Rule, ...] = (
     _rule("unit", "position", {R.officer, R.volunteer, R.dispatcher, R.admin}),
     _rule("dispatch", "read", OPERATIONS | {R.analyst}),
     _rule("dispatch", "write", {R.dispatcher, R.station_chief}),
+    # drills (演练) and the police–citizen group chats (警民群): officers keep them, the
+    # chief watches the groups' health
+    _rule("drill", "read", OPERATIONS | {R.analyst}),
+    _rule("drill", "write", {R.officer, R.station_chief, R.admin}),
+    _rule("chat_group", "read", OPERATIONS | {R.analyst}),
+    _rule("chat_group", "write", {R.officer, R.station_chief, R.admin}),
+    # volunteers (群防群治): officers approve and keep the roster, the chief watches it; a
+    # volunteer acts on their own record (the services check it is theirs)
+    _rule("volunteer", "read", OPERATIONS),
+    _rule("volunteer", "write", {R.officer, R.station_chief, R.admin}),
+    _rule("volunteer", "personal_data", {R.officer, R.station_chief}),
+    _rule("volunteer", "self", {R.volunteer}),
+    # shifts and joint patrols on the active plan's posts and loops
+    _rule("shift", "read", OPERATIONS | {R.volunteer}),
+    _rule("shift", "write", {R.officer, R.station_chief, R.admin}),
+    # clues (线索): volunteers and citizens hand them in and read their own; officers triage
+    _rule("clue", "create", {R.citizen, R.volunteer}),
+    _rule("clue", "own", {R.citizen, R.volunteer}, Scope.own),
+    _rule("clue", "read", {R.officer, R.dispatcher, R.station_chief, R.admin}),
+    _rule("clue", "triage", {R.officer, R.station_chief}),
     # patrol planning and analysis
     _rule("plan", "read", OPERATIONS | {R.analyst, R.volunteer}),
     _rule("plan", "write", {R.station_chief, R.analyst, R.admin}),

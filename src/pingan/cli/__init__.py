@@ -16,6 +16,7 @@ from pingan.cli import (
     analytics,
     antifraud,
     city,
+    community,
     core,
     dispatch,
     incidents,
@@ -46,6 +47,7 @@ app.add_typer(incidents.app, name="incidents")
 app.add_typer(text.app, name="text")
 app.add_typer(dispatch.app, name="dispatch")
 app.add_typer(antifraud.app, name="antifraud")
+app.add_typer(community.app, name="community")
 app.add_typer(ledgers.app, name="ledgers")
 plan.register(app)
 
