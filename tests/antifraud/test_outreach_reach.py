@@ -4,6 +4,7 @@ network stand for them)."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 import shapely
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from shapely.geometry import shape
 from typer.testing import CliRunner
 
@@ -186,3 +188,22 @@ def test_cli_suggests_sites_as_json_and_as_a_table(
         assert too_many.exit_code != 0
     finally:
         get_settings.cache_clear()
+
+
+def test_weekly_figures_and_xlsx_carry_the_weeks_outreach_reach(settings: Settings) -> None:
+    client = seeded_client(settings)
+    officer = token_for(client, settings, "antifraud_a")
+    warned = client.post("/api/v1/antifraud/warnings", headers=officer, json={"tier": "orange"})
+    assert warned.status_code == 201
+    (row,) = client.get("/api/v1/antifraud/figures", headers=officer).json()
+    assert (row["station"], row["outreach_reach_share"]) == ("station-a", 0.0)  # no stall yet
+    assert client.post(URL, headers=officer, json=_now_stall(*NORTH)).status_code == 201
+    (row,) = client.get("/api/v1/antifraud/figures", headers=officer).json()
+    month = client.get(f"{URL}/reach", headers=officer).json()  # the settings' walk: 600 s
+    # this week's only stall is this month's only stall: the same share
+    assert row["outreach_reach_share"] == month["totals"]["share"] > 0.0
+    workbook = client.get("/api/v1/antifraud/figures.xlsx", headers=officer)
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert sheet is not None
+    header, first = ([cell.value for cell in r] for r in sheet.iter_rows(max_row=2))
+    assert first[header.index("outreach_reach_share")] == row["outreach_reach_share"]

@@ -31,6 +31,7 @@ COLUMNS = (
     "fraud_losses_yuan",
     "fraud_losses_last_year_yuan",
     "fraud_losses_change",
+    "outreach_reach_share",
 )
 
 

@@ -13,6 +13,8 @@ For each (station, week) of the warnings created in the last ``weeks`` weeks:
 - ``amount_lost_yuan``: yuan already lost (受骗金额);
 - ``fraud_incidents``, ``fraud_losses_yuan`` and the same of the same days last year, with
   the exact Poisson test's change, p-value and verdict (同比, :mod:`pingan.antifraud.yoy`).
+- ``outreach_reach_share``: the share of the station's residents within a walk of the
+  stalls and talks held that week (:mod:`pingan.antifraud.reach`).
 
 Warnings and incidents of a grid count for the station the grid lies in.
 """
@@ -28,7 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pingan.antifraud import yoy
+from pingan.antifraud import reach, yoy
 from pingan.antifraud.models import FraudWarning, Outcome, WarningStatus
 from pingan.config import Settings
 from pingan.db import utcnow
@@ -102,8 +104,9 @@ def weekly_figures(
     since_day, today = since.astimezone(zone).date(), now.astimezone(zone).date()
     days = yoy.fraud_days(db_session, visible, since_day, zone, codes)
     keys = set(groups) | yoy.weeks_with_incidents(days, since_day, today)
-    return [
+    rows = [
         _row(station, week, groups.get((station, week), []))
         | yoy.year_over_year(days, station, week, today)
         for station, week in sorted(keys)
     ]
+    return reach.with_weekly_reach(db_session, settings, rows)

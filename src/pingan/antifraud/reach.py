@@ -348,3 +348,26 @@ def reach_share(
         ground.graph, ground.residents, len(ground.zones), stall_nodes(ground.graph, events), walk
     )
     return round(result.total_share, 4)
+
+
+def with_weekly_reach(
+    db_session: Session, settings: Settings, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Add ``outreach_reach_share`` to each ``{"station", "week": "YYYY-Www"}`` row: the share
+    of the station's residents within the walk (settings) of its stalls and talks that
+    started in that week (district time), ``None`` when no city covers the station."""
+    zone = ZoneInfo(settings.time_zone)
+    grounds: dict[int, StationGround | None] = {}
+    nodes: dict[str, Jurisdiction] = {}
+    for row in rows:
+        code = row["station"]
+        if code not in nodes:
+            nodes[code] = jurisdictions.get_by_code(db_session, code)
+        year, week = (int(part) for part in row["week"].split("-W"))
+        monday = date.fromisocalendar(year, week, 1)
+        local = datetime(monday.year, monday.month, monday.day, tzinfo=zone)
+        start, end = local.astimezone(UTC), (local + timedelta(days=7)).astimezone(UTC)
+        row["outreach_reach_share"] = reach_share(
+            db_session, settings, nodes[code], start, end, grounds
+        )
+    return rows

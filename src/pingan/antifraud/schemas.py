@@ -209,6 +209,8 @@ class FigureRow(BaseModel):
     yoy_p_value: float
     yoy_significant: bool
     yoy_verdict: str
+    #: Share of the station's residents within a walk of the week's stalls (None: no city).
+    outreach_reach_share: float | None = None
 
 
 class DemandRow(BaseModel):
