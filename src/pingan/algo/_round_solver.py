@@ -9,17 +9,86 @@ from typing import Any
 import numpy as np
 
 from pingan.algo._round_instance import RoundInstance, day_cost
-from pingan.algo._round_timeline import IntArray
+from pingan.algo._round_timeline import IntArray, Interval, Shift, earliest_start
+
+#: The solver's clock ticks, seconds. Travel and time on site are rounded up to whole
+#: ticks and windows inwards, so every plan it finds is feasible to the second (arc costs
+#: stay in seconds).
+TICK_S = 10
 
 
-def _cumul_windows(dim: Any, index: int, intervals: Sequence[tuple[int, int]], top: int) -> None:
-    """Restrict a visit's start to the union of ``intervals`` (clipped to ``[0, top]``)."""
-    kept = [(max(lo, 0), min(hi, top)) for lo, hi in intervals if hi >= 0 and lo <= top]
+def _compress(shifts: Sequence[Shift]) -> tuple[list[tuple[int, int, int]], int]:
+    """Shifts laid end to end on the solver's clock, in ticks of :data:`TICK_S`.
+
+    Per shift ``(begin, end, offset)``: its span on the month timeline in seconds, and where
+    it starts on the solver's clock; then the clock's length. The clock runs only during
+    shifts (a route never spans two) and in ticks, which keeps the cumul domains small:
+    OR-Tools removes a forbidden interval in time that grows with the size of the domain,
+    and a month in seconds is 2.7 million values.
+    """
+    laid: list[tuple[int, int, int]] = []
+    offset = 0
+    for shift in shifts:
+        begin, end = shift.span
+        laid.append((begin, end, offset))
+        offset += (end - begin) // TICK_S + 1
+    return laid, offset
+
+
+def _tick_windows(
+    intervals: Sequence[Interval], laid: Sequence[tuple[int, int, int]]
+) -> list[Interval]:
+    """List a site's allowed visit starts on the solver's clock (rounded inwards to ticks)."""
+    kept: list[Interval] = []
+    for begin, end, offset in laid:
+        for lo, hi in intervals:
+            first = -((begin - max(lo, begin)) // TICK_S)  # ceil
+            last = (min(hi, end) - begin) // TICK_S
+            if first <= last:
+                kept.append((offset + first, offset + last))
+    return sorted(kept)
+
+
+def _cumul_windows(dim: Any, index: int, kept: Sequence[Interval]) -> None:
+    """Restrict a visit's start to ``kept`` (not empty)."""
     var = dim.CumulVar(index)
     var.SetRange(kept[0][0], kept[-1][1])
     for (_, hi), (lo, _) in itertools.pairwise(kept):
         if lo - 1 >= hi + 1:
             var.RemoveInterval(hi + 1, lo - 1)
+
+
+def _repair(
+    routes: Sequence[Sequence[int]],
+    ticks: IntArray,
+    windows: Sequence[Sequence[Interval]],
+    laid: Sequence[tuple[int, int, int]],
+) -> list[list[int]]:
+    """Keep, per route of model nodes, the visits that stay feasible on the solver's clock."""
+    repaired: list[list[int]] = []
+    for route, (begin, end, offset) in zip(routes, laid, strict=True):
+        last = offset + (end - begin) // TICK_S
+        clock, here, kept = offset, 0, []
+        for node in route:
+            start = earliest_start(windows[node], clock + int(ticks[here, node]))
+            if start is None or start + int(ticks[node, 0]) > last:
+                continue
+            clock, here = start, node
+            kept.append(node)
+        repaired.append(kept)
+    return repaired
+
+
+def _seed_cost(
+    routes: Sequence[Sequence[int]], travel: IntArray, terms: IntArray, penalties: Sequence[int]
+) -> int:
+    """Compute the objective of per-shift routes of model nodes."""
+    cost = sum(penalties)
+    for vehicle, route in enumerate(routes):
+        path = [0, *route, 0]
+        cost += sum(int(travel[a, b]) + int(terms[b, vehicle]) for a, b in itertools.pairwise(path))
+        cost -= sum(penalties[node] for node in route)
+    return cost
 
 
 def _day_terms(
@@ -49,7 +118,7 @@ def _routes_of(routing: Any, manager: Any, solution: Any, sites: Sequence[int]) 
 
 def solve_round(
     instance: RoundInstance,
-    start_routes: Sequence[Sequence[int]],
+    seeds: Sequence[Sequence[Sequence[int]]],
     *,
     day_cost_s: float,
     late_cost_s: float,
@@ -57,8 +126,9 @@ def solve_round(
 ) -> tuple[list[list[int]], str]:
     """Per shift the order of sites (site indices), and the solver's status name.
 
-    ``start_routes`` (per shift, visits inside their windows) seeds the search; sites that
-    fit into no shift are left out of the model (the plan reports them).
+    The cheapest of ``seeds`` (each per shift the site indices, in order; visits that do
+    not fit are skipped) starts the search; sites that fit into no shift are left out of
+    the model (the plan reports them).
     """
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -67,13 +137,14 @@ def solve_round(
     if not sites:
         return [[] for _ in range(n_shifts)], "nothing to place"
     places = np.array([0, *(s + 1 for s in sites)])
-    top = max(shift.span[1] for shift in instance.shifts) + 1
+    laid, top = _compress(instance.shifts)
     travel = instance.travel_s[np.ix_(places, places)]
-    travel = np.where(travel < 0, top, travel)
+    travel = np.where(travel < 0, top * TICK_S, travel)
     service = np.concatenate([[0], instance.service_s[sites]])
     manager = pywrapcp.RoutingIndexManager(len(places), n_shifts, 0)
     routing = pywrapcp.RoutingModel(manager)
-    time_cb = routing.RegisterTransitMatrix((travel + service[:, None]).tolist())
+    ticks = -(-(travel + service[:, None]) // TICK_S)  # rounded up: the plan stays feasible
+    time_cb = routing.RegisterTransitMatrix(ticks.tolist())
     terms = _day_terms(instance, sites, day_cost_s, late_cost_s)
     by_column: dict[bytes, int] = {}
     for vehicle in range(n_shifts):
@@ -84,14 +155,19 @@ def solve_round(
         routing.SetArcCostEvaluatorOfVehicle(by_column[key], vehicle)
     routing.AddDimension(time_cb, top, top, False, "time")
     dim = routing.GetDimensionOrDie("time")
-    for vehicle, shift in enumerate(instance.shifts):
-        begin, end = shift.span
-        dim.CumulVar(routing.Start(vehicle)).SetRange(begin, end)
-        dim.CumulVar(routing.End(vehicle)).SetRange(begin, end)
+    for vehicle, (begin, end, offset) in enumerate(laid):
+        last = offset + (end - begin) // TICK_S
+        dim.CumulVar(routing.Start(vehicle)).SetRange(offset, last)
+        dim.CumulVar(routing.End(vehicle)).SetRange(offset, last)
     penalty = 10 * (int(travel.max()) * (len(places) + 1) + int(terms.max()) + 1)
+    windows: list[list[Interval]] = [[]]
     for node, site in enumerate(sites, start=1):
         index = manager.NodeToIndex(node)
-        _cumul_windows(dim, index, instance.intervals[site], top)
+        windows.append(_tick_windows(instance.intervals[site], laid))
+        if windows[node]:
+            _cumul_windows(dim, index, windows[node])
+        else:  # fits only by a few seconds, less than a tick: left out
+            routing.ActiveVar(index).SetValue(0)
         routing.VehicleVar(index).SetValues([-1, *instance.allowed[site]])  # -1: left out
         routing.AddDisjunction([index], penalty * (1 + int(instance.priority[site])))
     params = pywrapcp.DefaultRoutingSearchParameters()
@@ -103,7 +179,14 @@ def solve_round(
     )
     params.time_limit.FromMilliseconds(max(round(time_limit_s * 1000), 10))
     node_of = {site: node for node, site in enumerate(sites, start=1)}
-    seed = [[node_of[s] for s in route if s in node_of] for route in start_routes]
+    penalties = [0] + [penalty * (1 + int(instance.priority[site])) for site in sites]
+    candidates = [
+        _repair(
+            [[node_of[s] for s in route if s in node_of] for route in seed], ticks, windows, laid
+        )
+        for seed in seeds
+    ]
+    seed = min(candidates, key=lambda routes: _seed_cost(routes, travel, terms, penalties))
     initial = routing.ReadAssignmentFromRoutes(seed, True)
     if initial is not None:
         solution = routing.SolveFromAssignmentWithParameters(initial, params)

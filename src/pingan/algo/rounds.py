@@ -35,9 +35,11 @@ left out is reported with its reason, never dropped silently:
   back to the station does not fit into any;
 * ``no_capacity``: it fits alone, but the month's shifts are full.
 
-Travel times are rounded up to whole seconds. The search starts from the due-date
-baseline's in-window visits (:mod:`pingan.algo.round_baselines`), then OR-Tools' guided
-local search improves it within ``solver_time_limit_s``.
+Travel times are rounded up to whole seconds. The search starts from the cheaper of the
+two baselines' plans (:mod:`pingan.algo.round_baselines`; their visits outside windows
+left out), then OR-Tools' guided local search improves it within ``solver_time_limit_s``.
+The solver's clock runs in ticks of 10 s during shifts only (travel and time on site
+rounded up, windows inwards), so every plan is feasible to the second.
 
 Examples
 --------
@@ -71,7 +73,7 @@ from pingan.algo._round_instance import (
 from pingan.algo._round_solver import solve_round
 from pingan.algo._round_timeline import DAY_S, DayRoute, Opening, Shift, Visit, check_shifts
 from pingan.algo.graph import FloatArray, RoadGraph
-from pingan.algo.round_baselines import due_date_routes
+from pingan.algo.round_baselines import due_date_routes, nearest_neighbour_routes
 from pingan.algo.routing import travel_time_matrix
 from pingan.errors import InvalidInput
 
@@ -234,10 +236,13 @@ def plan_round(
         due_day=due_day,
         closed_days=closed_days,
     )
-    start = due_date_routes(instance)
+    nearest = [
+        [v.site for v in day.visits if v.in_window]
+        for day in instance.schedule(nearest_neighbour_routes(instance))
+    ]
     routes, status = solve_round(
         instance,
-        start,
+        [due_date_routes(instance), nearest],
         day_cost_s=day_cost_s,
         late_cost_s=late_cost_s,
         time_limit_s=solver_time_limit_s,
