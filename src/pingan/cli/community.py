@@ -8,11 +8,13 @@ from typing import Annotated, Any
 
 import typer
 
+from pingan.cli.community_groups import groups_app
 from pingan.errors import InvalidInput
 
 app = typer.Typer(help="Community (群防群治): volunteers, teams, groups.", no_args_is_help=True)
 volunteers_app = typer.Typer(help="The volunteer roster.", no_args_is_help=True)
 app.add_typer(volunteers_app, name="volunteers")
+app.add_typer(groups_app, name="groups")
 
 
 @app.callback()

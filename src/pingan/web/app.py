@@ -20,6 +20,7 @@ from pingan.web.api import audit as audit_api
 from pingan.web.api import auth as auth_api
 from pingan.web.api import city as city_api
 from pingan.web.api import community as community_api
+from pingan.web.api import community_groups as community_groups_api
 from pingan.web.api import dispatch as dispatch_api
 from pingan.web.api import incidents as incidents_api
 from pingan.web.api import jurisdictions as jurisdictions_api
@@ -46,6 +47,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     analytics_api.router,
     antifraud_api.router,
     community_api.router,
+    community_groups_api.router,
     ledgers_api.router,
 )
 

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from pingan.antifraud import demand
 from pingan.bounds import MAX_LIST_ITEMS, Count, Id
+from pingan.community import groups as community_groups
 from pingan.config import Settings
 from pingan.errors import InvalidInput, PinganError, RateLimited, Unauthenticated
 from pingan.incidents import chat, imports, intake, lifecycle, open311, privacy, reads, rows, writer
@@ -210,6 +211,8 @@ def post_chat_message(
         text=body.text,
         jurisdiction_code=body.jurisdiction_code,
     )
+    # the group registry (community) sits above the intake: the link is made here
+    community_groups.link_messages(db_session, [outcome.message.id])
     answer = chat.chat_message_json(outcome)
     # a question about a scam counts as the desk's demand; answered only when confident
     answer["reply"] = demand.answer_chat(db_session, settings, outcome.message)
@@ -227,9 +230,12 @@ async def import_chat(
 ) -> Any:
     """Upload a chat export (``2026-07-03 21:14 张三: 我的电动车被偷了`` lines)."""
     raw = await file.read()
-    return imports.import_chat(
+    before = community_groups.last_message_id(db_session)
+    result = imports.import_chat(
         db_session, settings, caller, raw, group=group, jurisdiction_code=jurisdiction_code
     )
+    community_groups.link_messages_after(db_session, before, group)
+    return result
 
 
 @router.post("/incidents/import", status_code=201, response_model=ImportResult)
