@@ -9,7 +9,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 
+from pingan.auth import service as auth
 from pingan.bounds import Id
+from pingan.db import utcnow
+from pingan.errors import NotFound
 from pingan.incidents.imports import parse_mapping
 from pingan.ledgers import (
     control_rooms,
@@ -17,6 +20,7 @@ from pingan.ledgers import (
     export,
     hazards,
     inspections,
+    rounds,
     sites,
     summary,
     training,
@@ -329,6 +333,30 @@ def chief_figures(
     """Control rooms surveyed vs registered; hazards found, rectified on time, overdue;
     drills held."""
     return summary.chief_figures(db_session, settings, caller, start=start, end=end)
+
+
+# ------------------------------------------------------------------ the monthly round
+
+
+@router.get("/rounds")
+def monthly_round(
+    caller: LedgerReader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    inspector: Annotated[str, Query(max_length=64)],
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
+    mode: Literal["car", "ebike"] = "car",
+) -> dict[str, Any]:
+    """The inspector's round for a month: due sites (open and overdue hazards first), the
+    days and order to visit them within their opening hours, and any left out with why."""
+    try:
+        user = auth.get_user(db_session, inspector)
+    except NotFound:
+        raise NotFound(f"no inspector {inspector!r}") from None
+    who = auth.principal_for(db_session, user, client_addr=None)
+    return rounds.plan_month(
+        db_session, settings, caller, inspector=who, month=month, mode=mode, now=utcnow()
+    )
 
 
 # ------------------------------------------------------------------ spreadsheets
