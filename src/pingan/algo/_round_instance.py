@@ -166,16 +166,16 @@ def _travel(time_s: npt.ArrayLike) -> IntArray:
 
 
 def _reason(
-    site: int, intervals: Sequence[Interval], shifts: Sequence[Shift], out: int, back: int
+    site: int, open_s: Sequence[Interval], shifts: Sequence[Shift], out: int, back: int
 ) -> Unplaced:
-    """Why a site fits into no shift."""
+    """Tell why a site fits into no shift (``open_s``: its opening windows on the timeline)."""
     if out < 0 or back < 0:
         return Unplaced(site, "unreachable", "no road from the station to the site and back")
     overlaps = any(
-        lo <= shift.span[1] and hi >= shift.span[0] for lo, hi in intervals for shift in shifts
+        lo < shift.span[1] and hi > shift.span[0] for lo, hi in open_s for shift in shifts
     )
     if not overlaps:
-        return Unplaced(site, "closed", "not open for a whole visit during any shift of the month")
+        return Unplaced(site, "closed", "not open during any shift of the month")
     return Unplaced(
         site,
         "window_too_short",
@@ -211,6 +211,7 @@ def prepare_round(
         raise InvalidInput("the inspector has no shift in the month", field="shifts")
     check_shifts(shifts)
     intervals = start_intervals(opening, service, shifts, first_weekday, closed_days)
+    open_at = start_intervals(opening, service * 0, shifts, first_weekday, closed_days)
     allowed: list[list[int]] = []
     unplaceable = []
     for site in range(n):
@@ -224,7 +225,7 @@ def prepare_round(
             ]
         allowed.append(fits)
         if not fits:
-            unplaceable.append(_reason(site, intervals[site], shifts, out, back))
+            unplaceable.append(_reason(site, open_at[site], shifts, out, back))
     return RoundInstance(
         travel_s=travel,
         service_s=service,

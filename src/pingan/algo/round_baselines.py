@@ -69,29 +69,43 @@ def due_date_routes(instance: RoundInstance) -> list[list[int]]:
 
 
 def _nearest(
-    instance: RoundInstance, here: int, clock: int, left: Sequence[int], end: int, in_window: bool
+    instance: RoundInstance,
+    here: int,
+    clock: int,
+    left: Sequence[int],
+    end: int,
+    in_window: bool,
+    by_priority: bool,
 ) -> tuple[int, int] | None:
     """Find the nearest site of ``left`` that fits, with the end of its visit."""
-    best: tuple[int, int, int] | None = None
+    best: tuple[int, int, int, int] | None = None
     for site in left:
         done = _visit_end(instance, here, clock, site, end, in_window)
+        rank = -int(instance.priority[site]) if by_priority else 0
         leg = int(instance.travel_s[here, site + 1])
-        if done is not None and (best is None or leg < best[0]):
-            best = (leg, site, done)
-    return None if best is None else (best[1], best[2])
+        if done is not None and (best is None or (rank, leg) < best[:2]):
+            best = (rank, leg, site, done)
+    return None if best is None else (best[2], best[3])
 
 
-def nearest_neighbour_routes(instance: RoundInstance) -> list[list[int]]:
-    """Per shift, the sites of the nearest-neighbour baseline in visiting order."""
+def nearest_neighbour_routes(
+    instance: RoundInstance, *, by_priority: bool = False, in_window_only: bool = False
+) -> list[list[int]]:
+    """Per shift, the sites of the nearest-neighbour baseline in visiting order.
+
+    With ``by_priority`` the nearest site of the highest priority that fits is taken (a
+    start for the optimiser, not the baseline); with ``in_window_only`` no visit falls
+    outside its window (the shift ends instead).
+    """
     left = _due_order(instance)
     routes: list[list[int]] = [[] for _ in instance.shifts]
     for k in _shift_order(instance):
         clock, end = instance.shifts[k].span
         here = 0
         while left:
-            step = _nearest(instance, here, clock, left, end, in_window=True)
-            if step is None:
-                step = _nearest(instance, here, clock, left, end, in_window=False)
+            step = _nearest(instance, here, clock, left, end, True, by_priority)
+            if step is None and not in_window_only:
+                step = _nearest(instance, here, clock, left, end, False, by_priority)
             if step is None:
                 break
             site, clock = step

@@ -35,11 +35,12 @@ left out is reported with its reason, never dropped silently:
   back to the station does not fit into any;
 * ``no_capacity``: it fits alone, but the month's shifts are full.
 
-Travel times are rounded up to whole seconds. The search starts from the cheaper of the
-two baselines' plans (:mod:`pingan.algo.round_baselines`; their visits outside windows
-left out), then OR-Tools' guided local search improves it within ``solver_time_limit_s``.
-The solver's clock runs in ticks of 10 s during shifts only (travel and time on site
-rounded up, windows inwards), so every plan is feasible to the second.
+Travel times are rounded up to whole seconds. The search starts from the cheapest of three
+plans (:mod:`pingan.algo.round_baselines`): due-date order, nearest neighbour and nearest
+neighbour within the highest priority left, the last two never outside a window; then
+OR-Tools' guided local search improves it within ``solver_time_limit_s``. The solver's
+clock runs in ticks of 10 s during shifts only (travel and time on site rounded up,
+windows inwards), so every plan is feasible to the second.
 
 Examples
 --------
@@ -236,13 +237,14 @@ def plan_round(
         due_day=due_day,
         closed_days=closed_days,
     )
-    nearest = [
-        [v.site for v in day.visits if v.in_window]
-        for day in instance.schedule(nearest_neighbour_routes(instance))
+    seeds = [
+        due_date_routes(instance),
+        nearest_neighbour_routes(instance, in_window_only=True),
+        nearest_neighbour_routes(instance, in_window_only=True, by_priority=True),
     ]
     routes, status = solve_round(
         instance,
-        [due_date_routes(instance), nearest],
+        seeds,
         day_cost_s=day_cost_s,
         late_cost_s=late_cost_s,
         time_limit_s=solver_time_limit_s,
