@@ -164,6 +164,8 @@ class ShiftRead(BaseModel):
     lat: float
     lon: float
     unit_id: int | None
+    #: On a volunteer's own list: whether they are signed up.
+    mine: bool = False
 
 
 class SignupIn(BaseModel):
@@ -178,6 +180,22 @@ class CheckInRequest(BaseModel):
     kind: CheckKind = CheckKind.check_in
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
+
+
+class PhonePosition(BaseModel):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class PlanCode(BaseModel):
+    point: str
+    kind: PointKind
+    group_no: int
+    lat: float
+    lon: float
+    code: str
+    url: str
+    expires_at: datetime
 
 
 class CheckInRead(BaseModel):

@@ -3,18 +3,28 @@ clues and points (15.1-3)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from pingan.bounds import Count, Id
-from pingan.community import roster_io, teams, volunteers
+from pingan.community import checkins, hours, roster_io, shifts, teams, volunteers
 from pingan.community.models import VolunteerStatus
 from pingan.community.schemas import (
     ApplicationReceipt,
+    CheckInRead,
+    CheckInRequest,
+    HoursReport,
     ImportResult,
+    PhonePosition,
+    PlanCode,
+    PointInfo,
     QualificationIn,
+    ShiftCreate,
+    ShiftRead,
+    SignupIn,
     StatusChange,
     TeamCreate,
     TeamRead,
@@ -25,7 +35,10 @@ from pingan.community.schemas import (
     VolunteerRead,
     VolunteerUpdate,
 )
+from pingan.db import utcnow
+from pingan.errors import NotFound
 from pingan.incidents import privacy
+from pingan.jurisdictions import service as jurisdictions
 from pingan.principal import Principal
 from pingan.ratelimit import RateLimiter
 from pingan.web.deps import SessionDep, SettingsDep, allowed, audited_read, client_addr
@@ -35,6 +48,8 @@ router = APIRouter(prefix="/api/v1/community", tags=["community"])
 VolunteerReader = Annotated[Principal, allowed("volunteer", "read")]
 VolunteerWriter = Annotated[Principal, allowed("volunteer", "write")]
 VolunteerSelf = Annotated[Principal, allowed("volunteer", "self")]
+ShiftReader = Annotated[Principal, allowed("shift", "read")]
+ShiftWriter = Annotated[Principal, allowed("shift", "write")]
 
 
 async def apply_limit(request: Request) -> None:
@@ -191,3 +206,115 @@ def update_team(
 ) -> Any:
     team = teams.update_team(db_session, caller, team_id, body)
     return teams.team_json(db_session, team, privacy.NOBODY)
+
+
+@router.post("/shifts", response_model=ShiftRead, status_code=201)
+def create_shift(body: ShiftCreate, caller: ShiftWriter, db_session: SessionDep) -> Any:
+    """Plan a shift on a post or loop of the active plan (with its police group)."""
+    shift = shifts.create_shift(db_session, caller, body)
+    code = jurisdictions.get_ref(db_session, shift.jurisdiction_id).code
+    return shifts.shift_json(db_session, shift, code, privacy.NOBODY)
+
+
+@router.get("/shifts", response_model=list[ShiftRead])
+def list_shifts(
+    caller: ShiftReader,
+    db_session: SessionDep,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    short_only: bool = False,
+) -> list[dict[str, Any]]:
+    """Shifts not yet over (from ``since``); ``short_only``: those short of people."""
+    return shifts.list_shifts(db_session, caller, since=since, until=until, short_only=short_only)
+
+
+@router.post("/shifts/{shift_id}/signups", response_model=ShiftRead, status_code=201)
+def sign_up(shift_id: Id, body: SignupIn, caller: ShiftReader, db_session: SessionDep) -> Any:
+    """Sign up for a shift (a volunteer: themselves; an officer: the volunteer named)."""
+    shift = shifts.sign_up(db_session, caller, shift_id, body.volunteer_id)
+    code = jurisdictions.get_ref(db_session, shift.jurisdiction_id).code
+    return shifts.shift_json(db_session, shift, code, privacy.NOBODY)
+
+
+@router.get("/me/shifts", response_model=list[ShiftRead])
+def my_shifts(caller: VolunteerSelf, db_session: SessionDep) -> list[dict[str, Any]]:
+    return shifts.my_shifts(db_session, caller)
+
+
+@router.get("/plans/{plan_id}/codes", response_model=list[PlanCode])
+def plan_codes(
+    plan_id: Id, caller: ShiftWriter, db_session: SessionDep, settings: SettingsDep
+) -> list[dict[str, Any]]:
+    """Every post and loop stop of the plan with its signed check-in code and URL."""
+    return checkins.plan_codes(db_session, settings, caller, plan_id)
+
+
+@router.get("/plans/{plan_id}/codes/{point}.svg")
+def plan_code_svg(
+    plan_id: Id,
+    point: Annotated[str, Path(max_length=40, pattern=r"^(post-\d+|stop-\d+-\d+)$")],
+    caller: ShiftWriter,
+    db_session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """The printable QR code of one point (SVG)."""
+    for item in checkins.plan_codes(db_session, settings, caller, plan_id):
+        if item["point"] == point:
+            return Response(checkins.qr_svg(item["url"]), media_type="image/svg+xml")
+    raise NotFound(f"plan {plan_id} has no point {point}")
+
+
+@router.get("/checkins/point", response_model=PointInfo)
+def code_point(
+    code: Annotated[str, Query(min_length=10, max_length=400)],
+    caller: VolunteerSelf,
+    db_session: SessionDep,
+    settings: SettingsDep,
+) -> dict[str, Any]:
+    """What a scanned code names (the phone page shows it before checking in)."""
+    claims, point = checkins.point_of_code(db_session, settings, code)
+    return {
+        "station_code": claims.station_code,
+        "plan_id": claims.plan_id,
+        "point": claims.point,
+        "lat": point.lat,
+        "lon": point.lon,
+        "expires_at": claims.expires_at,
+    }
+
+
+@router.post("/checkins", response_model=CheckInRead, status_code=201)
+def check_in(
+    body: CheckInRequest, caller: VolunteerSelf, db_session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Check in (or out) at the scanned code's point with the phone's position; refused with
+    the reason (nothing stored) for a forged, expired or foreign code, a far position, or a
+    paused or departed volunteer."""
+    return checkins.check(db_session, settings, caller, body)
+
+
+@router.get("/me/checkins", response_model=list[CheckInRead])
+def my_checkins(caller: VolunteerSelf, db_session: SessionDep) -> list[dict[str, Any]]:
+    return checkins.my_checkins(db_session, caller)
+
+
+@router.post("/me/position")
+def my_position(body: PhonePosition, caller: VolunteerSelf, db_session: SessionDep) -> Any:
+    """The phone's position while checked in: it moves the joint patrol's unit."""
+    return checkins.report_position(db_session, caller, body.lat, body.lon)
+
+
+@router.get("/hours", response_model=HoursReport)
+def hours_report(
+    caller: ShiftReader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    team_id: Id | None = None,
+) -> dict[str, Any]:
+    """Hours per volunteer and team from check-ins on planned shifts (default: 7 days)."""
+    end = until or utcnow()
+    return hours.hours_report(
+        db_session, settings, caller, since or end - timedelta(days=7), end, team_id=team_id
+    )
