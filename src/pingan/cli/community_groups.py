@@ -62,10 +62,10 @@ def import_groups(file: Path, username: AsOption = None) -> None:
 
 
 def _print_table(health: dict[str, Any]) -> None:
-    table = Table(
-        "group", "grid", "messages", "reports", "questions", "answered", "median min", "silent",
-        title=f"{health['week']}",
-    )  # fmt: skip
+    table = Table(title=health["week"])
+    table.add_column("group", no_wrap=True)
+    for name in ("grid", "messages", "reports", "questions", "answered", "median min", "silent"):
+        table.add_column(name)
     for row in health["groups"]:
         median = row["median_answer_s"]
         table.add_row(

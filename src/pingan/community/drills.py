@@ -9,7 +9,7 @@ the caller commits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -81,7 +81,7 @@ def record_drill(
         jurisdiction_id=node.id,
         kind=data.kind,
         scenario=data.scenario.strip(),
-        held_at=data.held_at,
+        held_at=data.held_at.astimezone(UTC),
         place_text=data.place_text.strip(),
         lat=data.lat,
         lon=data.lon,
