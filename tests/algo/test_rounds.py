@@ -230,3 +230,13 @@ def test_bad_inputs_are_refused(pubs: np.ndarray) -> None:
         plan_round(times, 600.0, [DAYTIME] * 2, [], first_weekday=1)
     with pytest.raises(InvalidInput, match="7 weekdays"):
         plan_round(times, 600.0, [DAYTIME, DAYTIME[:3]], shifts, first_weekday=1)
+
+
+def test_a_site_with_no_road_is_unreachable(pubs: np.ndarray) -> None:
+    times = pubs[:3, :3].copy()
+    times[0, 2] = np.inf  # no way from the station to site 1
+    plan = plan_round(
+        times, 600.0, [DAYTIME, DAYTIME], [Shift(0, 9 * H, 18 * H)], first_weekday=FIRST_WEEKDAY
+    )
+    assert [v.site for d in plan.days for v in d.visits] == [0]
+    assert [(u.site, u.reason) for u in plan.unplaced] == [(1, "unreachable")]
