@@ -52,6 +52,7 @@
       await P.api("POST", base + "/outcome", body);
       status.textContent = t("Recorded");
       await Promise.all([loadQueue(), loadFigures()]);
+      document.dispatchEvent(new CustomEvent("antifraud:changed"));
     } catch (error) {
       status.textContent = error.message;
     }
