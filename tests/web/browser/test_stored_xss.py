@@ -10,6 +10,7 @@ itself is shown to refuse an inline script.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -297,6 +298,21 @@ def _store_payloads(server: Any) -> Stored:
             timeout=30,
         )
     )
+
+    # a police–citizen group of station A (its name is on the chief's dashboard) where a
+    # citizen asked an hour ago and no officer has answered
+    group = {
+        "platform": "wechat",
+        "external_id": "wx-xss",
+        "name": _payload("chat group name"),
+        "grid_code": "grid-a1",
+        "officer": "officer_a",
+        "created_on": "2025-01-01",
+    }
+    _ok(httpx.post(f"{url}/community/groups", headers=chief_a, json=group, timeout=30))
+    asked = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    message = {"group": group["name"], "sender": "李阿姨", "sent_at": asked, "text": "请问几点关门"}
+    _ok(httpx.post(f"{url}/chat/messages", headers=dispatcher, json=message, timeout=30))
     return stored
 
 
@@ -363,6 +379,8 @@ def test_no_stored_payload_runs_on_any_page(live_server: Any, browser: Any) -> N
     dashboard.goto(f"{server.url}/dashboard")
     dashboard.wait_for_selector("#dash-map[data-ready='1']", timeout=60_000)
     assert "<img src=x" in dashboard.locator("#plan-note").inner_text()
+    dashboard.wait_for_selector("#chat-groups-panel:not([hidden])", timeout=30_000)
+    assert "chat group name" in dashboard.locator("#chat-groups-panel [data-list]").inner_text()
     assert _assert_clean(dashboard, watch, "/dashboard") > len(SHORT)
     assert SHORT[0] in dashboard.locator(".leaflet-tooltip-pane").inner_text()
 
