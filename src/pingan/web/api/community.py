@@ -7,17 +7,32 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
+from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from pingan.bounds import Count, Id
-from pingan.community import checkins, hours, roster_io, shifts, teams, volunteers
-from pingan.community.models import VolunteerStatus
+from pingan.community import (
+    checkins,
+    clues,
+    hours,
+    points,
+    roster_io,
+    shifts,
+    teams,
+    volunteers,
+)
+from pingan.community.clues import ClueInput
+from pingan.community.models import ClueStatus, PointsReason, VolunteerStatus
 from pingan.community.schemas import (
     ApplicationReceipt,
     CheckInRead,
     CheckInRequest,
+    ClueRead,
+    ClueTriage,
     HoursReport,
     ImportResult,
+    LeaderboardRow,
+    MyPoints,
     PhonePosition,
     PlanCode,
     PointInfo,
@@ -36,12 +51,20 @@ from pingan.community.schemas import (
     VolunteerUpdate,
 )
 from pingan.db import utcnow
-from pingan.errors import NotFound
+from pingan.errors import InvalidInput, NotFound
 from pingan.incidents import privacy
 from pingan.jurisdictions import service as jurisdictions
 from pingan.principal import Principal
 from pingan.ratelimit import RateLimiter
-from pingan.web.deps import SessionDep, SettingsDep, allowed, audited_read, client_addr
+from pingan.web.deps import (
+    PrincipalDep,
+    SessionDep,
+    SettingsDep,
+    allowed,
+    audited_read,
+    client_addr,
+)
+from pingan.web.photos import MEDIA_TYPES, check_photo
 
 router = APIRouter(prefix="/api/v1/community", tags=["community"])
 
@@ -50,6 +73,10 @@ VolunteerWriter = Annotated[Principal, allowed("volunteer", "write")]
 VolunteerSelf = Annotated[Principal, allowed("volunteer", "self")]
 ShiftReader = Annotated[Principal, allowed("shift", "read")]
 ShiftWriter = Annotated[Principal, allowed("shift", "write")]
+ClueCreator = Annotated[Principal, allowed("clue", "create")]
+ClueOwner = Annotated[Principal, allowed("clue", "own")]
+ClueReader = Annotated[Principal, allowed("clue", "read")]
+ClueTriager = Annotated[Principal, allowed("clue", "triage")]
 
 
 async def apply_limit(request: Request) -> None:
@@ -318,3 +345,129 @@ def hours_report(
     return hours.hours_report(
         db_session, settings, caller, since or end - timedelta(days=7), end, team_id=team_id
     )
+
+
+@router.post("/shifts/{shift_id}/verify")
+def verify_shift(
+    shift_id: Id, caller: ShiftWriter, db_session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """An officer confirms a finished shift: members who checked in and out earn points."""
+    return points.verify_shift(db_session, settings, caller, shift_id)
+
+
+@router.post("/volunteers/{volunteer_id}/points", status_code=201)
+def credit_points(
+    volunteer_id: Id,
+    caller: VolunteerWriter,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    reason: Annotated[PointsReason, Form()],
+    source: Annotated[str, Form(min_length=1, max_length=40)],
+) -> dict[str, Any]:
+    """Credit an activity the officer verified (an anti-fraud stall)."""
+    entry = points.credit_activity(db_session, settings, caller, volunteer_id, reason, source)
+    return {"volunteer_id": volunteer_id, "reason": entry.reason, "points": entry.points}
+
+
+@router.post("/clues", response_model=ClueRead, status_code=201)
+async def submit_clue(
+    caller: ClueCreator,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    text: Annotated[str | None, Form(max_length=clues.MAX_CLUE_CHARS)] = None,
+    place_text: Annotated[str | None, Form(max_length=200)] = None,
+    lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
+    lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
+    occurred_at: Annotated[datetime | None, Form()] = None,
+    incident_id: Annotated[Id | None, Form()] = None,
+    series_id: Annotated[Id | None, Form()] = None,
+    station_code: Annotated[str | None, Form(max_length=64)] = None,
+    photos: Annotated[list[UploadFile] | None, File()] = None,
+) -> dict[str, Any]:
+    """Hand in a clue (text and/or up to 4 photos, place, time, optional incident or series);
+    neither text nor photo: 422."""
+    uploads = [p for p in (photos or []) if p.filename]
+    if len(uploads) > clues.MAX_PHOTOS:
+        raise InvalidInput(f"at most {clues.MAX_PHOTOS} photos", field="photos")
+    checked = []
+    for upload in uploads:
+        data = await upload.read()
+        checked.append((check_photo(data), data))
+    clue = clues.submit_clue(
+        db_session,
+        settings,
+        caller,
+        ClueInput(
+            text=text,
+            place_text=place_text,
+            lat=lat,
+            lon=lon,
+            occurred_at=occurred_at,
+            incident_id=incident_id,
+            series_id=series_id,
+            station_code=station_code,
+            photos=tuple(checked),
+        ),
+    )
+    return clues.get_clue(db_session, caller, clue.id)
+
+
+@router.get("/me/clues", response_model=list[ClueRead])
+def my_clues(caller: ClueOwner, db_session: SessionDep) -> list[dict[str, Any]]:
+    """The caller's clues with their outcomes (no other people's data)."""
+    return clues.my_clues(db_session, caller)
+
+
+@router.get("/me/points", response_model=MyPoints)
+def my_points(caller: VolunteerSelf, db_session: SessionDep) -> dict[str, Any]:
+    return points.points_of(db_session, volunteers.own_volunteer(db_session, caller).id)
+
+
+@router.get("/leaderboard", response_model=list[LeaderboardRow])
+def leaderboard(caller: PrincipalDep, db_session: SessionDep) -> list[dict[str, Any]]:
+    """Teams that opted in, by points."""
+    return points.visible_leaderboard(db_session, caller)
+
+
+@router.get("/clues", response_model=list[ClueRead])
+@audited_read
+def list_clues(
+    caller: ClueReader,
+    db_session: SessionDep,
+    status: ClueStatus | None = None,
+    team_id: Id | None = None,
+) -> list[dict[str, Any]]:
+    return clues.list_clues(db_session, caller, status=status, team_id=team_id)
+
+
+@router.get("/clues/{clue_id}", response_model=ClueRead)
+@audited_read
+def get_clue(clue_id: Id, caller: PrincipalDep, db_session: SessionDep) -> dict[str, Any]:
+    """A clue: its submitter, or staff of its station."""
+    return clues.get_clue(db_session, caller, clue_id)
+
+
+@router.get("/clues/{clue_id}/photos/{index}")
+@audited_read
+def clue_photo(
+    clue_id: Id,
+    index: Annotated[int, Path(ge=0, lt=clues.MAX_PHOTOS)],
+    caller: PrincipalDep,
+    db_session: SessionDep,
+    settings: SettingsDep,
+) -> FileResponse:
+    path, extension = clues.photo_path(db_session, settings, caller, clue_id, index)
+    return FileResponse(path, media_type=MEDIA_TYPES[extension])
+
+
+@router.post("/clues/{clue_id}/triage", response_model=ClueRead)
+def triage_clue(
+    clue_id: Id,
+    body: ClueTriage,
+    caller: ClueTriager,
+    db_session: SessionDep,
+    settings: SettingsDep,
+) -> dict[str, Any]:
+    """Linked to an incident or series, useful, duplicate, or rejected with a reason."""
+    clues.triage(db_session, settings, caller, clue_id, body)
+    return clues.get_clue(db_session, caller, clue_id)
