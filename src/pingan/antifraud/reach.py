@@ -308,6 +308,12 @@ def outreach_reach(
         "features": [_zone_feature(ground, z, result) for z in range(len(ground.zones))],
         "jurisdiction_code": node.code,
         "city": ground.city.name,
+        "bbox": [
+            ground.city.min_lon,
+            ground.city.min_lat,
+            ground.city.max_lon,
+            ground.city.max_lat,
+        ],
         "month": label,
         "walk_s": walk,
         "walk_m": _walk_m(settings, walk),

@@ -308,6 +308,8 @@ class OutreachReachRead(BaseModel):
     features: list[dict[str, Any]]
     jurisdiction_code: str
     city: str
+    #: The city's box (min lon, min lat, max lon, max lat) for the map.
+    bbox: list[float]
     month: str
     walk_s: float
     walk_m: float

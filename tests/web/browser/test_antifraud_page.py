@@ -86,3 +86,60 @@ def test_officer_screens_works_a_red_warning_and_sees_the_amount_stopped(
         timeout=15_000,
     )
     context.close()
+
+
+def test_outreach_map_reach_suggestions_and_recording_a_stall(
+    live_server: Any, browser: Any, screenshots: Path
+) -> None:
+    server = live_server
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = _login(context, server, "antifraud_a")
+    page.goto(f"{server.url}/antifraud")
+    page.wait_for_selector("#antifraud[data-outreach-ready]", timeout=60_000)
+    outreach = page.locator("#af-outreach")
+    assert page.locator("#af-outreach-title").inner_text() == "反诈宣传"
+    assert int(outreach.get_attribute("data-reach-zones") or 0) > 4
+    stalls_before = int(outreach.get_attribute("data-stalls") or 0)
+    share_before = float(outreach.get_attribute("data-reach-share") or 0)
+    # the demo's simulated fraud incidents give next week's sites, drawn on the map too
+    sites = page.locator("#af-suggestions li.af-site")
+    assert sites.count() >= 1
+    assert page.locator(".af-site-marker").count() == sites.count()
+    assert sites.first.locator(".af-site-why").inner_text().startswith("步行10分钟内")
+
+    # record a stall: a click on the map places it (a spot of station A between the sites)
+    spot = page.evaluate(
+        "ll => document.getElementById('af-outreach-map').pinganMap.latLngToContainerPoint(ll)",
+        [60.1730, 24.9480],
+    )
+    page.locator("#af-outreach-map").click(position={"x": spot["x"], "y": spot["y"]})
+    point = page.locator("#af-outreach-point")
+    assert abs(float(point.get_attribute("data-lat") or 0) - 60.1730) < 5e-4
+    assert abs(float(point.get_attribute("data-lon") or 0) - 24.9480) < 5e-4
+    page.select_option("#af-o-venue", "night_market")
+    page.fill("#af-o-place", "夜市东口反诈摊")
+    for field, value in (("staff", "2"), ("volunteers", "5"), ("people", "340"),
+                         ("leaflets", "500"), ("apps", "61"), ("clues", "2")):  # fmt: skip
+        page.fill(f"#af-o-{field}", value)
+    with page.expect_response("**/api/v1/antifraud/outreach") as recorded:
+        page.click("#af-outreach-form button[type=submit]")
+    assert recorded.value.status == 201, recorded.value.text()
+    stall = recorded.value.json()
+    assert (stall["jurisdiction_code"], stall["people_reached"]) == ("station-a", 340)
+    row = page.locator("#af-outreach-table tbody tr", has_text="夜市东口反诈摊")
+    row.wait_for(timeout=15_000)
+    assert row.locator("td").nth(5).inner_text() == "340"
+    page.wait_for_function(
+        "n => document.getElementById('af-outreach').dataset.stalls === String(n)",
+        arg=stalls_before + 1,
+        timeout=15_000,
+    )
+    assert float(outreach.get_attribute("data-reach-share") or 0) > share_before
+    assert page.locator(".af-stall-marker").count() == stalls_before + 1
+    page.screenshot(path=screenshots / "antifraud-outreach-zh-CN.png", full_page=True)
+
+    page.click("[data-lang-switch='en']")
+    page.wait_for_selector("#antifraud[data-outreach-ready]", timeout=60_000)
+    assert page.locator("#af-outreach-title").inner_text() == "Outreach"
+    assert "of residents reached this month" in page.locator("#af-reach-total").inner_text()
+    context.close()

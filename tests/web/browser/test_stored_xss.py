@@ -299,6 +299,26 @@ def _store_payloads(server: Any) -> Stored:
         )
     )
 
+    # a stall in station A's outreach ledger (the ledger table and the stall's map tooltip
+    # show its place), held this month so that the reach map draws it
+    month = _ok(httpx.get(f"{url}/antifraud/outreach/reach", headers=chief_a, timeout=60))
+    _ok(
+        httpx.post(
+            f"{url}/antifraud/outreach",
+            headers=chief_a,
+            json={
+                "kind": "stall",
+                "venue": "night_market",
+                "place_text": _payload("outreach place"),
+                "lat": mid_lat,
+                "lon": mid_lon + 0.003,
+                "starts_at": f"{month['month']}-01T12:00:00+08:00",
+                "ends_at": f"{month['month']}-01T14:00:00+08:00",
+                "people_reached": 10,
+            },
+            timeout=30,
+        )
+
     # a police–citizen group of station A (its name is on the chief's dashboard) where a
     # citizen asked an hour ago and no officer has answered
     group = {
@@ -462,6 +482,8 @@ def test_no_stored_payload_runs_on_any_page(live_server: Any, browser: Any) -> N
     assert "warning person" in queue_text
     assert "warning situation" in queue_text
     assert "consultation" in queue_text
+    desk.wait_for_selector("#antifraud[data-outreach-ready]", timeout=60_000)
+    assert "outreach place" in desk.locator("#af-outreach-table").inner_text()
     _assert_clean(desk, watch, "/antifraud")
     desk_context.close()
 

@@ -38,7 +38,10 @@ def antifraud(
             status_code=403,
             page="antifraud",
         )
-    context = {"can_write": can(principal, "warning", "write")}
+    context = {
+        "can_write": can(principal, "warning", "write"),
+        "can_outreach": can(principal, "outreach", "write"),
+    }
     return render(
         request, "antifraud.html", context, principal=principal, settings=settings, page="antifraud"
     )
