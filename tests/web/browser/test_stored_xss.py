@@ -318,6 +318,7 @@ def _store_payloads(server: Any) -> Stored:
             },
             timeout=30,
         )
+    )
 
     # a police–citizen group of station A (its name is on the chief's dashboard) where a
     # citizen asked an hour ago and no officer has answered
