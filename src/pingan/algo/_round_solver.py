@@ -79,6 +79,50 @@ def _repair(
     return repaired
 
 
+def _feasible(
+    route: Sequence[int],
+    ticks: IntArray,
+    windows: Sequence[Sequence[Interval]],
+    shift: tuple[int, int, int],
+) -> bool:
+    """Whether a route of model nodes keeps every window and the shift on the solver's clock."""
+    begin, end, offset = shift
+    clock, here = offset, 0
+    for node in route:
+        start = earliest_start(windows[node], clock + int(ticks[here, node]))
+        if start is None:
+            return False
+        clock, here = start, node
+    return clock + int(ticks[here, 0]) <= offset + (end - begin) // TICK_S
+
+
+def _insert_left(
+    routes: list[list[int]],
+    left: Sequence[int],
+    model: tuple[IntArray, Sequence[IntArray], Sequence[Sequence[Interval]], Sequence[list[int]]],
+    laid: Sequence[tuple[int, int, int]],
+) -> None:
+    """Insert each node of ``left``, in turn, where it adds least cost and stays feasible.
+
+    ``model`` is ``(ticks, travel + day terms per shift, windows, allowed shifts)``.
+    """
+    ticks, costs, windows, allowed = model
+    for node in left:
+        best: tuple[int, int, int] | None = None
+        for vehicle in allowed[node]:
+            path = [0, *routes[vehicle], 0]
+            arc = costs[vehicle]
+            for k, (a, b) in enumerate(itertools.pairwise(path)):
+                extra = int(arc[a, node] + arc[node, b] - arc[a, b])
+                if best is not None and extra >= best[0]:
+                    continue
+                trial = [*routes[vehicle][:k], node, *routes[vehicle][k:]]
+                if _feasible(trial, ticks, windows, laid[vehicle]):
+                    best = (extra, vehicle, k)
+        if best is not None:
+            routes[best[1]].insert(best[2], node)
+
+
 def _seed_cost(
     routes: Sequence[Sequence[int]], travel: IntArray, terms: IntArray, penalties: Sequence[int]
 ) -> int:
@@ -180,12 +224,18 @@ def solve_round(
     params.time_limit.FromMilliseconds(max(round(time_limit_s * 1000), 10))
     node_of = {site: node for node, site in enumerate(sites, start=1)}
     penalties = [0] + [penalty * (1 + int(instance.priority[site])) for site in sites]
-    candidates = [
-        _repair(
+    allowed = [[], *(instance.allowed[site] for site in sites)]
+    costs = [travel + terms[:, vehicle][None, :] for vehicle in range(n_shifts)]
+    by_priority = sorted(range(1, len(places)), key=lambda node: -penalties[node])
+    candidates = []
+    for seed in seeds:
+        routes = _repair(
             [[node_of[s] for s in route if s in node_of] for route in seed], ticks, windows, laid
         )
-        for seed in seeds
-    ]
+        placed = {node for route in routes for node in route}
+        left = [node for node in by_priority if node not in placed and windows[node]]
+        _insert_left(routes, left, (ticks, costs, windows, allowed), laid)
+        candidates.append(routes)
     seed = min(candidates, key=lambda routes: _seed_cost(routes, travel, terms, penalties))
     initial = routing.ReadAssignmentFromRoutes(seed, True)
     if initial is not None:

@@ -37,8 +37,9 @@ left out is reported with its reason, never dropped silently:
 
 Travel times are rounded up to whole seconds. The search starts from the cheapest of three
 plans (:mod:`pingan.algo.round_baselines`): due-date order, nearest neighbour and nearest
-neighbour within the highest priority left, the last two never outside a window; then
-OR-Tools' guided local search improves it within ``solver_time_limit_s``. The solver's
+neighbour within the highest priority left, the last two never outside a window, each
+completed by inserting the sites it left out where they add least cost; then OR-Tools'
+guided local search improves it within ``solver_time_limit_s``. The solver's
 clock runs in ticks of 10 s during shifts only (travel and time on site rounded up,
 windows inwards), so every plan is feasible to the second.
 
