@@ -111,6 +111,7 @@ def test_every_page_route_carries_the_security_headers_for_every_role(
         "token": _filed_report_token(settings),
         "name": city.json()[0]["name"],
         "language": "en",
+        "site_id": "1",
     }
     clients: dict[str | None, TestClient] = {None: anonymous}
     for role in ROLES[1:]:

@@ -94,6 +94,10 @@ def may_see_antifraud(principal: Principal | None) -> bool:
     return can(principal, "warning", "read") and can(principal, "antifraud", "screen")
 
 
+def may_see_ledgers(principal: Principal | None) -> bool:
+    return can(principal, "ledger", "read")
+
+
 def navigation(principal: Principal | None, settings: Settings) -> list[NavItem]:
     """The pages the caller's roles open, in the order a duty room uses them."""
     _ = i18n.gettext_
@@ -106,6 +110,8 @@ def navigation(principal: Principal | None, settings: Settings) -> list[NavItem]
         items.append(NavItem("/analysis", _("Analysis"), "analysis"))
     if may_see_antifraud(principal):
         items.append(NavItem("/antifraud", _("Anti-fraud desk"), "antifraud"))
+    if may_see_ledgers(principal):
+        items.append(NavItem("/fire", _("Fire-safety ledgers"), "fire"))
     items.append(NavItem("/report", _("Report an incident"), "report"))
     if (
         principal is not None
@@ -229,6 +235,7 @@ __all__ = [
     "may_see_antifraud",
     "may_see_board",
     "may_see_dashboard",
+    "may_see_ledgers",
     "navigation",
     "render",
 ]

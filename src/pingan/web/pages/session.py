@@ -26,6 +26,7 @@ from pingan.web.pages.common import (
     may_see_antifraud,
     may_see_board,
     may_see_dashboard,
+    may_see_ledgers,
     render,
 )
 from pingan.web.ratelimit import (
@@ -66,6 +67,8 @@ def landing_for(principal: Principal | None) -> str:
         return "/analysis"
     if Role.antifraud_officer in roles and may_see_antifraud(principal):
         return "/antifraud"
+    if Role.fire_officer in roles and may_see_ledgers(principal):
+        return "/fire"
     if roles <= {Role.citizen, Role.volunteer}:
         return "/report"
     return "/home"
