@@ -29,6 +29,7 @@ def test_the_steps_run_in_order_and_are_the_modules_functions() -> None:
         "pingan.demo.live",
         "pingan.demo.analytics",
         "pingan.demo.patrol",
+        "pingan.demo.community_groups",
     ]
 
 

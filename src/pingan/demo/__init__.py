@@ -13,6 +13,10 @@ safe to run again, and calls only the services of the domain packages:
   while the demo serves;
 * :mod:`pingan.demo.analytics`: a forecast, a candidate series and two cameras;
 * :mod:`pingan.demo.patrol`: an active night-shift patrol plan.
+* :mod:`pingan.demo.community`: two simulated volunteer teams with a month of shifts,
+  check-ins and clues;
+* :mod:`pingan.demo.community_groups`: about 60 police–citizen groups fed through the
+  chat intake, and a month of drills (all simulated).
 
 Demo accounts exist only in demo mode; their password is ``settings.demo_password``.
 """
@@ -29,6 +33,8 @@ from pingan.db import unit_of_work
 from pingan.demo.accounts import DEMO_ACCOUNTS, DEMO_TREE, Progress, operator, seed_accounts
 from pingan.demo.analytics import seed_analytics
 from pingan.demo.cities import import_cities, station_halves
+from pingan.demo.community import seed_community
+from pingan.demo.community_groups import seed_community_groups
 from pingan.demo.history import demo_counts, seed_history
 from pingan.demo.live import seed_live_incidents, simulated_position_feed
 from pingan.demo.patrol import seed_plan
@@ -46,6 +52,8 @@ __all__ = [
     "operator",
     "seed_accounts",
     "seed_analytics",
+    "seed_community",
+    "seed_community_groups",
     "seed_history",
     "seed_live_incidents",
     "seed_plan",
@@ -65,6 +73,8 @@ DEMO_STEPS: tuple[Step, ...] = (
     seed_live_incidents,
     seed_analytics,
     seed_plan,
+    seed_community,
+    seed_community_groups,
 )
 
 

@@ -203,13 +203,15 @@ def post_chat_message(
     source_ref: str | None = None,
     geocode: Geocoder | None = None,
     text_field: str = "text",
+    simulated: bool = False,
 ) -> ChatOutcome:
     """Take in one group-chat message.
 
     Every message is stored. Chatter (thanks, greetings, questions) makes no incident;
     a report becomes a draft incident, or joins a draft about the same event (same
     type, jurisdiction, within :data:`DEDUP_WINDOW` and :data:`DEDUP_RADIUS_M` or the
-    same place words).
+    same place words). ``simulated`` marks the drafts of a demo's messages (never set by a
+    client).
     """
     principal.require("chat", "write")
     if sent_at.tzinfo is None:
@@ -227,6 +229,7 @@ def post_chat_message(
         source_ref=source_ref,
         text_limit=MAX_CHAT_CHARS,
         text_field=text_field,
+        simulated=simulated,
     )
     placed = prepare(db_session, settings, data, fallback, geocode=geocode)
     if not principal.can("chat", "write", placed.jurisdiction.path):

@@ -3,7 +3,7 @@
 Model
 -----
 A message is a question when, after full-width punctuation is made ASCII and trailing
-emoji, tildes and closing punctuation are dropped,
+emoji, tildes, closing punctuation and a short bracketed remark are dropped,
 
 - it holds a question mark, or
 - a clause ends with the particle 吗 or 么 (``能报警吗``, ``有人管么。``; not the 么 of
@@ -70,8 +70,11 @@ _ASKING_RE = re.compile("|".join(re.escape(p) for p in sorted(ASKING, key=len, r
 _NOT_ASKING_RE = re.compile("|".join(re.escape(p) for p in NOT_ASKING))
 #: 吗 / 么 closing a clause (before punctuation, a space or the end).
 _PARTICLE_RE = re.compile(r"(?:吗|(?<![什这那怎多要])么)(?=[\s,.!;:，。！；：~～…]|$)")
-#: What a message may end with after its last word: emoji, tildes, dots, closing marks.
-_TAIL_RE = re.compile(r"[\s.!~～…。！）)\]】\U0001F300-\U0001FAFF\u2600-\u27BF]+$")
+#: What a message may end with after its last word: emoji, tildes, dots, closing marks, a
+#: short remark in brackets (``（急）``, ``（模拟）``).
+_TAIL_RE = re.compile(
+    r"(?:[\s.!~～…。！)\]】\U0001F300-\U0001FAFF\u2600-\u27BF]|\([^()]{0,10}\))+$"
+)
 
 
 def is_question(text: str) -> bool:
