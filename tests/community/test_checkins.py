@@ -189,7 +189,7 @@ def test_hours_show_late_check_ins_and_missing_check_outs(duty, settings) -> Non
                 CheckInRequest(code=code["code"], kind=kind, lat=POST_A[0], lon=POST_A[1]),
                 now=at,
             )
-        checkins.check(
+        forgot = checkins.check(
             db_session,
             settings,
             me,
@@ -197,9 +197,21 @@ def test_hours_show_late_check_ins_and_missing_check_outs(duty, settings) -> Non
             now=second[0] + timedelta(minutes=20),
         )
     engine.dispose()
+    desk = token_for(client, settings, "dispatcher_a")
+    unit_url = f"/api/v1/units/{forgot['unit_id']}"
+    assert client.get(unit_url, headers=desk).json()["status"] == "available"
+    # the next check-in anywhere stands down a patrol whose shift is over
+    volunteer = token_for(client, settings, "volunteer_a")
+    now_in = client.post(
+        f"{API}/checkins",
+        json={"code": code["code"], "lat": POST_A[0], "lon": POST_A[1]},
+        headers=volunteer,
+    )
+    assert now_in.status_code == 201, now_in.text
+    assert client.get(unit_url, headers=desk).json()["status"] == "off_duty"
     report = client.get(
         f"{API}/hours",
-        params={"since": _iso(now - timedelta(days=2)), "until": _iso(now - timedelta(hours=1))},
+        params={"since": _iso(now - timedelta(days=2)), "until": _iso(now - timedelta(hours=2))},
         headers=officer,
     ).json()
     rows = [(r["hours"], r["late"], r["missing_check_out"]) for r in report["rows"]]

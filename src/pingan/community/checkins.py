@@ -51,7 +51,7 @@ from pingan.patrol.models import Plan
 from pingan.patrol.reads import load_plan
 from pingan.principal import Principal
 from pingan.units import linked
-from pingan.units.models import Unit, UnitKind
+from pingan.units.models import Unit, UnitKind, UnitStatus
 
 #: The phone page a code's URL opens.
 CHECKIN_PATH = "/volunteer/checkin"
@@ -251,6 +251,34 @@ def _joint_patrol(
     return unit
 
 
+def stand_down_finished(db_session: Session, at: datetime) -> int:
+    """Joint patrols of shifts over (past their end and the slack) go off duty, even when a
+    member forgot to check out; the number stood down."""
+    rows = db_session.scalars(
+        select(Unit)
+        .join(Shift, Shift.unit_id == Unit.id)
+        .where(Shift.ends_at < at - SHIFT_SLACK, Unit.status == UnitStatus.available)
+        .distinct()
+    ).all()
+    for unit in rows:
+        if not _has_current_shift(db_session, unit.id, at):
+            linked.stand_down(db_session, unit)
+    return len(rows)
+
+
+def _has_current_shift(db_session: Session, unit_id: int, at: datetime) -> bool:
+    return (
+        db_session.scalar(
+            select(Shift.id).where(
+                Shift.unit_id == unit_id,
+                Shift.starts_at <= at + SHIFT_SLACK,
+                Shift.ends_at >= at - SHIFT_SLACK,
+            )
+        )
+        is not None
+    )
+
+
 def check(
     db_session: Session,
     settings: Settings,
@@ -261,8 +289,23 @@ def check(
     simulated: bool = False,
 ) -> dict[str, Any]:
     """Check the caller (a volunteer) in or out at the point of the scanned code."""
-    at = now or utcnow()
     volunteer = own_volunteer(db_session, principal)
+    return check_volunteer(db_session, settings, volunteer, body, now=now, simulated=simulated)
+
+
+def check_volunteer(
+    db_session: Session,
+    settings: Settings,
+    volunteer: Volunteer,
+    body: CheckInRequest,
+    *,
+    now: datetime | None = None,
+    simulated: bool = False,
+) -> dict[str, Any]:
+    """Check ``volunteer`` in or out (see :func:`check`; the demo's simulated duty uses it
+    for volunteers without an account)."""
+    at = now or utcnow()
+    stand_down_finished(db_session, at)
     claims = verify_code(settings, body.code, at)
     _check_volunteer(db_session, volunteer, claims)
     _claims, point = point_of_code(db_session, settings, body.code)

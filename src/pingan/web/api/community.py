@@ -14,6 +14,7 @@ from pingan.bounds import Count, Id
 from pingan.community import (
     checkins,
     clues,
+    figures,
     hours,
     points,
     roster_io,
@@ -471,3 +472,12 @@ def triage_clue(
     """Linked to an incident or series, useful, duplicate, or rejected with a reason."""
     clues.triage(db_session, settings, caller, clue_id, body)
     return clues.get_clue(db_session, caller, clue_id)
+
+
+@router.get("/figures")
+def dashboard_figures(
+    caller: VolunteerReader, db_session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Volunteers active, hours this week, clues received → useful → cases (30 days),
+    joint patrols on duty now."""
+    return figures.dashboard_figures(db_session, settings, caller)
