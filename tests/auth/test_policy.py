@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from pingan.config import Settings
-from pingan.policy import POLICY, Role, Rule, Scope
+from pingan.demo.accounts import DEMO_ACCOUNTS
+from pingan.policy import POLICY, Role, Rule, Scope, find_rule
 from pingan.principal import Grant, Principal
 from support.app import seeded_client, token_for
 
@@ -89,6 +90,18 @@ PROBES: dict[tuple[str, str], tuple[str, str, str, dict | None]] = {
         "/api/v1/analytics/incidents/{incident_b}/canvass",
         None,
     ),
+    ("warning", "read"): (
+        "GET",
+        "/api/v1/antifraud/warnings/{warning_a}",
+        "/api/v1/antifraud/warnings/{warning_b}",
+        None,
+    ),
+    ("warning", "write"): (
+        "POST",
+        "/api/v1/antifraud/warnings/{warning_a}/assign",
+        "/api/v1/antifraud/warnings/{warning_b}/assign",
+        None,
+    ),
     ("plan", "read"): ("GET", "/api/v1/plans/{plan_a}", "/api/v1/plans/{plan_b}", None),
     ("plan", "write"): (
         "POST",
@@ -140,6 +153,27 @@ def records(client, settings: Settings) -> dict[str, object]:  # type: ignore[no
     return made
 
 
+def warning_records(client, settings: Settings) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """A red warning on station A's desk and one on station B's, made by the admin."""
+    admin = token_for(client, settings, "admin")
+    made: dict[str, object] = {}
+    for station, suffix in (("station-a", "a"), ("station-b", "b")):
+        warning = client.post(
+            "/api/v1/antifraud/warnings",
+            headers=admin,
+            json={
+                "tier": "red",
+                "jurisdiction_code": station,
+                "target_name": "李秀英",
+                "target_phone": "13812345678",
+                "situation": "自称公安局的人让她把存款转到安全账户",
+            },
+        )
+        assert warning.status_code == 201, warning.text
+        made[f"warning_{suffix}"] = warning.json()["id"]
+    return made
+
+
 def plan_records(settings: Settings) -> dict[str, object]:
     """An (empty) stored plan on station A and on station B: solving one is not needed to
     probe who may read or activate it."""
@@ -171,6 +205,8 @@ def test_policy_over_http_own_and_foreign_station(key, role, settings: Settings)
     made = records(client, settings)
     if key[0] == "plan":
         made.update(plan_records(settings))
+    if key[0] == "warning":
+        made.update(warning_records(client, settings))
     headers = token_for(client, settings, ACCOUNTS[role])
     method, own_url, foreign_url, body = PROBES[key]
     rule = next(r for r in POLICY if (r.resource, r.action) == key)
@@ -191,3 +227,48 @@ def test_station_a_chief_gets_404_for_station_b_record(settings: Settings) -> No
     assert client.get("/api/v1/jurisdictions/no-such-place", headers=headers).status_code == 404
     listed = {j["code"] for j in client.get("/api/v1/jurisdictions", headers=headers).json()}
     assert listed == {"station-a", "grid-a1", "grid-a2"}
+
+
+EVERY_ACCOUNT = {username: role for username, role, _where, _name in DEMO_ACCOUNTS}
+EVERY_PLACE = {username: where for username, _role, where, _name in DEMO_ACCOUNTS}
+WARNING_READERS = [u for u, r in EVERY_ACCOUNT.items() if r in find_rule("warning", "read").roles]
+
+
+@pytest.mark.parametrize("username", sorted(EVERY_ACCOUNT))
+def test_desk_wide_antifraud_routes_answer_each_role_as_the_policy_says(
+    username: str, settings: Settings
+) -> None:
+    """The routes of the anti-fraud desk that no one record scopes: screening (any staff),
+    the figures, the XLSX and the demand (warning readers); everyone else gets 403."""
+    client = seeded_client(settings)
+    headers = token_for(client, settings, username)
+    role = EVERY_ACCOUNT[username]
+    screen = client.post(
+        "/api/v1/antifraud/screen",
+        headers=headers,
+        json={"text": "有人冒充客服说要给我退款，让我下载会议软件共享屏幕"},
+    )
+    assert screen.status_code == (200 if role in find_rule("antifraud", "screen").roles else 403)
+    reads = role in find_rule("warning", "read").roles
+    for url in ("figures", "figures.xlsx", "demand"):
+        answer = client.get(f"/api/v1/antifraud/{url}", headers=headers)
+        assert answer.status_code == (200 if reads else 403), (url, answer.text)
+
+
+@pytest.mark.parametrize("username", WARNING_READERS)
+def test_warning_person_whole_only_for_personal_data_roles(
+    username: str, settings: Settings
+) -> None:
+    """``warning.personal_data``: the person's name and phone whole, else masked."""
+    client = seeded_client(settings)
+    made = warning_records(client, settings)
+    headers = token_for(client, settings, username)
+    own = made["warning_b"] if EVERY_PLACE[username] == "station-b" else made["warning_a"]
+    seen = client.get(f"/api/v1/antifraud/warnings/{own}", headers=headers)
+    assert seen.status_code == 200, seen.text
+    body = seen.json()
+    whole = EVERY_ACCOUNT[username] in find_rule("warning", "personal_data").roles
+    assert (body["target_phone"] == "13812345678") is whole
+    assert (body["target_name"] == "李秀英") is whole
+    if not whole:
+        assert "1234" not in body["target_phone"]
