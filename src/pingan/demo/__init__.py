@@ -16,7 +16,9 @@ safe to run again, and calls only the services of the domain packages:
 * :mod:`pingan.demo.community`: two simulated volunteer teams with a month of shifts,
   check-ins and clues;
 * :mod:`pingan.demo.community_groups`: about 60 police–citizen groups fed through the
-  chat intake, and a month of drills (all simulated).
+  chat intake, and a month of drills (all simulated);
+* :mod:`pingan.demo.ledgers`: the fire-safety ledgers (OSM venues, simulated control
+  rooms, a summer of duty records, inspections, hazards and drills).
 
 Demo accounts exist only in demo mode; their password is ``settings.demo_password``.
 """
@@ -36,6 +38,7 @@ from pingan.demo.cities import import_cities, station_halves
 from pingan.demo.community import seed_community
 from pingan.demo.community_groups import seed_community_groups
 from pingan.demo.history import demo_counts, seed_history
+from pingan.demo.ledgers import seed_ledgers
 from pingan.demo.live import seed_live_incidents, simulated_position_feed
 from pingan.demo.patrol import seed_plan
 from pingan.demo.units import seed_units
@@ -55,6 +58,7 @@ __all__ = [
     "seed_community",
     "seed_community_groups",
     "seed_history",
+    "seed_ledgers",
     "seed_live_incidents",
     "seed_plan",
     "seed_units",
@@ -75,6 +79,7 @@ DEMO_STEPS: tuple[Step, ...] = (
     seed_plan,
     seed_community,
     seed_community_groups,
+    seed_ledgers,
 )
 
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from pingan.audit import service as audit
@@ -270,3 +270,54 @@ def flagged_rooms(
         )
     out.sort(key=lambda r: (-r["flagged_shifts"], r["control_room_code"]))
     return out
+
+
+def add_simulated_shifts(
+    db_session: Session, settings: Settings, shifts: list[ShiftWrite], *, actor: str = "demo"
+) -> int:
+    """Insert a simulated history of duty records (the demo's), each with the flags it
+    earns, marked ``simulated``; one audit row records the load. The number stored."""
+    limit = timedelta(seconds=settings.ledger_alarm_confirm_limit_s)
+    rooms: dict[str, tuple[int, list[Certificate]]] = {}
+    rows = []
+    for body in shifts:
+        _check(body)
+        if body.control_room_code not in rooms:
+            room_id = db_session.scalar(
+                select(ControlRoom.id).where(ControlRoom.code == body.control_room_code)
+            )
+            if room_id is None:
+                raise InvalidInput(f"no control room {body.control_room_code!r}", field="code")
+            rooms[body.control_room_code] = (
+                room_id,
+                certificates(operators_of(db_session, [room_id])[room_id]),
+            )
+        room_id, known = rooms[body.control_room_code]
+        flags = shift_flags(body, known, limit)
+        dumped = body.model_dump(mode="json")
+        rows.append(
+            {
+                "control_room_id": room_id,
+                "starts_at": body.starts_at,
+                "ends_at": body.ends_at,
+                "on_duty": dumped["on_duty"],
+                "handover_to": body.handover_to,
+                "systems": dumped["systems"],
+                "daily_check": dumped["daily_check"],
+                "entries": dumped["entries"],
+                "alarms": dumped["alarms"],
+                "flags": flags,
+                "flagged": bool(flags),
+                "source": Source.simulated,
+            }
+        )
+    if rows:
+        db_session.execute(insert(DutyShift), rows)
+        audit.record(
+            db_session,
+            action="ledger.shift.simulated",
+            object_type="ledger_duty_shift",
+            object_id=len(rows),
+            actor=actor,
+        )
+    return len(rows)
