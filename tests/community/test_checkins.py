@@ -103,6 +103,10 @@ def test_check_in_makes_a_joint_patrol_recommended_in_tier_1(duty, settings) -> 
         f"/api/v1/incidents/{incident.json()['id']}/recommendation", headers=desk
     ).json()
     assert body["unit_id"] in ranked["by_tier"]["60"], ranked
+    # the chief's dashboard counts the patrol on duty
+    figures = client.get(f"{API}/figures", headers=token_for(client, settings, "chief_a")).json()
+    assert [p["callsign"] for p in figures["joint_patrols_on_duty"]] == [body["unit_callsign"]]
+    assert figures["volunteers_active"] == 1
     # checking out as the last member stands the patrol down
     out = client.post(
         f"{API}/checkins",

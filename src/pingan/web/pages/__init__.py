@@ -9,7 +9,16 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from pingan.web import stream
-from pingan.web.pages import analysis, antifraud, board, citizen, dashboard, ledgers, session
+from pingan.web.pages import (
+    analysis,
+    antifraud,
+    board,
+    citizen,
+    community,
+    dashboard,
+    ledgers,
+    session,
+)
 
 router = APIRouter()
 router.include_router(session.router)
@@ -19,6 +28,7 @@ router.include_router(dashboard.router)
 router.include_router(analysis.router)
 router.include_router(antifraud.router)
 router.include_router(ledgers.router)
+router.include_router(community.router)
 router.include_router(stream.router)
 
 __all__ = ["router"]

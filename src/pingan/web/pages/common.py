@@ -112,6 +112,10 @@ def navigation(principal: Principal | None, settings: Settings) -> list[NavItem]
         items.append(NavItem("/antifraud", _("Anti-fraud desk"), "antifraud"))
     if may_see_ledgers(principal):
         items.append(NavItem("/fire", _("Fire-safety ledgers"), "fire"))
+    if can(principal, "volunteer", "read"):
+        items.append(NavItem("/community", _("Volunteers"), "community"))
+    if can(principal, "volunteer", "self"):
+        items.append(NavItem("/volunteer", _("My volunteer page"), "volunteer"))
     items.append(NavItem("/report", _("Report an incident"), "report"))
     if (
         principal is not None

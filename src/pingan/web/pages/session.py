@@ -21,6 +21,7 @@ from pingan.web.pages.common import (
     PagePrincipalDep,
     SessionDep,
     SettingsDep,
+    can,
     language_of,
     may_see_analysis,
     may_see_antifraud,
@@ -69,6 +70,8 @@ def landing_for(principal: Principal | None) -> str:
         return "/antifraud"
     if Role.fire_officer in roles and may_see_ledgers(principal):
         return "/fire"
+    if Role.volunteer in roles and can(principal, "volunteer", "self"):
+        return "/volunteer"
     if roles <= {Role.citizen, Role.volunteer}:
         return "/report"
     return "/home"

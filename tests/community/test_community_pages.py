@@ -1,0 +1,61 @@
+"""The community pages served by the real app: volunteer_a lands on the phone page, a QR
+code's URL survives the login, the lead's page is for staff, the application page is public,
+and the chief's dashboard carries the community panel."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from community_helpers import set_up
+
+from pingan.config import Settings
+from support.app import seeded_client
+from support.pages import page_login
+
+
+def test_volunteer_a_lands_on_the_phone_page_in_chinese(settings: Settings) -> None:
+    set_up(settings)
+    client = seeded_client(settings)
+    assert page_login(client, settings, "volunteer_a") == "/volunteer"
+    page = client.get("/volunteer")
+    assert page.status_code == 200
+    assert '<html lang="zh-CN">' in page.text
+    for part in ("我的排班", "提供线索", "我的线索", "/static/js/volunteer.js"):
+        assert part in page.text
+
+
+def test_a_scanned_code_survives_the_login(settings: Settings) -> None:
+    client = seeded_client(settings)
+    code = "abc.def/ghi"
+    first = client.get(f"/volunteer/checkin?code={code}", follow_redirects=False)
+    assert first.status_code == 303
+    location = first.headers["location"]
+    assert location.startswith("/login?next=")
+    assert unquote(location.split("next=", 1)[1]) == f"/volunteer/checkin?code={code}"
+    page_login(client, settings, "volunteer_a")
+    page = client.get(f"/volunteer/checkin?code={code}")
+    assert 'data-code="abc.def/ghi"' in page.text
+
+
+def test_the_lead_page_is_for_staff_and_the_application_page_for_anyone(
+    settings: Settings,
+) -> None:
+    client = seeded_client(settings)
+    page_login(client, settings, "officer_a")
+    lead = client.get("/community")
+    assert lead.status_code == 200
+    assert "花名册" in lead.text
+    assert "待补员的班次" in lead.text
+    citizen = seeded_client(settings)
+    page_login(citizen, settings, "citizen")
+    assert citizen.get("/community").status_code == 403
+    anonymous = seeded_client(settings)
+    assert "报名成为志愿者" in anonymous.get("/volunteer/apply").text
+
+
+def test_the_chief_dashboard_carries_the_community_panel(settings: Settings) -> None:
+    client = seeded_client(settings)
+    page_login(client, settings, "chief_a")
+    page = client.get("/dashboard")
+    assert 'id="community-panel"' in page.text
+    assert "/static/js/community_panel.js" in page.text
