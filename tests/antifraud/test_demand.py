@@ -123,3 +123,38 @@ def test_group_chat_is_answered_only_on_a_confident_match(settings: Settings) ->
     rows = client.get(f"{BASE}/demand", headers=officer).json()["by_week"]
     assert sum(r["chat"] for r in rows) == 2
     assert sum(r["answered"] for r in rows) == 1
+
+
+def test_an_imported_chat_export_counts_its_scam_questions_without_replies(
+    settings: Settings,
+) -> None:
+    client = seeded_client(settings)
+    dispatcher = token_for(client, settings, "dispatcher_a")
+    export = "\n".join(
+        [
+            f"2026-12-01 19:02 王阿姨: {LOAN_FEE}",
+            f"2026-12-01 19:05 李叔: {THANKS}",
+            f"2026-12-01 19:09 小张: {LIKES}",
+        ]
+    )
+    imported = client.post(
+        "/api/v1/chat/import",
+        headers=dispatcher,
+        files={"file": ("群聊.txt", export.encode(), "text/plain")},
+        data={"group": "幸福里业主群", "jurisdiction_code": "station-a"},
+    )
+    assert imported.status_code == 201, imported.text
+    stored = _questions(settings)
+    assert [(q.fraud_type, q.answered) for q in stored] == [
+        ("loan", False),
+        (screen_situation(LIKES).fraud_type, False),
+    ]
+    # a second export of the same group counts only its own messages
+    again = client.post(
+        "/api/v1/chat/import",
+        headers=dispatcher,
+        files={"file": ("群聊2.txt", f"2026-12-02 08:30 王阿姨: {TEACHER}".encode(), "text/plain")},
+        data={"group": "幸福里业主群", "jurisdiction_code": "station-a"},
+    )
+    assert again.status_code == 201, again.text
+    assert len(_questions(settings)) == 3

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pingan.antifraud import screening
@@ -72,16 +72,24 @@ def _reply(result: Screening) -> dict[str, Any]:
     }
 
 
-def answer_chat(
-    db_session: Session, settings: Settings, message: ChatMessage
-) -> dict[str, Any] | None:
-    """Screen a stored group-chat message: a scam question is counted as demand, and
-    answered (the advice to post back in the group) only on a confident match."""
+def _screen_message(message: ChatMessage) -> Screening | None:
+    """The screening of a chat message that asks about a scam (else ``None``)."""
     text = message.text.strip()[:MAX_SITUATION_CHARS]
     if not text:
         return None
     result = screening.screen(text)
     if not result.is_fraud or result.fraud_type is None:
+        return None
+    return result
+
+
+def answer_chat(
+    db_session: Session, settings: Settings, message: ChatMessage
+) -> dict[str, Any] | None:
+    """Screen a stored group-chat message: a scam question is counted as demand, and
+    answered (the advice to post back in the group) only on a confident match."""
+    result = _screen_message(message)
+    if result is None:
         return None
     confident = result.confidence >= settings.antifraud_chat_reply_confidence
     record_question(
@@ -94,6 +102,44 @@ def answer_chat(
         chat_message_id=message.id,
     )
     return _reply(result) if confident else None
+
+
+def last_chat_message_id(db_session: Session) -> int:
+    """The newest stored chat message's id (0 when there is none)."""
+    return int(db_session.scalar(select(func.max(ChatMessage.id))) or 0)
+
+
+def count_imported_chat(db_session: Session, after_id: int, group: str) -> int:
+    """Count the scam questions among the messages of ``group`` stored after ``after_id``
+    (a chat export just imported). An export is history: nothing is answered."""
+    counted = select(FraudQuestion.chat_message_id).where(
+        FraudQuestion.chat_message_id.is_not(None)
+    )
+    messages = db_session.scalars(
+        select(ChatMessage)
+        .where(
+            ChatMessage.id > after_id,
+            ChatMessage.group_name == group,
+            ChatMessage.id.not_in(counted),
+        )
+        .order_by(ChatMessage.id)
+    ).all()
+    n = 0
+    for message in messages:
+        result = _screen_message(message)
+        if result is None:
+            continue
+        record_question(
+            db_session,
+            result,
+            jurisdiction_id=message.jurisdiction_id,
+            channel=QuestionChannel.chat,
+            answered=False,
+            at=message.sent_at,
+            chat_message_id=message.id,
+        )
+        n += 1
+    return n
 
 
 def _week(at: datetime, zone: ZoneInfo) -> str:

@@ -231,10 +231,13 @@ async def import_chat(
     """Upload a chat export (``2026-07-03 21:14 张三: 我的电动车被偷了`` lines)."""
     raw = await file.read()
     before = community_groups.last_message_id(db_session)
+    asked_before = demand.last_chat_message_id(db_session)
     result = imports.import_chat(
         db_session, settings, caller, raw, group=group, jurisdiction_code=jurisdiction_code
     )
     community_groups.link_messages_after(db_session, before, group)
+    # the export's questions about scams count as the desk's demand (history: no replies)
+    demand.count_imported_chat(db_session, asked_before, group)
     return result
 
 
