@@ -51,16 +51,21 @@ def test_fire_officer_home_site_page_round_and_chief_panels(live_server: Any, br
     assert page.url.endswith("/fire")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     page.wait_for_selector("#ledgers-home[data-ready='1']", timeout=30_000)
-    overdue = page.locator("#lh-overdue").inner_text()
-    assert "东街金嗓子KTV" in overdue
-    assert "逾期 5 天" in overdue
+    officer = server.token("fire_a")
+    overdue = httpx.get(
+        f"{server.url}/api/v1/ledgers/hazards", headers=officer, params={"state": "overdue"}
+    ).json()
+    assert page.locator("#lh-overdue-count").inner_text() == str(len(overdue))
+    assert page.locator("#lh-overdue li[data-hazard]").count() == min(len(overdue), 50)
     assert page.locator(f"#lh-sites tr[data-site='{site_id}']").count() == 1
     page.wait_for_selector("#ledgers-home[data-round-ready='1']", timeout=90_000)
 
-    page.click(f"#lh-overdue a[href='/fire/sites/{site_id}']")
+    page.click(f"#lh-sites a[href='/fire/sites/{site_id}']")
     page.wait_for_selector("#ledgers-site[data-ready='1']", timeout=30_000)
     assert page.locator("#ls-name").inner_text() == "东街金嗓子KTV"
-    assert "EV-01" in page.locator("#ls-hazards").inner_text()
+    hazards = page.locator("#ls-hazards").inner_text()
+    assert "EV-01" in hazards
+    assert "逾期 5 天" in hazards
     assert "1 项不合格" in page.locator("#ls-history").inner_text()
 
     month = datetime.now(UTC).strftime("%Y-%m")

@@ -94,6 +94,7 @@ class Stored:
     canvass_incident: int = 0
     report_url: str = ""
     texts: list[str] = field(default_factory=list)
+    fire_site: int = 0
 
 
 def _payload(where: str, kind: str = IMG) -> str:
@@ -334,7 +335,56 @@ def _store_payloads(server: Any) -> Stored:
     asked = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     message = {"group": group["name"], "sender": "李阿姨", "sent_at": asked, "text": "请问几点关门"}
     _ok(httpx.post(f"{url}/chat/messages", headers=dispatcher, json=message, timeout=30))
+    _store_ledger_payloads(server, stored)
     return stored
+
+
+def _store_ledger_payloads(server: Any, stored: Stored) -> None:
+    """The fire officer's ledgers: a site, its control room, a shift, an inspection and the
+    hazard it opened, each text a payload."""
+    url = server.url + "/api/v1/ledgers"
+    fire = server.token("fire_a")
+    site = {
+        "code": "XSS-1",
+        "name": _payload("site name"),
+        "category": "bar",
+        "address": _payload("site address"),
+        "lat": 60.1705,
+        "lon": 24.9455,
+        "jurisdiction_code": "station-a",
+        "responsible_name": _payload("site responsible", SCRIPT)[:100],
+        "manager_name": _payload("site manager")[:100],
+        "opening_hours": "17:00-02:00",
+    }
+    stored.fire_site = _ok(httpx.post(f"{url}/sites", headers=fire, json=site, timeout=30))["id"]
+    room = {
+        "code": "XSS-CR",
+        "site_code": "XSS-1",
+        "location": _payload("control room location"),
+        "operators": [{"name": _payload("operator")[:100], "certificate_no": "C-1"}],
+    }
+    _ok(httpx.post(f"{url}/control-rooms", headers=fire, json=room, timeout=30))
+    start = datetime.now(UTC) - timedelta(hours=10)
+    shift = {
+        "control_room_code": "XSS-CR",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=8)).isoformat(),
+        "on_duty": [{"name": _payload("on duty")[:100]}],
+        "handover_to": _payload("handover"),
+    }
+    _ok(httpx.post(f"{url}/shifts", headers=fire, json=shift, timeout=30))
+    inspection = {
+        "site_id": stored.fire_site,
+        "inspectors": [_payload("inspector")[:100]],
+        "signature": _payload("signature")[:100],
+        "note": _payload("inspection note"),
+        "at": (datetime.now(UTC) - timedelta(days=30)).isoformat(),
+        "items": [{"code": "EV-01", "result": "failed", "note": _payload("item note")}],
+    }
+    found = _ok(httpx.post(f"{url}/inspections", headers=fire, json=inspection, timeout=30))
+    plan = {"measures": _payload("hazard measures"), "department": _payload("department")[:100]}
+    hazard = found["hazards"][0]
+    _ok(httpx.patch(f"{url}/hazards/{hazard}", headers=fire, json=plan, timeout=30))
 
 
 class Watch:
@@ -487,6 +537,28 @@ def test_no_stored_payload_runs_on_any_page(live_server: Any, browser: Any) -> N
     assert "outreach place" in desk.locator("#af-outreach-table").inner_text()
     _assert_clean(desk, watch, "/antifraud")
     desk_context.close()
+
+    # the fire officer's home, the site's page and the round (with its map's tooltips)
+    fire_context = browser.new_context(viewport={"width": 1440, "height": 900})
+    fire_context.add_init_script(INIT_SCRIPT)
+    fire, watch = _login(fire_context, server, "fire_a")
+    fire.goto(f"{server.url}/fire")
+    fire.wait_for_selector("#ledgers-home[data-ready='1']", timeout=30_000)
+    assert "site name" in fire.locator("#lh-sites").inner_text()
+    _assert_clean(fire, watch, "/fire")
+    fire.goto(f"{server.url}/fire/sites/{stored.fire_site}")
+    fire.wait_for_selector("#ledgers-site[data-ready='1']", timeout=30_000)
+    assert "control room location" in fire.locator("#ls-rooms").inner_text()
+    assert "inspection note" in fire.locator("#ls-history").inner_text()
+    _assert_clean(fire, watch, "/fire/sites")
+    fire.goto(f"{server.url}/fire/inspect?site={stored.fire_site}")
+    fire.wait_for_selector("#ledgers-inspect[data-ready='1']", timeout=30_000)
+    assert "item note" in fire.locator("#li-earlier-list").inner_text()
+    _assert_clean(fire, watch, "/fire/inspect")
+    fire.goto(f"{server.url}/fire/round?inspector=fire_a")
+    fire.wait_for_selector("#ledgers-round[data-ready='1']", timeout=90_000)
+    _assert_clean(fire, watch, "/fire/round")
+    fire_context.close()
 
     for username in ("dispatcher_a", "chief_a", "analyst", "antifraud_a", "citizen"):
         context_ = browser.new_context()
