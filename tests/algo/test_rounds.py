@@ -240,3 +240,46 @@ def test_a_site_with_no_road_is_unreachable(pubs: np.ndarray) -> None:
     )
     assert [v.site for d in plan.days for v in d.visits] == [0]
     assert [(u.site, u.reason) for u in plan.unplaced] == [(1, "unreachable")]
+
+
+def test_month_shifts_of_december_2026() -> None:
+    shifts = month_shifts(
+        31, FIRST_WEEKDAY, evening_window_s=(18 * H, 26 * H), evening_weekdays=(4,), days_off=(24,)
+    )
+    # 23 weekdays in December 2026, less Christmas Day (a Friday)
+    assert len(shifts) == 22
+    evenings = [s.day for s in shifts if s.start_s == 18 * H]
+    assert evenings == [3, 10, 17]  # Fridays 4, 11, 18 December (25 is off)
+    assert all(s.end_s == 26 * H for s in shifts if s.day in evenings)
+    assert all(
+        s.span == (s.day * DAY_S + 9 * 3600, s.day * DAY_S + 18 * 3600)
+        for s in shifts
+        if s.day not in evenings
+    )
+    with pytest.raises(InvalidInput, match="evening_window_s"):
+        month_shifts(31, FIRST_WEEKDAY, evening_weekdays=(4,))
+
+
+def test_baselines_and_plan_by_hand() -> None:
+    # Station and three sites on a line, ten minutes apart: 0 - A - B - C. Visiting in the
+    # order of the line costs 10 + 10 + 10 + 30 = 60 min; due-date order B, A, C costs
+    # 20 + 10 + 20 + 30 = 80 min. Site A opens at 10:00: whoever comes first waits for it.
+    pos = np.arange(4)
+    times = np.abs(pos[:, None] - pos[None, :]) * 600.0
+    opening = [[[(10 * H, 18 * H)]] * 7, DAYTIME, DAYTIME]
+    shifts = [Shift(0, 9 * H, 18 * H)]
+    args = {"first_weekday": FIRST_WEEKDAY, "due_day": [1, 0, 2]}
+    instance = prepare_round(times, 600.0 * np.ones(3), opening, shifts, **args)
+    due = due_date_round(instance)
+    assert [v.site for v in due.days[0].visits] == [1, 0, 2]
+    assert due.travel_s == 4800
+    nearest = nearest_neighbour_round(instance)
+    assert [v.site for v in nearest.days[0].visits] == [0, 1, 2]
+    assert nearest.travel_s == 3600
+    first = nearest.days[0].visits[0]
+    assert (first.arrival_s, first.start_s, first.end_s) == (10 * H, 10 * H, 10 * H + 600)
+    assert nearest.days[0].leave_s == 10 * H - 600  # leaves late rather than wait at A
+    assert nearest.days[0].return_s == 10 * H + 600 + 600 + 600 + 600 + 600 + 1800
+    plan = plan_round(times, 600.0, opening, shifts, solver_time_limit_s=1, **args)
+    assert plan.travel_s == 3600
+    assert plan.violations == 0
