@@ -222,6 +222,14 @@ def test_bad_inputs_are_refused(pubs: np.ndarray) -> None:
     shifts = [Shift(0, 9 * H, 18 * H)]
     with pytest.raises(InvalidInput, match=r"one (finite value|entry) per site"):
         plan_round(times, 600.0, [DAYTIME], shifts, first_weekday=1)
+    with pytest.raises(InvalidInput, match="service_s needs one finite value per site"):
+        plan_round(times, [600.0, 600.0, 600.0], [DAYTIME] * 2, shifts, first_weekday=1)
+    with pytest.raises(InvalidInput, match="service_s needs one finite value per site"):
+        plan_round(times, [600.0, np.nan], [DAYTIME] * 2, shifts, first_weekday=1)
+    with pytest.raises(InvalidInput, match="must not be negative"):
+        plan_round(-times, 600.0, [DAYTIME] * 2, shifts, first_weekday=1)
+    with pytest.raises(InvalidInput, match="close_s"):
+        plan_round(times, 600.0, [DAYTIME, [[(20 * H, 19 * H)]] * 7], shifts, first_weekday=1)
     with pytest.raises(InvalidInput, match="must not overlap"):
         plan_round(
             times, 600.0, [DAYTIME] * 2, [*shifts, Shift(0, 17 * H, 20 * H)], first_weekday=1

@@ -227,7 +227,9 @@ def plan_round(
     """
     if day_cost_s < 0 or late_cost_s < 0 or solver_time_limit_s <= 0:
         raise InvalidInput("day_cost_s, late_cost_s must be >= 0 and the time limit > 0")
-    service = np.broadcast_to(np.asarray(service_s, dtype=np.float64), (len(opening),))
+    service = np.asarray(service_s, dtype=np.float64)
+    if service.ndim == 0:
+        service = np.full(len(opening), float(service))
     instance = prepare_round(
         time_s,
         service,
