@@ -75,6 +75,28 @@ def load(which: str, corpus: Path = CORPUS) -> list[dict[str, Any]]:
     return [row for row in rows if row["pass"] in names]
 
 
+TRAINING = (
+    Path(__file__).resolve().parents[1] / "src" / "pingan" / "algo" / "text" / "fraud" / "data"
+)
+
+
+def export_training(corpus: Path = CORPUS, out: Path = TRAINING / "situations.tsv") -> int:
+    """Write the tuning passes (never a held-out one) as the model's shipped training rows."""
+    rows = load("tuning", corpus)
+    lines = [
+        "# The tuning passes of tests/data/fraud/situations.jsonl (never p5, p6), written by",
+        "# bench/antifraud.py --export-training: the learned model's training situations.",
+        "pass\tis_fraud\tfraud_type\ttier\ttext",
+    ]
+    for row in rows:
+        text = re.sub(r"\s+", " ", row["text"]).strip()
+        fields = (row["pass"], "1" if row["is_fraud"] else "0", row["type"] or "-", row["tier"])
+        lines.append("\t".join((*fields, text)))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(rows)
+
+
 def _ratio(num: int, den: int) -> float:
     return num / den if den else float("nan")
 
@@ -124,7 +146,11 @@ def main() -> None:
     )
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="another situations file")
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--export-training", action="store_true")
     args = parser.parse_args()
+    if args.export_training:
+        print(f"{export_training()} training situations written under {TRAINING}")
+        return
     with contextlib.suppress(AttributeError, OSError):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     rows = load(args.passes, args.corpus)

@@ -13,8 +13,21 @@ The model, written out:
   on, a card number given), else orange when a sign of contact is found, else yellow when
   only a received message or an advert is told (an invitation to add a chat account in it
   does not count as contact), else orange;
-- the confidence is :math:`1 - e^{-(s-1)/3}` scaled by the best type's share of the type
-  scores for fraud, and :math:`1 / (1 + e^{s - 1.5})` for not fraud.
+- the rules' confidence is :math:`1 - e^{-(s-1)/3}` scaled by the best type's share of the
+  type scores for fraud, and :math:`1 / (1 + e^{s - 1.5})` for not fraud.
+
+The rules are then combined with the learned model of :mod:`pingan.algo.text.fraud.learned`
+(character n-grams, trained on the tuning passes only):
+
+- fraud when :math:`\tfrac12 p_\text{model} + \tfrac12 p_\text{rules} \ge \tfrac12`, with
+  :math:`p_\text{rules} = \tfrac12 \pm \tfrac12 c_\text{rules}` (plus when the rules say fraud);
+- the type maximises :math:`P_\text{model}(t) + 0.3\, c_\text{rules} [t = t_\text{rules}]`:
+  the model decides where the rules are unsure;
+- red when the rules find a red sign, when a cue of :func:`~pingan.algo.text.fraud.cues.money_moved`
+  shows money moved or moving, or when the model gives red at least 0.5; otherwise the
+  rules' orange or yellow where the rules found fraud, else the model's likelier of the two;
+- the confidence is the mean of the rules' and of the model's (:math:`P(\text{fraud})`
+  times the chosen type's probability, or :math:`1 - P(\text{fraud})`).
 """
 
 from __future__ import annotations
@@ -24,6 +37,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pingan.algo.text.classify import fraud_type_scores
+from pingan.algo.text.fraud.cues import money_moved
+from pingan.algo.text.fraud.learned import Guess, shipped_model
 from pingan.algo.text.fraud.rules import (
     SignRule,
     advice_rows,
@@ -40,6 +55,8 @@ Tier = Literal["red", "orange", "yellow", "none"]
 MAX_SITUATION_CHARS = 4_000
 FRAUD_THRESHOLD = 3.0
 STRONG_SIGN = 2.0
+RULE_TYPE_WEIGHT = 0.3
+MODEL_RED = 0.5
 
 
 @dataclass(frozen=True)
@@ -193,6 +210,54 @@ def _confidence(is_fraud: bool, score: float, share: float) -> float:
     return round(min(1.0, max(0.0, value)), 3)
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    is_fraud: bool
+    fraud_type: str | None
+    tier: Tier
+    confidence: float
+
+
+def _rules_verdict(hits: dict[str, _Hit], text: str) -> _Verdict:
+    score = sum(hit.weight for hit in hits.values())
+    strong = any(hit.weight >= STRONG_SIGN for hit in hits.values())
+    is_fraud = score >= FRAUD_THRESHOLD and strong
+    fraud_type, share = _type_of(hits, text) if is_fraud else (None, 0.0)
+    tier: Tier = _tier_of(hits) if is_fraud else "none"
+    return _Verdict(is_fraud, fraud_type, tier, _confidence(is_fraud, score, share))
+
+
+def _combine(rules: _Verdict, guess: Guess, moved: str | None) -> _Verdict:
+    p_rules = 0.5 + 0.5 * rules.confidence if rules.is_fraud else 0.5 - 0.5 * rules.confidence
+    p_fraud = 0.5 * guess.fraud + 0.5 * p_rules
+    if p_fraud < 0.5:
+        confidence = 0.5 * (rules.confidence if not rules.is_fraud else 0.0)
+        return _Verdict(False, None, "none", round(confidence + 0.5 * (1.0 - guess.fraud), 3))
+    scores = dict(guess.fraud_type)
+    if rules.fraud_type is not None:
+        scores[rules.fraud_type] += RULE_TYPE_WEIGHT * rules.confidence
+    fraud_type = max(scores, key=lambda kind: scores[kind])
+    tier: Tier
+    if rules.tier == "red" or moved is not None or guess.tier["red"] >= MODEL_RED:
+        tier = "red"
+    elif rules.tier in ("orange", "yellow"):
+        tier = rules.tier
+    else:
+        tier = "orange" if guess.tier["orange"] >= guess.tier["yellow"] else "yellow"
+    model_confidence = guess.fraud * guess.fraud_type[fraud_type]
+    rules_confidence = rules.confidence if rules.is_fraud else 0.0
+    confidence = round(0.5 * rules_confidence + 0.5 * model_confidence, 3)
+    return _Verdict(True, fraud_type, tier, confidence)
+
+
+def _moved_sign(moved: str | None, hits: dict[str, _Hit]) -> dict[str, _Hit]:
+    """Report the money-moved cue as the sign ``transfer_now`` when the tables missed it."""
+    if moved is None or "transfer_now" in hits:
+        return hits
+    rule = next(rule for rule in sign_rules() if rule.code == "transfer_now")
+    return {**hits, "transfer_now": _Hit(rule, rule.weight, moved)}
+
+
 def screen_situation(text: str) -> Screening:
     """Screen a situation told in a person's own words for fraud.
 
@@ -215,11 +280,11 @@ def screen_situation(text: str) -> Screening:
     _check(text)
     norm = normalize_situation(text)
     hits = _find(norm, text)
-    score = sum(hit.weight for hit in hits.values())
-    strong = any(hit.weight >= STRONG_SIGN for hit in hits.values())
-    is_fraud = score >= FRAUD_THRESHOLD and strong
-    fraud_type, share = _type_of(hits, text) if is_fraud else (None, 0.0)
-    tier: Tier = _tier_of(hits) if is_fraud else "none"
+    moved = money_moved(norm)
+    verdict = _combine(_rules_verdict(hits, text), shipped_model().guess(text), moved)
+    is_fraud, fraud_type, tier = verdict.is_fraud, verdict.fraud_type, verdict.tier
+    if is_fraud:
+        hits = _moved_sign(moved, hits)
     labels = sign_labels()
     signs = tuple(
         Sign(code, *labels.get(code, (code, code)), hit.evidence)
@@ -237,5 +302,5 @@ def screen_situation(text: str) -> Screening:
         reason_en=reason_en,
         advice_zh=advice_zh,
         advice_en=advice_en,
-        confidence=_confidence(is_fraud, score, share),
+        confidence=verdict.confidence,
     )
