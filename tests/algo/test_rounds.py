@@ -7,11 +7,13 @@ opening hours as given, not against the module's own intervals.
 
 from __future__ import annotations
 
+import doctest
 import itertools
 
 import numpy as np
 import pytest
 
+from pingan.algo import rounds
 from pingan.algo.graph import RoadGraph
 from pingan.algo.round_baselines import due_date_round, nearest_neighbour_round
 from pingan.algo.rounds import (
@@ -291,3 +293,9 @@ def test_baselines_and_plan_by_hand() -> None:
     plan = plan_round(times, 600.0, opening, shifts, solver_time_limit_s=1, **args)
     assert plan.travel_s == 3600
     assert plan.violations == 0
+
+
+def test_the_module_example_runs() -> None:
+    result = doctest.testmod(rounds)
+    assert result.attempted == 8
+    assert result.failed == 0
