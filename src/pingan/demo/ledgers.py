@@ -34,7 +34,16 @@ from pingan.ledgers import (
     training,
     venues,
 )
-from pingan.ledgers.models import ItemResult, Reinspection, SessionKind, Site, SiteCategory, Source
+from pingan.ledgers.models import (
+    InspectionKind,
+    ItemResult,
+    Reinspection,
+    SessionKind,
+    Severity,
+    Site,
+    SiteCategory,
+    Source,
+)
 from pingan.ledgers.schemas import (
     ControlRoomWrite,
     InspectionWrite,
@@ -292,7 +301,7 @@ def _inspect(
     for item in items:
         failed = rng.random() < 0.12
         spot = failed and item.on_spot and rng.random() < 0.4
-        severity = "major" if failed and rng.random() < 0.15 else "ordinary"
+        severity = Severity.major if failed and rng.random() < 0.15 else Severity.ordinary
         written.append(
             ItemWrite(
                 code=item.code,
@@ -316,7 +325,7 @@ def _inspect(
         late = rng.random() < 0.25
         days = int(rng.integers(3, 14)) + (20 if late else 0)
         again = InspectionWrite(
-            site_id=site.id, kind="reinspection", at=at + timedelta(days=days),
+            site_id=site.id, kind=InspectionKind.reinspection, at=at + timedelta(days=days),
             inspectors=["消防专干"], signature=_name(rng), note=MARK,
             items=[ItemWrite(code=hazard["item_code"], result=ItemResult.passed)],
         )  # fmt: skip

@@ -246,7 +246,7 @@ def flagged_rooms(
         )
         .group_by(ControlRoom.id, Site.id, Jurisdiction.code)
     ).all()
-    out = []
+    out: list[dict[str, Any]] = []
     for room, site, code, count in rows:
         kinds: set[str] = set()
         for flags in db_session.scalars(

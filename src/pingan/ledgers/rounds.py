@@ -125,7 +125,7 @@ def due_sites(
         level = 2 if is_overdue(hazard, now) else 1
         priority[hazard.site_id] = max(priority.get(hazard.site_id, 0), level)
     zone = ZoneInfo(settings.time_zone)
-    due = []
+    due: list[dict[str, Any]] = []
     for site in sites:
         every = checklists.frequencies(settings, site.category, site.key_unit)
         previous = last.get(site.id)

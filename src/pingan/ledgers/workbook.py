@@ -89,6 +89,13 @@ def _text(value: Cell) -> str:
     return str(value).strip()
 
 
+def _value(value: object) -> Cell:
+    """A cell's value as one of the kinds rows hold (anything else as its text)."""
+    if value is None or isinstance(value, (str, int, float, bool, date, datetime)):
+        return value
+    return str(value)
+
+
 def _xlsx_table(raw: bytes, kind: str) -> Table:
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
@@ -105,7 +112,7 @@ def _xlsx_table(raw: bytes, kind: str) -> Table:
                 raise Where(sheet.title, number, name).fail(
                     "a formula is refused; type the value itself"
                 )
-            cells.append(cell.value)
+            cells.append(_value(cell.value))
         if number == 1:
             header = [_text(c) for c in cells]
         elif any(_text(c) for c in cells):
@@ -303,12 +310,14 @@ def _unique(rows: list[tuple[Row, str]], taken: set[str], what: str) -> None:
         first[code] = row.line
 
 
-def _stored(row: Row, store: Callable[[], object]) -> None:
-    """Run ``store``; a refusal while storing (a point outside, a code unknown) names the row."""
-    try:
-        store()
-    except PinganError as exc:
-        raise row.where(exc.field).fail(exc.message) from None
+def _store_each(rows: list[tuple[Row, Any]], store: Callable[[Any], object]) -> None:
+    """Store each row's body; a refusal while storing (a point outside, a code unknown)
+    names the row."""
+    for row, body in rows:
+        try:
+            store(body)
+        except PinganError as exc:
+            raise row.where(exc.field).fail(exc.message) from None
 
 
 def import_rows(
@@ -336,34 +345,30 @@ def import_rows(
         raise Where(table.sheet, 2).fail("the sheet holds no rows")
     if kind == "sites":
         site_rows = [(row, site_from_row(row, jurisdiction_code)) for row in rows]
-        taken = set(db_session.scalars(select(Site.code)))
-        _unique([(row, body.code) for row, body in site_rows], taken, "site")
-        for row, body in site_rows:
-            _stored(
-                row,
-                lambda b=body: sites.add_site(  # type: ignore[misc]
-                    db_session, settings, principal, b, source=Source.imported
-                ),
-            )
+        _unique(
+            [(r, b.code) for r, b in site_rows], set(db_session.scalars(select(Site.code))), "site"
+        )
+        _store_each(
+            site_rows,
+            lambda body: sites.add_site(
+                db_session, settings, principal, body, source=Source.imported
+            ),
+        )
     elif kind == "control_rooms":
         room_rows = [(row, room_from_row(row)) for row in rows]
         taken = set(db_session.scalars(select(ControlRoom.code)))
-        _unique([(row, body.code) for row, body in room_rows], taken, "control room")
-        for row, body in room_rows:
-            _stored(
-                row,
-                lambda b=body: control_rooms.add_room(  # type: ignore[misc]
-                    db_session, principal, b, source=Source.imported
-                ),
-            )
+        _unique([(r, b.code) for r, b in room_rows], taken, "control room")
+        _store_each(
+            room_rows,
+            lambda body: control_rooms.add_room(
+                db_session, principal, body, source=Source.imported
+            ),
+        )
     else:
-        for row, (code, operator) in [(row, operator_from_row(row)) for row in rows]:
-            _stored(
-                row,
-                lambda c=code, o=operator: _add_operator(  # type: ignore[misc]
-                    db_session, principal, c, o
-                ),
-            )
+        _store_each(
+            [(row, operator_from_row(row)) for row in rows],
+            lambda pair: _add_operator(db_session, principal, pair[0], pair[1]),
+        )
     db_session.flush()
     return {"kind": kind, "sheet": table.sheet, "rows": len(rows)}
 

@@ -102,5 +102,5 @@ def fire_round(
     month = month or datetime.now(ZoneInfo(settings.time_zone)).strftime("%Y-%m")
     inspector = inspector or (principal.username if principal else "")
     city = city_choice(db_session, None, principal) if principal else None
-    context = {"month": month, "inspector": inspector, "city": city}
+    context: dict[str, object] = {"month": month, "inspector": inspector, "city": city}
     return _page(request, settings, principal, "ledgers_round.html", context)
