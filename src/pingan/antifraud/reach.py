@@ -111,19 +111,19 @@ def _zone_file(path: Path) -> tuple[tuple[str, str | None, shapely.Geometry, flo
 
 
 def _population_zones(
-    graph: RoadGraph, area: npt.NDArray[np.bool_], path: Path
+    node: Jurisdiction, path: Path
 ) -> tuple[list[str], list[str | None], list[shapely.Geometry], list[float]]:
-    """The zones holding a foot node of the area."""
+    """The zones meeting the station's boundary (all of them when it has none); residents
+    of a zone with no street inside go to the street node nearest it."""
     rows = _zone_file(path)
-    tree = shapely.STRtree([row[2] for row in rows])
-    nodes = np.flatnonzero(area)
-    _, zone_idx = tree.query(shapely.points(graph.lon[nodes], graph.lat[nodes]), "within")
-    keep = sorted({int(z) for z in zone_idx})
+    if node.boundary:
+        area = shapely.geometry.shape(json.loads(node.boundary))
+        rows = tuple(row for row in rows if row[2].intersects(area))
     return (
-        [rows[z][0] for z in keep],
-        [rows[z][1] for z in keep],
-        [rows[z][2] for z in keep],
-        [rows[z][3] for z in keep],
+        [row[0] for row in rows],
+        [row[1] for row in rows],
+        [row[2] for row in rows],
+        [row[3] for row in rows],
     )
 
 
@@ -153,7 +153,7 @@ def station_ground(db_session: Session, settings: Settings, node: Jurisdiction) 
     relative = ZONE_FILES.get(city.name)
     path = bundled_path(relative) if relative is not None else None
     if path is not None:
-        ids, names, shapes, people = _population_zones(graph, area, path)
+        ids, names, shapes, people = _population_zones(node, path)
         source = "zones"
     else:
         ids, names, shapes, people = _network_cells(graph, area)
