@@ -195,3 +195,22 @@ def test_csv_bad_lines_are_named_and_nothing_is_stored(settings: Settings) -> No
     assert again.status_code == 409
     assert "line 3" in again.json()["detail"]
     assert client.get(API, headers=officer).json()["total"] == 3
+
+
+def test_a_name_two_groups_of_a_station_share_links_by_external_id_only(
+    settings: Settings,
+) -> None:
+    client = seeded_client(settings)
+    officer = token_for(client, settings, "officer_a")
+    first = client.post(API, json=HAPPY, headers=officer).json()
+    second = client.post(
+        API,
+        json=HAPPY | {"external_id": "wxid-xingfuli-02", "grid_code": "grid-a2"},
+        headers=officer,
+    ).json()
+    assert first["name"] == second["name"]
+    ambiguous = "幸福里今晚有巡逻吗"
+    _post_message(client, officer, HAPPY["name"], "李阿姨", "2026-07-06T20:00:00+08:00", ambiguous)
+    by_id = "二号群今晚有巡逻吗"
+    _post_message(client, officer, "wxid-xingfuli-02", "张三", "2026-07-06T20:05:00+08:00", by_id)
+    assert _links(settings) == {by_id: f"{HAPPY['name']}#{_grid_id(settings, second['id'])}"}

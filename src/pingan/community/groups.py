@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -192,7 +193,7 @@ def register_group(
     """Register one group and link the messages the intake kept for it before."""
     principal.require("chat_group", "write")
     group = _store(db_session, _check(db_session, principal, data), simulated=simulated)
-    link_history(db_session, group)
+    link_history(db_session, [group])
     _audit(db_session, principal, "chat_group.register", group.id, group.jurisdiction_id)
     return group
 
@@ -323,7 +324,7 @@ def import_groups(
     if not checked:
         raise InvalidInput("the file holds no groups", field="file")
     groups = [_store(db_session, c, simulated=simulated) for c in checked]
-    linked = sum(link_history(db_session, g) for g in groups)
+    linked = link_history(db_session, groups)
     _audit(db_session, principal, "chat_group.import", f"{len(groups)} groups", None)
     return {
         "created_groups": [g.id for g in groups],
@@ -339,21 +340,30 @@ def _unlinked() -> Any:
     return ~exists().where(ChatGroupMessage.message_id == ChatMessage.id)
 
 
+#: Group names looked up per query when many groups link their history at once.
+_NAMES_PER_QUERY = 500
+
+
 def _link(
     db_session: Session, messages: Iterable[tuple[int, str, str]], groups: Sequence[ChatGroup]
 ) -> int:
     """Link (message id, group name, jurisdiction path) triples to the one group each names
-    inside its station; an external id match wins over a name match."""
+    inside its station; an external id match wins over a name match, and a name that two
+    groups of the station share links nowhere."""
     stations = {
         g.id: station_path(jurisdictions.get(db_session, g.jurisdiction_id), db_session)
         for g in groups
     }
+    by_external: dict[str, list[ChatGroup]] = defaultdict(list)
+    by_name: dict[str, list[ChatGroup]] = defaultdict(list)
+    for group in groups:
+        by_external[group.external_id].append(group)
+        by_name[group.name].append(group)
     count = 0
     for message_id, group_name, path in messages:
-        inside = [g for g in groups if path.startswith(stations[g.id])]
-        match = [g for g in inside if g.external_id == group_name] or [
-            g for g in inside if g.name == group_name
-        ]
+        match = [g for g in by_external.get(group_name, []) if path.startswith(stations[g.id])]
+        if not match:
+            match = [g for g in by_name.get(group_name, []) if path.startswith(stations[g.id])]
         if len(match) == 1:
             db_session.add(ChatGroupMessage(message_id=message_id, group_id=match[0].id))
             count += 1
@@ -373,19 +383,25 @@ def _groups_named(db_session: Session, names: set[str]) -> list[ChatGroup]:
     )
 
 
+def _link_where(db_session: Session, *conditions: Any) -> int:
+    """Link the unlinked messages that meet ``conditions``."""
+    rows = db_session.execute(
+        select(ChatMessage.id, ChatMessage.group_name, Jurisdiction.path)
+        .join(Jurisdiction, Jurisdiction.id == ChatMessage.jurisdiction_id)
+        .where(*conditions, _unlinked())
+        .order_by(ChatMessage.id)
+    ).all()
+    groups = _groups_named(db_session, {name for _, name, _ in rows})
+    return _link(db_session, [(r[0], r[1], r[2]) for r in rows], groups)
+
+
 def link_messages(db_session: Session, message_ids: Sequence[int]) -> int:
     """Link the chat intake's new messages to their registered groups; how many were linked.
 
     Messages already linked, or naming no registered group of their station, are left."""
     if not message_ids:
         return 0
-    rows = db_session.execute(
-        select(ChatMessage.id, ChatMessage.group_name, Jurisdiction.path)
-        .join(Jurisdiction, Jurisdiction.id == ChatMessage.jurisdiction_id)
-        .where(ChatMessage.id.in_(list(message_ids)), _unlinked())
-    ).all()
-    groups = _groups_named(db_session, {name for _, name, _ in rows})
-    return _link(db_session, [(r[0], r[1], r[2]) for r in rows], groups)
+    return _link_where(db_session, ChatMessage.id.in_(list(message_ids)))
 
 
 def last_message_id(db_session: Session) -> int:
@@ -396,25 +412,14 @@ def last_message_id(db_session: Session) -> int:
 def link_messages_after(db_session: Session, after_id: int, group_name: str) -> int:
     """Link the messages of ``group_name`` stored after message ``after_id`` (a chat
     export's import)."""
-    ids = db_session.scalars(
-        select(ChatMessage.id).where(
-            ChatMessage.id > after_id, ChatMessage.group_name == group_name
-        )
-    ).all()
-    return link_messages(db_session, ids)
+    return _link_where(db_session, ChatMessage.id > after_id, ChatMessage.group_name == group_name)
 
 
-def link_history(db_session: Session, group: ChatGroup) -> int:
-    """Link the messages kept before ``group`` was registered that carry its name."""
-    rows = db_session.execute(
-        select(ChatMessage.id, ChatMessage.group_name, Jurisdiction.path)
-        .join(Jurisdiction, Jurisdiction.id == ChatMessage.jurisdiction_id)
-        .where(
-            or_(ChatMessage.group_name == group.name, ChatMessage.group_name == group.external_id),
-            _unlinked(),
-        )
-    ).all()
-    if not rows:
-        return 0
-    groups = _groups_named(db_session, {group.name, group.external_id})
-    return _link(db_session, [(r[0], r[1], r[2]) for r in rows], groups)
+def link_history(db_session: Session, groups: Sequence[ChatGroup]) -> int:
+    """Link the messages kept before ``groups`` were registered that carry their names or
+    external ids (a few hundred names per query)."""
+    keys = sorted({k for g in groups for k in (g.name, g.external_id)})
+    return sum(
+        _link_where(db_session, ChatMessage.group_name.in_(keys[i : i + _NAMES_PER_QUERY]))
+        for i in range(0, len(keys), _NAMES_PER_QUERY)
+    )
