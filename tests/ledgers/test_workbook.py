@@ -192,3 +192,18 @@ def test_another_station_cannot_be_imported_into(settings: Settings) -> None:
     assert response.status_code == 404
     chief_b = token_for(client, settings, "chief_b")
     assert _sites(client, chief_b) == []
+
+
+def test_a_broken_workbook_and_a_bad_period_are_refused(settings: Settings) -> None:
+    client = seeded_client(settings)
+    officer = token_for(client, settings, "fire_a")
+    broken = import_sites(client, officer, b"PK\x03\x04 not really a zip")
+    assert broken.status_code == 422
+    assert "not a readable XLSX workbook" in broken.json()["detail"]
+    url = "/api/v1/ledgers/export.xlsx"
+    early = client.get(url, headers=officer, params={"from": "0001-01-01"})
+    assert early.status_code == 422
+    backwards = client.get(url, headers=officer, params={"from": "2026-08-01", "to": "2026-07-01"})
+    assert backwards.status_code == 422
+    assert client.get("/api/v1/ledgers/figures", headers=officer,
+                      params={"to": "9999-12-31"}).status_code == 422  # fmt: skip

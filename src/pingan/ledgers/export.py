@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from pingan.config import Settings
 from pingan.db import utcnow
+from pingan.errors import InvalidInput
 from pingan.ledgers import control_rooms, sites
 from pingan.ledgers.hazards import hazard_rows
 from pingan.ledgers.models import DutyShift, Inspection, InspectionItem, TrainingSession
@@ -69,6 +70,15 @@ def _room_row(room: dict[str, Any]) -> dict[str, Any]:
     return {**room, **systems}
 
 
+def check_period(start: date | None, end: date | None) -> None:
+    """Days between the years 2000 and 2100, the first not after the last."""
+    for name, day in (("from", start), ("to", end)):
+        if day is not None and not 2000 <= day.year <= 2100:
+            raise InvalidInput("dates must lie between the years 2000 and 2100", field=name)
+    if start is not None and end is not None and start > end:
+        raise InvalidInput("the period ends before it starts", field="to")
+
+
 def _between(start: date, end: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return (
         datetime.combine(start, time(), zone).astimezone(UTC),
@@ -87,6 +97,7 @@ def export_workbook(
 ) -> bytes:
     """The ledger of ``jurisdiction_code``'s subtree (the caller's stations when None) for
     ``start`` … ``end`` (default: the last 12 months), as XLSX bytes."""
+    check_period(start, end)
     zone = ZoneInfo(settings.time_zone)
     today = utcnow().astimezone(zone).date()
     end = end or today

@@ -16,6 +16,7 @@ from pingan.config import Settings
 from pingan.db import utcnow
 from pingan.jurisdictions.models import Jurisdiction
 from pingan.ledgers import control_rooms, duty, hazards, inspections
+from pingan.ledgers.export import check_period
 from pingan.ledgers.models import (
     ControlRoom,
     Hazard,
@@ -75,6 +76,7 @@ def chief_figures(
     """The chief's panels for ``start`` … ``end`` (default: this year): control rooms
     surveyed against registered; hazards found, rectified on time and overdue; drills."""
     principal.require("ledger", "read")
+    check_period(start, end)
     today = local_today(settings)
     start = start or date(today.year, 1, 1)
     end = end or today

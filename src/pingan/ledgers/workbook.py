@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -97,10 +96,20 @@ def _value(value: object) -> Cell:
 
 
 def _xlsx_table(raw: bytes, kind: str) -> Table:
+    """The sheet's rows; a file openpyxl cannot read (any of its many failures on a broken
+    or hostile file) is refused as one."""
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InvalidInput(f"not a readable XLSX workbook ({exc})", field="file") from None
+        return _xlsx_rows(raw, kind)
+    except PinganError:
+        raise
+    except Exception as exc:
+        raise InvalidInput(
+            f"not a readable XLSX workbook ({type(exc).__name__})", field="file"
+        ) from None
+
+
+def _xlsx_rows(raw: bytes, kind: str) -> Table:
+    book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     sheet = book[kind] if kind in book.sheetnames else book.worksheets[0]
     rows: list[tuple[int, list[Cell]]] = []
     header: list[str] = []
