@@ -19,7 +19,7 @@ The model, written out:
 The rules are then combined with the learned model of :mod:`pingan.algo.text.fraud.learned`
 (character n-grams, trained on the tuning passes only):
 
-- fraud when :math:`\tfrac12 p_\text{model} + \tfrac12 p_\text{rules} \ge \tfrac12`, with
+- fraud when :math:`\tfrac12 p_\text{model} + \tfrac12 p_\text{rules} \ge 0.45`, with
   :math:`p_\text{rules} = \tfrac12 \pm \tfrac12 c_\text{rules}` (plus when the rules say fraud);
 - the type maximises :math:`P_\text{model}(t) + 0.3\, c_\text{rules} [t = t_\text{rules}]`:
   the model decides where the rules are unsure;
@@ -57,6 +57,7 @@ FRAUD_THRESHOLD = 3.0
 STRONG_SIGN = 2.0
 RULE_TYPE_WEIGHT = 0.3
 MODEL_RED = 0.5
+FRAUD_P = 0.45
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ def _rules_verdict(hits: dict[str, _Hit], text: str) -> _Verdict:
 def _combine(rules: _Verdict, guess: Guess, moved: str | None) -> _Verdict:
     p_rules = 0.5 + 0.5 * rules.confidence if rules.is_fraud else 0.5 - 0.5 * rules.confidence
     p_fraud = 0.5 * guess.fraud + 0.5 * p_rules
-    if p_fraud < 0.5:
+    if p_fraud < FRAUD_P:
         confidence = 0.5 * (rules.confidence if not rules.is_fraud else 0.0)
         return _Verdict(False, None, "none", round(confidence + 0.5 * (1.0 - guess.fraud), 3))
     scores = dict(guess.fraud_type)
