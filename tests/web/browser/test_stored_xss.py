@@ -336,7 +336,44 @@ def _store_payloads(server: Any) -> Stored:
     message = {"group": group["name"], "sender": "李阿姨", "sent_at": asked, "text": "请问几点关门"}
     _ok(httpx.post(f"{url}/chat/messages", headers=dispatcher, json=message, timeout=30))
     _store_ledger_payloads(server, stored)
+    _store_community_payloads(server)
     return stored
+
+
+def _store_community_payloads(server: Any) -> None:
+    """Volunteers (15.1-3): a team and a volunteer entered by an officer, a clue handed in
+    by volunteer_a (text and place) and its rejection's reason, each text a payload."""
+    url = server.url + "/api/v1/community"
+    officer = server.token("officer_a")
+    team = _ok(
+        httpx.post(
+            f"{url}/teams",
+            headers=officer,
+            json={"station_code": "station-a", "name": _payload("team name")[:100]},
+            timeout=30,
+        )
+    )
+    volunteer = {
+        "station_code": "station-a",
+        "name": _payload("volunteer name")[:100],
+        "phone": "13900009999",
+        "availability": _payload("availability")[:200],
+        "team_id": team["id"],
+    }
+    _ok(httpx.post(f"{url}/volunteers", headers=officer, json=volunteer, timeout=30))
+    clue = _ok(
+        httpx.post(
+            f"{url}/clues",
+            headers=server.token("volunteer_a"),
+            data={
+                "text": _payload("clue text", SCRIPT),
+                "place_text": _payload("clue place")[:200],
+            },
+            timeout=60,
+        )
+    )
+    reason = {"status": "rejected", "reason": _payload("clue reason")[:500]}
+    _ok(httpx.post(f"{url}/clues/{clue['id']}/triage", headers=officer, json=reason, timeout=30))
 
 
 def _store_ledger_payloads(server: Any, stored: Stored) -> None:
@@ -559,6 +596,27 @@ def test_no_stored_payload_runs_on_any_page(live_server: Any, browser: Any) -> N
     fire.wait_for_selector("#ledgers-round[data-ready='1']", timeout=90_000)
     _assert_clean(fire, watch, "/fire/round")
     fire_context.close()
+
+    # the volunteer's phone page (their clue and its rejection's reason) and the lead's page
+    volunteer_context = browser.new_context(viewport={"width": 390, "height": 844})
+    volunteer_context.add_init_script(INIT_SCRIPT)
+    phone, watch = _login(volunteer_context, server, "volunteer_a")
+    phone.wait_for_selector("#volunteer[data-clues-ready='1']", timeout=30_000)
+    phone.wait_for_selector("#volunteer[data-shifts-ready='1']", timeout=30_000)
+    assert "clue text" in phone.locator("#vol-clues").inner_text()
+    assert "clue reason" in phone.locator("#vol-clues").inner_text()
+    _assert_clean(phone, watch, "/volunteer")
+    volunteer_context.close()
+    lead_context = browser.new_context(viewport={"width": 1440, "height": 900})
+    lead_context.add_init_script(INIT_SCRIPT)
+    lead, watch = _login(lead_context, server, "officer_a")
+    lead.goto(f"{server.url}/community")
+    lead.wait_for_selector("#community[data-ready='1']", timeout=30_000)
+    assert "volunteer name" in lead.locator("#cm-roster").inner_text()
+    assert "team name" in lead.locator("#cm-roster").inner_text()
+    assert "clue place" in lead.locator("#cm-clues").inner_text()
+    _assert_clean(lead, watch, "/community")
+    lead_context.close()
 
     for username in ("dispatcher_a", "chief_a", "analyst", "antifraud_a", "citizen"):
         context_ = browser.new_context()

@@ -109,13 +109,13 @@
         el("span", { text: c.text || t("(photo)") }),
         el("span", { class: "small", text: c.place_text || "" }),
         el("span", { class: "pill", "data-status": c.status, text: statusLabel(c.status) }),
-      ].concat(triageButtons(c))));
+      ].concat(triageButtons(c)));
     }));
   }
 
   P.i18nReady.then(function () {
-    [loadRoster, loadShifts, loadHours, loadClues].forEach(function (load) {
-      load().catch(function () {});
+    Promise.allSettled([loadRoster(), loadShifts(), loadHours(), loadClues()]).then(function () {
+      root.setAttribute("data-ready", "1");
     });
   });
 })();

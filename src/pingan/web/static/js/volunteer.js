@@ -120,6 +120,7 @@
     } catch (error) {
       list.replaceChildren(el("li", { class: "muted", text: error.message }));
     }
+    root.setAttribute("data-shifts-ready", "1");
   }
 
   function clueItem(clue) {
@@ -140,6 +141,7 @@
     list.replaceChildren.apply(list, clues.length ? clues.map(clueItem) : [el("li", { class: "muted", text: t("No clues yet.") })]);
     const points = await P.api("GET", API + "/me/points");
     document.getElementById("vol-points-total").textContent = t("%(n)s points", { n: points.total });
+    root.setAttribute("data-clues-ready", "1");
   }
 
   async function sendClue(event) {
