@@ -214,3 +214,37 @@ def test_a_name_two_groups_of_a_station_share_links_by_external_id_only(
     by_id = "二号群今晚有巡逻吗"
     _post_message(client, officer, "wxid-xingfuli-02", "张三", "2026-07-06T20:05:00+08:00", by_id)
     assert _links(settings) == {by_id: f"{HAPPY['name']}#{_grid_id(settings, second['id'])}"}
+
+
+def test_update_renames_moves_and_relinks(settings: Settings) -> None:
+    client = seeded_client(settings)
+    officer = token_for(client, settings, "officer_a")
+    group = client.post(API, json=HAPPY, headers=officer).json()
+    renamed = "幸福里平安群"
+    early = "幸福里平安群今晚有巡逻吗"
+    _post_message(client, officer, renamed, "李阿姨", "2026-07-06T20:00:00+08:00", early)
+    changes = {"name": renamed, "member_count": 430, "officer_senders": ["王警官", "王警官 "]}
+    response = client.patch(f"{API}/{group['id']}", json=changes, headers=officer)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["name"], body["member_count"], body["officer_senders"]) == (
+        renamed,
+        430,
+        ["王警官"],
+    )
+    assert body["external_id"] == HAPPY["external_id"]  # unchanged
+    assert _links(settings) == {early: f"{renamed}#{_grid_id(settings, group['id'])}"}
+    chief_b = token_for(client, settings, "chief_b")
+    assert (
+        client.patch(f"{API}/{group['id']}", json={"member_count": 1}, headers=chief_b).status_code
+        == 404
+    )
+    moved = client.patch(f"{API}/{group['id']}", json={"grid_code": "grid-b1"}, headers=officer)
+    assert moved.status_code == 404
+    assert (
+        client.patch(
+            f"{API}/{group['id']}", json={"officer": "nobody"}, headers=officer
+        ).status_code
+        == 422
+    )
+    assert client.get(f"{API}/{group['id']}", headers=officer).json()["grid_code"] == "grid-a1"

@@ -100,6 +100,18 @@ class ChatGroupCreate(BaseModel):
     created_on: date
 
 
+class ChatGroupUpdate(BaseModel):
+    """Fields to change (the others stay); a new name links the messages that carry it."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    grid_code: str | None = Field(default=None, min_length=1, max_length=64)
+    officer: str | None = Field(default=None, min_length=1, max_length=64)
+    officer_senders: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
+        default=None, max_length=MAX_LIST_ITEMS
+    )
+    member_count: Count | None = None
+
+
 class ChatGroupRead(BaseModel):
     id: int
     platform: ChatPlatform

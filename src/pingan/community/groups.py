@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from pingan.audit import service as audit
 from pingan.auth.models import User
-from pingan.community.group_schemas import ChatGroupCreate
+from pingan.community.group_schemas import ChatGroupCreate, ChatGroupUpdate
 from pingan.community.models import ChatGroup, ChatGroupMessage, ChatPlatform
 from pingan.errors import Conflict, InvalidInput, NotFound
 from pingan.incidents.imports import decode_upload
@@ -175,9 +175,7 @@ def _store(db_session: Session, checked: _Checked, *, simulated: bool) -> ChatGr
         external_id=data.external_id,
         name=data.name,
         officer_id=checked.officer.id,
-        officer_senders="\n".join(
-            dict.fromkeys(n.strip() for n in data.officer_senders if n.strip())
-        ),
+        officer_senders=_senders(data.officer_senders),
         member_count=data.member_count,
         created_on=data.created_on,
         simulated=simulated,
@@ -195,6 +193,34 @@ def register_group(
     group = _store(db_session, _check(db_session, principal, data), simulated=simulated)
     link_history(db_session, [group])
     _audit(db_session, principal, "chat_group.register", group.id, group.jurisdiction_id)
+    return group
+
+
+def _senders(names: Iterable[str]) -> str:
+    return "\n".join(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+
+def update_group(
+    db_session: Session, principal: Principal, group_id: int, data: ChatGroupUpdate
+) -> ChatGroup:
+    """Change a group's name, grid, owner, officer names or member count."""
+    group = get_group(db_session, principal, group_id)
+    principal.check(
+        "chat_group", "write", jurisdictions.get(db_session, group.jurisdiction_id).path
+    )
+    if data.grid_code is not None:
+        group.jurisdiction_id = _grid(db_session, principal, data.grid_code, "grid_code").id
+    if data.officer is not None:
+        group.officer_id = _officer(db_session, data.officer, "officer").id
+    if data.officer_senders is not None:
+        group.officer_senders = _senders(data.officer_senders)
+    if data.member_count is not None:
+        group.member_count = data.member_count
+    if data.name is not None:
+        group.name = data.name
+    db_session.flush()
+    link_history(db_session, [group])
+    _audit(db_session, principal, "chat_group.update", group.id, group.jurisdiction_id)
     return group
 
 

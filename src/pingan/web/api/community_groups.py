@@ -14,6 +14,7 @@ from pingan.community.group_schemas import (
     ChatGroupCreate,
     ChatGroupPage,
     ChatGroupRead,
+    ChatGroupUpdate,
     DrillCreate,
     DrillPage,
     DrillRead,
@@ -115,3 +116,10 @@ def unanswered_groups(caller: GroupReader, db_session: SessionDep) -> Any:
 @router.get("/groups/{group_id}", response_model=ChatGroupRead)
 def get_group(group_id: Id, caller: GroupReader, db_session: SessionDep) -> Any:
     return groups.group_json(db_session, groups.get_group(db_session, caller, group_id))
+
+
+@router.patch("/groups/{group_id}", response_model=ChatGroupRead)
+def update_group(
+    group_id: Id, body: ChatGroupUpdate, caller: GroupWriter, db_session: SessionDep
+) -> Any:
+    return groups.group_json(db_session, groups.update_group(db_session, caller, group_id, body))
