@@ -157,6 +157,11 @@ def train_model(rows: Sequence[TrainingSituation], c: float = C) -> FraudModel:
     -------
     FraudModel
         The fitted model.
+
+    Raises
+    ------
+    ValueError
+        The rows are all fraud or all not fraud.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
     from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
@@ -167,6 +172,8 @@ def train_model(rows: Sequence[TrainingSituation], c: float = C) -> FraudModel:
             C=c, solver="liblinear", class_weight="balanced" if balanced else None
         )
 
+    if {row.is_fraud for row in rows} != {False, True}:
+        raise ValueError("the training rows need both fraud and not-fraud situations")
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
     x = vectorizer.fit_transform([normalize_situation(row.text) for row in rows])
     fraud_rows = [i for i, row in enumerate(rows) if row.is_fraud]
@@ -175,8 +182,6 @@ def train_model(rows: Sequence[TrainingSituation], c: float = C) -> FraudModel:
     kind.fit(x[fraud_rows], [rows[i].fraud_type for i in fraud_rows])
     tier = OneVsRestClassifier(regression(balanced=True))
     tier.fit(x[fraud_rows], [rows[i].tier for i in fraud_rows])
-    if list(fraud.classes_) != [False, True]:
-        raise ValueError("the training rows need both fraud and not-fraud situations")
     weights, intercepts = _columns(fraud, *kind.estimators_, *tier.estimators_)
     return FraudModel(
         vectorizer,
