@@ -205,3 +205,38 @@ def test_another_station_sees_nothing_and_cannot_write(
     body = {"site_id": site_id, "inspectors": ["x"], "signature": "x",
             "items": [{"code": "EV-01", "result": "passed"}]}  # fmt: skip
     assert client.post("/api/v1/ledgers/inspections", headers=chief_a, json=body).status_code == 403
+
+
+def test_training_and_drills_with_photos_and_compliance(officer: Officer) -> None:
+    client, headers, site_id = officer
+    before = {
+        c["site_id"]: c for c in client.get("/api/v1/ledgers/compliance", headers=headers).json()
+    }
+    assert before[site_id]["drill_ok"] is False  # never drilled
+    held = datetime.now().astimezone().date() - timedelta(days=30)
+    body = {"site_id": site_id, "held_on": held.isoformat(), "kind": "evacuation_drill",
+            "attendees": "全体员工", "attendee_count": 24, "duration_min": 45}  # fmt: skip
+    session = client.post("/api/v1/ledgers/training", headers=headers, json=body)
+    assert session.status_code == 201, session.text
+    url = f"/api/v1/ledgers/training/{session.json()['id']}/photos"
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    assert client.post(
+        url, headers=headers, files={"photo": ("d.png", png, "image/png")}
+    ).json() == {"photos": 1}
+    assert (
+        client.post(
+            url, headers=headers, files={"photo": ("d.gif", b"GIF89a", "image/gif")}
+        ).status_code
+        == 422
+    )
+    after = {
+        c["site_id"]: c for c in client.get("/api/v1/ledgers/compliance", headers=headers).json()
+    }
+    assert after[site_id]["drill_ok"] is True
+    assert (
+        after[site_id]["drill_due_on"] == (held + timedelta(days=365)).isoformat()
+    )  # a KTV: yearly
+    listed = client.get(f"/api/v1/ledgers/sites/{site_id}/training", headers=headers).json()
+    assert [(s["kind"], s["attendee_count"], s["photos"]) for s in listed] == [
+        ("evacuation_drill", 24, 1)
+    ]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from pingan.audit import service as audit
 from pingan.config import Settings
+from pingan.errors import Conflict, NotFound
 from pingan.incidents import privacy
 from pingan.ledgers import checklists
 from pingan.ledgers.models import SessionKind, Source, TrainingSession
@@ -46,6 +47,34 @@ def record_session(
         jurisdiction_id=node.id,
     )
     return session
+
+
+#: Most photos one session keeps.
+MAX_PHOTOS = 8
+
+
+def attach_photo(
+    db_session: Session,
+    settings: Settings,
+    principal: Principal,
+    session_id: int,
+    data: bytes,
+    extension: str,
+) -> int:
+    """Keep a checked photo (see the web layer's photo check) with the session; the count."""
+    session = db_session.get(TrainingSession, session_id)
+    if session is None:
+        raise NotFound("no such training session")
+    load_site(db_session, principal, session.site_id, "write")
+    if len(session.photos) >= MAX_PHOTOS:
+        raise Conflict(f"a session keeps at most {MAX_PHOTOS} photos", field="photo")
+    folder = settings.data_dir / "ledger-photos" / f"training-{session.id}"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{len(session.photos) + 1}.{extension}"
+    (folder / name).write_bytes(data)
+    session.photos = [*session.photos, name]
+    db_session.flush()
+    return len(session.photos)
 
 
 def session_json(session: TrainingSession, sight: privacy.Sight) -> dict[str, Any]:

@@ -81,6 +81,7 @@ def test_fire_officer_home_site_page_round_and_chief_panels(live_server: Any, br
     chief.wait_for_selector("#ledger-panels:not([hidden])", timeout=30_000)
     found = int(chief.locator("#ledger-panels [data-figure='found']").inner_text())
     assert found >= 1
+    assert chief.locator("#ledger-hazards li[data-hazard]").count() >= 1  # overdue and major
     chief_context.close()
 
 

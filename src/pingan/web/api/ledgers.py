@@ -301,6 +301,21 @@ def record_training(
     return {"id": session.id}
 
 
+@router.post("/training/{session_id}/photos", status_code=201)
+async def add_training_photo(
+    session_id: Id,
+    caller: LedgerWriter,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    photo: Annotated[UploadFile, File()],
+) -> dict[str, int]:
+    """A photo of a session: JPEG, PNG or WebP up to 5 MB, checked as incident photos."""
+    data = await photo.read()
+    extension = check_photo(data)
+    count = training.attach_photo(db_session, settings, caller, session_id, data, extension)
+    return {"photos": count}
+
+
 @router.get("/compliance")
 def compliance(
     caller: LedgerReader, db_session: SessionDep, settings: SettingsDep

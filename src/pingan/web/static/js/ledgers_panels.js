@@ -19,6 +19,15 @@
       put("on_time", f.hazards_rectified_on_time);
       put("overdue", f.hazards_overdue);
       put("drills", f.drills_held);
+      const [overdue, major] = await Promise.all([
+        P.api("GET", "/api/v1/ledgers/hazards?state=overdue"),
+        P.api("GET", "/api/v1/ledgers/hazards?state=major"),
+      ]);
+      const shown = overdue.slice(0, 8);
+      major.forEach(function (h) {
+        if (shown.length < 12 && !shown.some(function (s) { return s.id === h.id; })) shown.push(h);
+      });
+      P.ledgers.fill(document.getElementById("ledger-hazards"), shown, P.ledgers.hazardItem);
       box.hidden = false;
     } catch (error) {
       box.hidden = true;  // a role without the ledgers sees no panel
