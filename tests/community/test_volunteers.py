@@ -199,3 +199,59 @@ def test_xlsx_import_and_export_keep_formulas_as_text(settings: Settings) -> Non
     assert availability.data_type == "s"
     as_csv = client.get(f"{API}/volunteers/export?format=csv", headers=officer)
     assert "'=HYPERLINK" in as_csv.content.decode("utf-8-sig")
+
+
+def test_a_file_that_is_not_csv_is_refused_naming_the_line(settings: Settings) -> None:
+    client = seeded_client(settings)
+    officer = token_for(client, settings, "officer_a")
+    data = 'name,phone\n李四,13900001111\n"' + "x" * 140_000 + '",13900002222\n'
+    refused = client.post(
+        f"{API}/volunteers/import",
+        files={"file": ("v.csv", data.encode(), "text/csv")},
+        data={"station_code": "station-a"},
+        headers=officer,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("line 3: not CSV")
+    assert _count(settings, Volunteer) == 0
+
+
+def test_cli_imports_and_exports_the_roster(settings: Settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from pingan.cli import app
+    from pingan.config import get_settings
+
+    source = tmp_path / "roster.csv"
+    source.write_bytes(_csv([["name", "phone", "station"], ["钱七", "13600004444", "station-a"]]))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(_csv([["name", "phone"], ["钱七", "13600004444"], ["孙八", ""]]))
+    monkeypatch.setenv("PINGAN_DATABASE_URL", settings.effective_database_url)
+    monkeypatch.setenv("PINGAN_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    runner = CliRunner()
+    try:
+        refused = runner.invoke(
+            app, ["community", "volunteers", "import", str(bad), "--as", "officer_a",
+                  "--station", "station-a"]
+        )  # fmt: skip
+        assert refused.exception is not None
+        assert "line 3, column phone" in str(refused.exception)
+        assert _count(settings, Volunteer) == 0
+        done = runner.invoke(
+            app, ["community", "volunteers", "import", str(source), "--as", "officer_a"]
+        )
+        assert done.exit_code == 0, done.output
+        assert json.loads(done.output)["created"] == 1
+        out = tmp_path / "roster.xlsx"
+        exported = runner.invoke(
+            app, ["community", "volunteers", "export", str(out), "--as", "dispatcher_a"]
+        )
+        assert exported.exit_code == 0, exported.output
+    finally:
+        get_settings.cache_clear()
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    assert [c.value for c in sheet[2]][1:3] == ["钱**", "136****4444"]

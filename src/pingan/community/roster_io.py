@@ -75,8 +75,14 @@ def _header(cells: Sequence[Any]) -> list[str | None]:
 
 def _csv_rows(raw: bytes) -> Iterator[tuple[int, list[Any]]]:
     text = decode_upload(raw)
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        yield number, list(row)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield number, list(row)
+    except csv.Error as exc:
+        where = f"line {number + 1}"
+        raise InvalidInput(f"{where}: not CSV ({exc})", field=where) from None
 
 
 def _xlsx_rows(raw: bytes) -> Iterator[tuple[int, list[Any]]]:

@@ -381,3 +381,37 @@ def list_roster(
         "items": [read_for(db_session, settings, principal, v, path) for v, path in rows],
         "total": total,
     }
+
+
+def expiring_qualifications(
+    db_session: Session, settings: Settings, principal: Principal
+) -> list[dict[str, Any]]:
+    """The reminder list: qualifications of the caller's stations' volunteers (not left)
+    that have expired or expire within ``settings.qualification_reminder_days``, soonest
+    first (names masked as the caller may see them)."""
+    principal.require("volunteer", "read")
+    today = utcnow().date()
+    horizon = today + timedelta(days=settings.qualification_reminder_days)
+    rows = db_session.execute(
+        select(Qualification, Volunteer, Jurisdiction.path)
+        .join(Volunteer, Volunteer.id == Qualification.volunteer_id)
+        .join(Jurisdiction, Jurisdiction.id == Volunteer.jurisdiction_id)
+        .where(
+            principal.visible_clause("volunteer", "read", Jurisdiction.path),
+            Qualification.expires_on.is_not(None),
+            Qualification.expires_on <= horizon,
+            Volunteer.status != VolunteerStatus.left,
+        )
+        .order_by(Qualification.expires_on, Qualification.id)
+    ).all()
+    return [
+        {
+            "volunteer_id": volunteer.id,
+            "name": privacy.redact(volunteer.name, privacy.NOBODY, privacy.Field.name),
+            "kind": qualification.kind,
+            "expires_on": qualification.expires_on,
+            "expired": qualification.expires_on < today,
+            "days_left": (qualification.expires_on - today).days,
+        }
+        for qualification, volunteer, _path in rows
+    ]

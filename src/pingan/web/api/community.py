@@ -210,6 +210,14 @@ def set_qualification(
     return volunteers.get_volunteer(db_session, settings, caller, volunteer_id)
 
 
+@router.get("/qualifications/expiring")
+def expiring_qualifications(
+    caller: VolunteerReader, db_session: SessionDep, settings: SettingsDep
+) -> list[dict[str, Any]]:
+    """Qualifications expired or expiring within the reminder period, soonest first."""
+    return volunteers.expiring_qualifications(db_session, settings, caller)
+
+
 @router.get("/me", response_model=VolunteerRead)
 def my_record(caller: VolunteerSelf, db_session: SessionDep, settings: SettingsDep) -> Any:
     """The caller's own volunteer record (shown whole: it is theirs)."""
