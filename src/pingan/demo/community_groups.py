@@ -193,6 +193,10 @@ def seed_groups(db_session: Session, settings: Settings, progress: Progress) -> 
                 at = now - timedelta(days=day, hours=rng.randint(0, 12))
                 answered = not (neglected and day <= 10) and rng.random() > 0.08
                 rows += _conversation(rng, place, sender, at, answered)
+            if not neglected:  # a kept group hears from its officer every few days
+                for day in range(26, 0, -5):
+                    at = now - timedelta(days=day, hours=rng.randint(12, 14))
+                    rows.append((at, sender, rng.choice(NOTICES)))
             _say(db_session, settings, principal, group, grid, sorted(rows))
             made += 1
             progress("group chats", made / total)
