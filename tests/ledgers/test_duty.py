@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from ledgers_helpers import IN_A
+from ledgers_helpers import IN_A, workbook_bytes
 
 from pingan.config import Settings
 from support.app import seeded_client, token_for
@@ -189,3 +189,32 @@ def test_flagged_rooms_and_masked_names_for_the_chief(
     assert shifts[0]["on_duty"][0]["name"] == "王**"
     mine = client.get(f"/api/v1/ledgers/control-rooms/{room_id}/shifts", headers=headers).json()
     assert mine[0]["on_duty"][0]["name"] == "王伟"
+
+
+def test_duty_records_are_imported_from_a_workbook_and_flagged(
+    officer: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, headers = officer
+    header = ("control_room_code", "starts_at", "ends_at", "on_duty", "entries",
+              "alarm_received_at", "alarm_confirmed_at")  # fmt: skip
+    good = ("CR-1", "2026-07-10 08:00", "2026-07-10 16:00", "王伟:C-100;李静:C-101",
+            "09:30;11:30;13:30;15:30", "", "")  # fmt: skip
+    alone = ("CR-1", "2026-07-10 16:00", "2026-07-11 00:00", "王伟:C-100",
+             "17:30;19:30;21:30;23:30", "2026-07-10 18:00", "2026-07-10 18:06")  # fmt: skip
+    url = "/api/v1/ledgers/import/shifts"
+    bad = ("CR-1", "2026-07-11 00:00", "2026-07-11 08:00", "王伟:C-100;李静:C-101", "1.30", "", "")
+    files = {"file": ("duty.xlsx", workbook_bytes({"shifts": [header, good, alone, bad]}), "x")}
+    refused = client.post(url, headers=headers, files=files)
+    assert refused.status_code == 422
+    assert "sheet shifts, line 4, column entries" in refused.json()["detail"]
+    files = {"file": ("duty.xlsx", workbook_bytes({"shifts": [header, good, alone]}), "x")}
+    response = client.post(url, headers=headers, files=files)
+    assert response.status_code == 201, response.text
+    rooms = client.get("/api/v1/ledgers/control-rooms", headers=headers).json()
+    shifts = client.get(
+        f"/api/v1/ledgers/control-rooms/{rooms[0]['id']}/shifts", headers=headers
+    ).json()
+    assert [(s["starts_at"][:16], s["flags"]) for s in shifts] == [
+        ("2026-07-10T08:00", ["understaffed", "alarm_confirmed_late"]),  # 16:00 +08:00
+        ("2026-07-10T00:00", []),
+    ]

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Fire-safety and venue ledgers (消防台账).", no_args_is_help=True)
 
-KINDS = ("sites", "control_rooms", "operators")
+KINDS = ("sites", "control_rooms", "operators", "shifts")
 AsUser = Annotated[
     str | None,
     typer.Option("--as", help="act as this account (default: the server's ledger operator)"),
@@ -63,7 +63,7 @@ def _dump(data: Any) -> str:
 
 @app.command("import")
 def import_ledger(
-    kind: Annotated[str, typer.Argument(help="sites, control_rooms or operators")],
+    kind: Annotated[str, typer.Argument(help="sites, control_rooms, operators or shifts")],
     file: Path,
     jurisdiction: Annotated[
         str | None, typer.Option("--jurisdiction", help="station code the sites belong to")

@@ -16,7 +16,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,9 +28,15 @@ from sqlalchemy.orm import Session
 from pingan.config import Settings
 from pingan.errors import InvalidInput, PinganError
 from pingan.incidents.imports import MAX_FILE_BYTES, decode_upload
-from pingan.ledgers import control_rooms, sites
+from pingan.ledgers import control_rooms, duty, sites
 from pingan.ledgers.models import ControlRoom, Operator, Site, Source
-from pingan.ledgers.schemas import SYSTEMS, ControlRoomWrite, OperatorWrite, SiteWrite
+from pingan.ledgers.schemas import (
+    SYSTEMS,
+    ControlRoomWrite,
+    OperatorWrite,
+    ShiftWrite,
+    SiteWrite,
+)
 from pingan.principal import Principal
 
 SITE_FIELDS = (
@@ -50,11 +56,26 @@ SITE_FIELDS = (
 )
 ROOM_FIELDS = ("code", "site_code", "location", "surveyed_at", *SYSTEMS)
 OPERATOR_FIELDS = ("control_room_code", "name", "certificate_no", "level", "expires_on")
-FIELDS = {"sites": SITE_FIELDS, "control_rooms": ROOM_FIELDS, "operators": OPERATOR_FIELDS}
+#: A duty record (值班记录) per row: ``on_duty`` as ``name:certificate;name:certificate``,
+#: ``entries`` as times ``HH:MM;HH:MM`` (on the shift's days) or full dates and times, and
+#: at most one alarm.
+SHIFT_FIELDS = (
+    "control_room_code", "starts_at", "ends_at", "on_duty", "handover_to", "entries",
+    "alarm_controller", "linkage_controller", "sprinkler_pump", "hydrant_pump",
+    "alarm_received_at", "alarm_confirmed_at", "alarm_nature", "alarm_location",
+    "alarm_reported",
+)  # fmt: skip
+FIELDS = {
+    "sites": SITE_FIELDS,
+    "control_rooms": ROOM_FIELDS,
+    "operators": OPERATOR_FIELDS,
+    "shifts": SHIFT_FIELDS,
+}
 REQUIRED = {
     "sites": ("code", "name", "category"),
     "control_rooms": ("code", "site_code"),
     "operators": ("control_room_code", "name"),
+    "shifts": ("control_room_code", "starts_at", "ends_at", "on_duty"),
 }
 #: Most rows one import takes.
 MAX_ROWS = 20_000
@@ -306,6 +327,65 @@ def operator_from_row(row: Row) -> tuple[str, OperatorWrite]:
     return row.text("control_room_code"), row.model(OperatorWrite, values)
 
 
+def _people(row: Row) -> list[dict[str, str]]:
+    people = []
+    for part in row.text("on_duty").replace("；", ";").split(";"):
+        name, _, number = part.strip().partition(":")
+        if name.strip():
+            people.append({"name": name.strip(), "certificate_no": number.strip()})
+    return people
+
+
+def _entries(row: Row, start: datetime | None) -> list[datetime]:
+    """Times ``HH:MM`` on the shift's days (after its start), or full dates and times."""
+    out = []
+    for part in row.text("entries").replace("；", ";").split(";"):
+        text = part.strip()
+        if not text:
+            continue
+        try:
+            if len(text) <= 5 and start is not None:
+                moment = datetime.combine(start.date(), time.fromisoformat(text), start.tzinfo)
+                out.append(moment if moment >= start else moment + timedelta(days=1))
+            else:
+                parsed = datetime.fromisoformat(text)
+                out.append(parsed if parsed.tzinfo else parsed.replace(tzinfo=row.zone))
+        except ValueError:
+            raise row.where("entries").fail(f"{text!r} is not a time (HH:MM)") from None
+    return out
+
+
+def shift_from_row(row: Row) -> ShiftWrite:
+    start = row.moment("starts_at")
+    systems = {
+        name: s for name in ("alarm_controller", "linkage_controller", "sprinkler_pump",
+                             "hydrant_pump") if (s := _system(row, name)) is not None
+    }  # fmt: skip
+    alarms = []
+    received = row.moment("alarm_received_at")
+    if received is not None:
+        alarms.append(
+            {
+                "received_at": received,
+                "confirmed_at": row.moment("alarm_confirmed_at"),
+                "nature": row.text("alarm_nature") or "false_alarm",
+                "location": row.text("alarm_location"),
+                "reported": _flag(row, "alarm_reported"),
+            }
+        )
+    values = {
+        "control_room_code": row.text("control_room_code"),
+        "starts_at": start,
+        "ends_at": row.moment("ends_at"),
+        "on_duty": _people(row),
+        "handover_to": row.text("handover_to"),
+        "entries": _entries(row, start),
+        "systems": systems,
+        "alarms": alarms,
+    }
+    return row.model(ShiftWrite, values)  # type: ignore[no-any-return]
+
+
 def _unique(rows: list[tuple[Row, str]], taken: set[str], what: str) -> None:
     """A code twice in the file, or already in the ledger, is named at its line."""
     first: dict[str, int] = {}
@@ -342,7 +422,7 @@ def import_rows(
     """Import ``kind`` (sites, control_rooms, operators) from a workbook or CSV: every row
     or none. The counts stored."""
     if kind not in FIELDS:
-        raise InvalidInput(f"import sites, control_rooms or operators, not {kind!r}", field="kind")
+        raise InvalidInput(f"import {', '.join(FIELDS)}, not {kind!r}", field="kind")
     principal.require("ledger", "write")
     if jurisdiction_code:
         sites.station_for(db_session, principal, jurisdiction_code)
@@ -371,6 +451,13 @@ def import_rows(
             room_rows,
             lambda body: control_rooms.add_room(
                 db_session, principal, body, source=Source.imported
+            ),
+        )
+    elif kind == "shifts":
+        _store_each(
+            [(row, shift_from_row(row)) for row in rows],
+            lambda body: duty.record_shift(
+                db_session, settings, principal, body, source=Source.imported
             ),
         )
     else:

@@ -379,7 +379,7 @@ def monthly_round(
 
 @router.post("/import/{kind}", status_code=201)
 async def import_ledger(
-    kind: Literal["sites", "control_rooms", "operators"],
+    kind: Literal["sites", "control_rooms", "operators", "shifts"],
     caller: LedgerWriter,
     db_session: SessionDep,
     settings: SettingsDep,
