@@ -29,7 +29,9 @@ def test_the_steps_run_in_order_and_are_the_modules_functions() -> None:
         "pingan.demo.live",
         "pingan.demo.analytics",
         "pingan.demo.patrol",
+        "pingan.demo.community",
         "pingan.demo.community_groups",
+        "pingan.demo.ledgers",
     ]
 
 
