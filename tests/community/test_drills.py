@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from pingan.audit.models import AuditEvent
 from pingan.config import Settings
+from pingan.db import make_engine
 from support.app import seeded_client, token_for
 
 API = "/api/v1/community"
@@ -122,3 +125,33 @@ def test_bad_drills_are_refused(settings: Settings) -> None:
     analyst = token_for(client, settings, "analyst")
     assert _drill(client, analyst).status_code == 403
     assert client.get(f"{API}/drills", headers=officer).json()["total"] == 0
+
+
+def test_personal_data_in_a_drills_texts_is_masked_and_whole_reads_audited(
+    settings: Settings,
+) -> None:
+    client = seeded_client(settings)
+    officer = token_for(client, settings, "officer_a")
+    lessons = "联系人张三丰，电话13812345678，下次提前通知商户"
+    drill = _drill(client, officer, lessons=lessons).json()
+    # the writer reads it whole; the read is audited
+    assert client.get(f"{API}/drills/{drill['id']}", headers=officer).json()["lessons"] == lessons
+    assert _audits(settings, "drill.read_personal") >= 1
+    # the analyst and the dispatcher get masks
+    for username in ("analyst", "dispatcher_a"):
+        read = client.get(
+            f"{API}/drills/{drill['id']}", headers=token_for(client, settings, username)
+        ).json()
+        assert "13812345678" not in read["lessons"]
+        assert "138****5678" in read["lessons"]
+        assert "下次提前通知商户" in read["lessons"]
+
+
+def _audits(settings: Settings, action: str) -> int:
+    engine = make_engine(settings.database_url)
+    with engine.connect() as conn:
+        value = conn.execute(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action)
+        ).scalar_one()
+    engine.dispose()
+    return int(value)

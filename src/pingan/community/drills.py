@@ -20,6 +20,7 @@ from pingan.community.group_schemas import DrillCreate
 from pingan.community.groups import station_path
 from pingan.community.models import Drill, DrillTeam, DrillVolunteer, Volunteer, VolunteerTeam
 from pingan.errors import Forbidden, InvalidInput, NotFound
+from pingan.incidents import privacy
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction, Level
 from pingan.principal import Principal
@@ -114,7 +115,27 @@ def record_drill(
     return drill
 
 
-def drill_json(db_session: Session, drill: Drill) -> dict[str, Any]:
+def drill_json(db_session: Session, principal: Principal, drill: Drill) -> dict[str, Any]:
+    """A drill as ``principal`` may read it: names, phones and ID numbers in its texts are
+    masked for roles without ``volunteer.personal_data``; an unmasked read of them is
+    audited."""
+    path = jurisdictions.get(db_session, drill.jurisdiction_id).path
+    sight = privacy.Sight(personal=principal.can("volunteer", "personal_data", path))
+    texts = {
+        "scenario": drill.scenario,
+        "place_text": drill.place_text,
+        "outcome": drill.outcome,
+        "lessons": drill.lessons,
+    }
+    if sight.personal and any(privacy.holds_personal(t) for t in texts.values()):
+        audit.record(
+            db_session,
+            action="drill.read_personal",
+            object_type="drill",
+            object_id=drill.id,
+            principal=principal,
+            jurisdiction_id=drill.jurisdiction_id,
+        )
     teams = db_session.execute(
         select(VolunteerTeam.id, VolunteerTeam.name)
         .join(DrillTeam, DrillTeam.team_id == VolunteerTeam.id)
@@ -129,10 +150,10 @@ def drill_json(db_session: Session, drill: Drill) -> dict[str, Any]:
     return {
         "id": drill.id,
         "kind": drill.kind,
-        "scenario": drill.scenario,
+        "scenario": privacy.redact(texts["scenario"], sight),
         "held_at": drill.held_at,
         "jurisdiction_code": jurisdictions.get(db_session, drill.jurisdiction_id).code,
-        "place_text": drill.place_text,
+        "place_text": privacy.redact(texts["place_text"], sight),
         "lat": drill.lat,
         "lon": drill.lon,
         "police_count": drill.police_count,
@@ -141,8 +162,8 @@ def drill_json(db_session: Session, drill: Drill) -> dict[str, Any]:
         "volunteer_ids": list(volunteers),
         "assemble_s": drill.assemble_s,
         "first_action_s": drill.first_action_s,
-        "outcome": drill.outcome,
-        "lessons": drill.lessons,
+        "outcome": privacy.redact(texts["outcome"], sight),
+        "lessons": privacy.redact(texts["lessons"], sight),
         "simulated": drill.simulated,
     }
 

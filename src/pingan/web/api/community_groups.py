@@ -25,7 +25,7 @@ from pingan.community.group_schemas import (
 )
 from pingan.db import utcnow
 from pingan.principal import Principal
-from pingan.web.deps import SessionDep, SettingsDep, allowed
+from pingan.web.deps import SessionDep, SettingsDep, allowed, audited_read
 
 router = APIRouter(prefix="/api/v1/community", tags=["community"])
 
@@ -38,10 +38,11 @@ GroupWriter = Annotated[Principal, allowed("chat_group", "write")]
 @router.post("/drills", status_code=201, response_model=DrillRead)
 def record_drill(body: DrillCreate, caller: DrillWriter, db_session: SessionDep) -> Any:
     drill = drills.record_drill(db_session, caller, body)
-    return drills.drill_json(db_session, drill)
+    return drills.drill_json(db_session, caller, drill)
 
 
 @router.get("/drills", response_model=DrillPage)
+@audited_read
 def list_drills(
     caller: DrillReader,
     db_session: SessionDep,
@@ -53,7 +54,7 @@ def list_drills(
     items, total = drills.list_drills(
         db_session, caller, since=since, until=until, limit=limit, offset=offset
     )
-    return {"items": [drills.drill_json(db_session, d) for d in items], "total": total}
+    return {"items": [drills.drill_json(db_session, caller, d) for d in items], "total": total}
 
 
 @router.get("/drills/teams", response_model=list[TeamDrillFigures])
@@ -68,8 +69,9 @@ def drill_team_figures(
 
 
 @router.get("/drills/{drill_id}", response_model=DrillRead)
+@audited_read
 def get_drill(drill_id: Id, caller: DrillReader, db_session: SessionDep) -> Any:
-    return drills.drill_json(db_session, drills.get_drill(db_session, caller, drill_id))
+    return drills.drill_json(db_session, caller, drills.get_drill(db_session, caller, drill_id))
 
 
 @router.post("/groups", status_code=201, response_model=ChatGroupRead)
