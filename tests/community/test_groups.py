@@ -248,3 +248,15 @@ def test_update_renames_moves_and_relinks(settings: Settings) -> None:
         == 422
     )
     assert client.get(f"{API}/{group['id']}", headers=officer).json()["grid_code"] == "grid-a1"
+
+
+def test_the_registry_is_read_a_page_at_a_time(settings: Settings) -> None:
+    client = seeded_client(settings)
+    officer = token_for(client, settings, "officer_a")
+    assert _upload(client, officer, CSV_GOOD).status_code == 201
+    first = client.get(API, params={"limit": 2}, headers=officer).json()
+    rest = client.get(API, params={"limit": 2, "offset": 2}, headers=officer).json()
+    assert (first["total"], rest["total"]) == (3, 3)
+    names = [g["name"] for g in first["items"] + rest["items"]]
+    assert names == ["东街平安群", "东街二网格平安群", "夜市商户联防群"]
+    assert client.get(API, params={"limit": 0}, headers=officer).status_code == 422
