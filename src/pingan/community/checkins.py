@@ -254,11 +254,9 @@ def _joint_patrol(
 def stand_down_finished(db_session: Session, at: datetime) -> int:
     """Joint patrols of shifts over (past their end and the slack) go off duty, even when a
     member forgot to check out; the number stood down."""
+    finished = select(Shift.unit_id).where(Shift.ends_at < at - SHIFT_SLACK)
     rows = db_session.scalars(
-        select(Unit)
-        .join(Shift, Shift.unit_id == Unit.id)
-        .where(Shift.ends_at < at - SHIFT_SLACK, Unit.status == UnitStatus.available)
-        .distinct()
+        select(Unit).where(Unit.id.in_(finished), Unit.status == UnitStatus.available)
     ).all()
     for unit in rows:
         if not _has_current_shift(db_session, unit.id, at):
