@@ -155,7 +155,7 @@ def test_fraud_incidents_and_losses_against_the_same_days_last_year(settings: Se
         b = jurisdictions.get_by_code(db_session, "station-b").id
         for station in (a, a, a, a, a1, a1):
             _add_fraud(db_session, station, now, 1_000)
-        _add_fraud(db_session, a, last_year + timedelta(hours=12), 500)
+        _add_fraud(db_session, a, last_year + timedelta(hours=12), 500, simulated=True)
         _add_fraud(db_session, a, now, 9_999, is_draft=True)
         _add_fraud(db_session, a, now, 9_999, status=Status.rejected)
         _add_fraud(db_session, a, now, 9_999, type="theft")
@@ -167,6 +167,7 @@ def test_fraud_incidents_and_losses_against_the_same_days_last_year(settings: Se
     assert (row["station"], row["week"]) == ("station-a", _this_week(settings))
     assert (row["red"], row["orange"], row["yellow"]) == (0, 0, 0)  # no warnings: still a row
     assert (row["fraud_incidents"], row["fraud_incidents_last_year"]) == (6, 1)
+    assert row["fraud_incidents_simulated"] == 1
     assert (row["fraud_losses_yuan"], row["fraud_losses_last_year_yuan"]) == (6_000, 500)
     assert row["fraud_losses_change"] == 11.0
     assert row["yoy_change"] == 5.0

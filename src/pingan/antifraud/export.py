@@ -25,6 +25,7 @@ COLUMNS = (
     "amount_lost_yuan",
     "fraud_incidents",
     "fraud_incidents_last_year",
+    "fraud_incidents_simulated",
     "yoy_change",
     "yoy_p_value",
     "yoy_verdict",

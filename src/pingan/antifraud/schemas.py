@@ -202,6 +202,8 @@ class FigureRow(BaseModel):
     #: on the counts; see :mod:`pingan.antifraud.yoy`).
     fraud_incidents: int
     fraud_incidents_last_year: int
+    #: How many of the incidents of both sides are simulated (the demo's history).
+    fraud_incidents_simulated: int
     fraud_losses_yuan: int
     fraud_losses_last_year_yuan: int
     fraud_losses_change: float | None

@@ -7,7 +7,8 @@ only its days so far, and last year's side the same days of the calendar a year 
 Incidents counted: type ``fraud`` (and its subtypes), not rejected, not a duplicate, not a
 draft, placed by when they happened (else when they were received); the loss is their
 ``amount_yuan``. The test is on the counts; the losses are given with their change only (a
-sum of yuan is no Poisson count).
+sum of yuan is no Poisson count). Simulated incidents (the demo's history) count, and
+how many there are is given beside (``fraud_incidents_simulated``), as the analyses do.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pingan.incidents.models import Incident, Status
 from pingan.incidents.reads import type_clause
 from pingan.jurisdictions.models import Jurisdiction, Level
 
-#: (station code, local day) → [incidents, yuan lost]
+#: (station code, local day) → [incidents, yuan lost, simulated incidents]
 DayCounts = dict[tuple[str, dt.date], list[int]]
 
 
@@ -51,10 +52,10 @@ def week_days(week: str, today: dt.date) -> tuple[dt.date, dt.date]:
 
 def _fraud_rows(
     db_session: Session, visible: ColumnElement[bool], start: dt.datetime
-) -> Iterable[tuple[int, dt.datetime, int | None]]:
+) -> Iterable[tuple[int, dt.datetime, int | None, bool]]:
     occurred = func.coalesce(Incident.occurred_start, Incident.received_at)
     query = (
-        select(Incident.jurisdiction_id, occurred, Incident.amount_yuan)
+        select(Incident.jurisdiction_id, occurred, Incident.amount_yuan, Incident.simulated)
         .join(Jurisdiction, Jurisdiction.id == Incident.jurisdiction_id)
         .where(
             visible,
@@ -64,7 +65,8 @@ def _fraud_rows(
             occurred >= start,
         )
     )
-    return [(int(j), at, amount) for j, at, amount in db_session.execute(query).all()]
+    rows = db_session.execute(query).all()
+    return [(int(j), at, amount, bool(simulated)) for j, at, amount, simulated in rows]
 
 
 def fraud_days(
@@ -77,23 +79,24 @@ def fraud_days(
     """Fraud incidents and yuan lost per (station, local day) from a year before ``since``."""
     start_day = st.same_period_last_year(since, since + dt.timedelta(days=1))[0]
     start = dt.datetime.combine(start_day, dt.time(), tzinfo=zone)
-    days: DayCounts = defaultdict(lambda: [0, 0])
-    for jurisdiction_id, occurred, amount in _fraud_rows(db_session, visible, start):
+    days: DayCounts = defaultdict(lambda: [0, 0, 0])
+    for jurisdiction_id, occurred, amount, simulated in _fraud_rows(db_session, visible, start):
         cell = days[(codes.get(jurisdiction_id, "?"), occurred.astimezone(zone).date())]
         cell[0] += 1
         cell[1] += amount or 0
+        cell[2] += simulated
     return days
 
 
-def _sum(days: DayCounts, station: str, lo: dt.date, hi: dt.date) -> tuple[int, int]:
-    count = lost = 0
+def _sum(days: DayCounts, station: str, lo: dt.date, hi: dt.date) -> tuple[int, int, int]:
+    count = lost = simulated = 0
     day = lo
     while day < hi:
         cell = days.get((station, day))
         if cell is not None:
-            count, lost = count + cell[0], lost + cell[1]
+            count, lost, simulated = count + cell[0], lost + cell[1], simulated + cell[2]
         day += dt.timedelta(days=1)
-    return count, lost
+    return count, lost, simulated
 
 
 def _number(value: float) -> float | None:
@@ -104,12 +107,13 @@ def year_over_year(days: DayCounts, station: str, week: str, today: dt.date) -> 
     """The 同比 fields of one station's week (see :class:`~pingan.antifraud.schemas.FigureRow`)."""
     lo, hi = week_days(week, today)
     last_lo, last_hi = st.same_period_last_year(lo, hi)
-    now_n, now_lost = _sum(days, station, lo, hi)
-    then_n, then_lost = _sum(days, station, last_lo, last_hi)
+    now_n, now_lost, now_simulated = _sum(days, station, lo, hi)
+    then_n, then_lost, then_simulated = _sum(days, station, last_lo, last_hi)
     test = st.compare_counts(then_n, now_n)
     return {
         "fraud_incidents": now_n,
         "fraud_incidents_last_year": then_n,
+        "fraud_incidents_simulated": now_simulated + then_simulated,
         "fraud_losses_yuan": now_lost,
         "fraud_losses_last_year_yuan": then_lost,
         "fraud_losses_change": _number(now_lost / then_lost - 1) if then_lost else None,

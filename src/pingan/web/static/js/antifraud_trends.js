@@ -73,7 +73,12 @@
           r.week,
           el("td", { class: "af-yoy-now", text: String(r.fraud_incidents) }),
           String(r.fraud_incidents_last_year),
-          el("td", { class: "af-yoy-verdict" + (r.yoy_significant ? " significant" : ""), "data-significant": String(r.yoy_significant), text: verdict(r) }),
+          el("td", { class: "af-yoy-verdict" + (r.yoy_significant ? " significant" : ""), "data-significant": String(r.yoy_significant) }, [
+            verdict(r),
+            r.fraud_incidents_simulated
+              ? el("span", { class: "small muted af-simulated", text: " · " + t("%(n)s simulated (demo history)", { n: r.fraud_incidents_simulated }) })
+              : null,
+          ]),
           money(r.fraud_losses_yuan),
           money(r.fraud_losses_last_year_yuan),
           el("td", { class: "af-protected", "data-yuan": String(r.amount_stopped_yuan), text: money(r.amount_stopped_yuan) }),
