@@ -4,11 +4,17 @@ Run::
 
     .venv/bin/python bench/antifraud.py                   # held-out passes (p5, p6)
     .venv/bin/python bench/antifraud.py --passes tuning   # the passes rules may be tuned on
-    .venv/bin/python bench/antifraud.py --errors          # print the misses (tuning only)
+    .venv/bin/python bench/antifraud.py --passes p12      # named tuning passes only
+    .venv/bin/python bench/antifraud.py --passes p13 --corpus new.jsonl --errors
+                                          # a new pass, scored before it joins the corpus
+    .venv/bin/python bench/antifraud.py --export-training # ship the tuning passes to the model
 
 The corpus is ``tests/data/fraud/situations.jsonl`` (one situation a line: text, is_fraud,
 type, tier, voice, pass). Passes p5 and p6 were written first and committed before any rule
-was tuned on the corpus; they are never used for tuning, and their misses are not printed.
+was tuned on the corpus; they are never used for tuning or training, and their misses are
+never printed (``--errors`` refuses them). ``--export-training`` writes the tuning passes,
+and only those, to ``src/pingan/algo/text/fraud/data/situations.tsv``, the learned model's
+training rows; run it after adding a pass.
 
 Figures: fraud / not-fraud precision and recall; type accuracy over the true frauds
 (a miss counts as wrong); tier accuracy over all situations (not fraud has tier "none");
