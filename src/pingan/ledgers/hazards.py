@@ -164,6 +164,8 @@ def hazard_json(
         "found_at": hazard.found_at,
         "deadline": hazard.deadline,
         "status": shown_status(hazard, now),
+        #: The stored step (open, rectifying, closed), whether or not it is overdue.
+        "stage": hazard.status,
         "days_overdue": days_overdue(hazard, now),
         "escalated": hazard.escalated,
         "closed_at": hazard.closed_at,

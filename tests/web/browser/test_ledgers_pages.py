@@ -53,7 +53,10 @@ def test_fire_officer_home_site_page_round_and_chief_panels(live_server: Any, br
     page.wait_for_selector("#ledgers-home[data-ready='1']", timeout=30_000)
     officer = server.token("fire_a")
     overdue = httpx.get(
-        f"{server.url}/api/v1/ledgers/hazards", headers=officer, params={"state": "overdue"}
+        f"{server.url}/api/v1/ledgers/hazards",
+        headers=officer,
+        params={"state": "overdue"},
+        timeout=120,  # the server may be planning the round for the page at the same time
     ).json()
     assert page.locator("#lh-overdue-count").inner_text() == str(len(overdue))
     assert page.locator("#lh-overdue li[data-hazard]").count() == min(len(overdue), 50)
@@ -66,6 +69,12 @@ def test_fire_officer_home_site_page_round_and_chief_panels(live_server: Any, br
     hazards = page.locator("#ls-hazards").inner_text()
     assert "EV-01" in hazards
     assert "逾期 5 天" in hazards
+    # closing without a passing re-inspection is refused with its reason; rectifying starts
+    page.click("#ls-hazards button[data-action='close']")
+    page.wait_for_selector("#ls-hazards [role='status']:has-text('passes its item')")
+    page.click("#ls-hazards button[data-action='rectifying']")
+    page.wait_for_selector("#ls-hazards button[data-action='rectifying']", state="detached")
+    assert page.locator("#ls-hazards button[data-action='close']").count() == 1
     assert "1 项不合格" in page.locator("#ls-history").inner_text()
 
     month = datetime.now(UTC).strftime("%Y-%m")

@@ -31,8 +31,35 @@
     fact(facts, t("Source"), L.source(site.source));
   }
 
+  const canWrite = root.getAttribute("data-can-write") === "1";
+
+  /* Start the rectification, or close on a passing re-inspection (the API answers 409
+     until a newer inspection has passed the item: its reason is shown). */
+  function hazardRow(h) {
+    const item = L.hazardItem(h);
+    if (!canWrite || h.status === "closed") return item;
+    const note = el("span", { class: "small", role: "status" });
+    async function act(method, url, body) {
+      try {
+        await P.api(method, url, body);
+        await loadHazards();
+      } catch (error) {
+        note.textContent = " " + error.message;
+      }
+    }
+    const hazardUrl = "/api/v1/ledgers/hazards/" + encodeURIComponent(h.id);
+    item.appendChild(el("span", { class: "lg-actions" }, [
+      h.stage === "open" ? el("button", { type: "button", class: "small", "data-action": "rectifying",
+        text: t("Start rectifying"), onclick: function () { act("PATCH", hazardUrl, { status: "rectifying" }); } }) : null,
+      el("button", { type: "button", class: "small", "data-action": "close", text: t("Close the hazard"),
+        onclick: function () { act("POST", hazardUrl + "/close", {}); } }),
+      note,
+    ]));
+    return item;
+  }
+
   async function loadHazards() {
-    L.fill(document.getElementById("ls-hazards"), await P.api("GET", base + "/hazards"), L.hazardItem);
+    L.fill(document.getElementById("ls-hazards"), await P.api("GET", base + "/hazards"), hazardRow);
   }
 
   async function loadHistory() {
