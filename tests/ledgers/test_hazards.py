@@ -240,3 +240,30 @@ def test_training_and_drills_with_photos_and_compliance(officer: Officer) -> Non
     assert [(s["kind"], s["attendee_count"], s["photos"]) for s in listed] == [
         ("evacuation_drill", 24, 1)
     ]
+
+
+def test_every_change_of_a_hazard_is_audited(officer: Officer, settings: Settings) -> None:
+    client, headers, _ = officer
+    hazard_id = _inspect(officer, [{"code": "EQ-01", "result": "failed"}]).json()["hazards"][0]
+    url = f"/api/v1/ledgers/hazards/{hazard_id}"
+    plan = {
+        "measures": "更换灭火器",
+        "department": "物业",
+        "funding": "5000元",
+        "status": "rectifying",
+    }
+    assert client.patch(url, headers=headers, json=plan).status_code == 200
+    assert client.post(f"{url}/close", headers=headers).status_code == 409
+    auditor = token_for(client, settings, "auditor")
+    events = client.get("/api/v1/audit", headers=auditor, params={"limit": 1000}).json()
+    about = [e["action"] for e in events if e["object_type"] == "ledger_hazard"]
+    assert sorted(about) == sorted(
+        ["ledger.hazard.create", "ledger.hazard.update", "ledger.hazard.rectifying"]
+    )
+    hazard = client.get(url, headers=headers).json()
+    assert (hazard["measures"], hazard["stage"], hazard["status"]) == (
+        "更换灭火器",
+        "rectifying",
+        "rectifying",
+    )
+    assert [e["action"] for e in hazard["events"]] == ["create", "update", "rectifying"]
