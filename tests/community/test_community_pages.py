@@ -9,7 +9,7 @@ from urllib.parse import unquote
 from community_helpers import set_up
 
 from pingan.config import Settings
-from support.app import seeded_client
+from support.app import seeded_client, token_for
 from support.pages import page_login
 
 
@@ -59,3 +59,36 @@ def test_the_chief_dashboard_carries_the_community_panel(settings: Settings) -> 
     page = client.get("/dashboard")
     assert 'id="community-panel"' in page.text
     assert "/static/js/community_panel.js" in page.text
+
+
+def test_a_volunteer_lead_sees_their_team_masked_and_others_are_refused(
+    settings: Settings,
+) -> None:
+    setup = set_up(settings)
+    client = seeded_client(settings)
+    officer = token_for(client, settings, "officer_a")
+    team = client.post(
+        "/api/v1/community/teams",
+        json={"station_code": "station-a", "name": "红袖标一队", "kind": "red_armband",
+              "lead_volunteer_id": setup.volunteer_a},
+        headers=officer,
+    )  # fmt: skip
+    assert team.status_code == 201, team.text
+    lead = token_for(client, settings, "volunteer_a")
+    clue = client.post(
+        "/api/v1/community/clues", data={"text": "东街有人卖假烟，电话13812345678"}, headers=lead
+    )
+    assert clue.status_code == 201
+    assert (
+        client.get("/api/v1/community/me", headers=lead).json()["leads_team_id"]
+        == (team.json()["id"])
+    )
+    view = client.get("/api/v1/community/lead", headers=lead).json()
+    assert view["team"]["name"] == "红袖标一队"
+    assert [(v["name"], v["phone"]) for v in view["roster"]] == [("王**", "138****1111")]
+    assert view["clues"][0]["text"] == "东街有人卖假烟，电话138****5678"
+    other = token_for(client, settings, "volunteer_b")
+    refused = client.get("/api/v1/community/lead", headers=other)
+    assert refused.status_code == 403
+    page_login(client, settings, "volunteer_a")
+    assert 'data-lead="1"' in client.get("/community").text

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from pingan.community.models import (
@@ -104,6 +104,21 @@ def hours_report(
     """Attendance of every member of the caller's stations' shifts starting in
     [``since``, ``until``), with totals per volunteer and per team (names masked)."""
     principal.require("shift", "read")
+    visible = principal.visible_clause("shift", "read", Jurisdiction.path)
+    return attendance(db_session, settings, visible, since, until, team_id=team_id)
+
+
+def attendance(
+    db_session: Session,
+    settings: Settings,
+    visible: ColumnElement[bool],
+    since: datetime,
+    until: datetime,
+    *,
+    team_id: int | None = None,
+) -> dict[str, Any]:
+    """:func:`hours_report` over the shifts ``visible`` keeps (a clause on the shift and its
+    station), for callers that have checked who may see what."""
     if until <= since:
         raise InvalidInput("the period ends before it starts", field="until")
     if (until - since).days > MAX_DAYS:
@@ -114,7 +129,7 @@ def hours_report(
         .join(ShiftMember, ShiftMember.shift_id == Shift.id)
         .join(Volunteer, Volunteer.id == ShiftMember.volunteer_id)
         .where(
-            principal.visible_clause("shift", "read", Jurisdiction.path),
+            visible,
             Shift.starts_at >= since,
             Shift.starts_at < until,
         )

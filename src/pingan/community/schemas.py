@@ -80,6 +80,8 @@ class VolunteerRead(BaseModel):
     qualifications: list[QualificationRead]
     has_account: bool
     simulated: bool
+    #: On the caller's own record: the team they lead, if any.
+    leads_team_id: int | None = None
 
 
 class VolunteerPage(BaseModel):

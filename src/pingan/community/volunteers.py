@@ -248,6 +248,15 @@ def own_volunteer(db_session: Session, principal: Principal) -> Volunteer:
     return volunteer
 
 
+def led_team_id(db_session: Session, volunteer_id: int) -> int | None:
+    """The team ``volunteer_id`` leads, if any."""
+    return db_session.scalar(
+        select(VolunteerTeam.id)
+        .where(VolunteerTeam.lead_volunteer_id == volunteer_id)
+        .order_by(VolunteerTeam.id)
+    )
+
+
 def valid_qualifications(db_session: Session, volunteer_id: int, on: date) -> set[str]:
     """The kinds of qualification the volunteer holds valid on day ``on``."""
     rows = db_session.execute(

@@ -16,6 +16,7 @@ from pingan.community import (
     clues,
     figures,
     hours,
+    lead,
     points,
     roster_io,
     shifts,
@@ -220,9 +221,19 @@ def expiring_qualifications(
 
 @router.get("/me", response_model=VolunteerRead)
 def my_record(caller: VolunteerSelf, db_session: SessionDep, settings: SettingsDep) -> Any:
-    """The caller's own volunteer record (shown whole: it is theirs)."""
+    """The caller's own volunteer record (shown whole: it is theirs), with the team they
+    lead, if any."""
     volunteer = volunteers.own_volunteer(db_session, caller)
-    return volunteers.volunteer_json(db_session, settings, volunteer, privacy.EVERYTHING)
+    body = volunteers.volunteer_json(db_session, settings, volunteer, privacy.EVERYTHING)
+    body["leads_team_id"] = volunteers.led_team_id(db_session, volunteer.id)
+    return body
+
+
+@router.get("/lead")
+def lead_view(caller: VolunteerSelf, db_session: SessionDep, settings: SettingsDep) -> Any:
+    """A volunteer lead's team: roster (masked), the station's shifts to fill, the team's
+    hours of the last 7 days and its members' clues (403 for a volunteer who leads none)."""
+    return lead.lead_view(db_session, settings, caller)
 
 
 @router.get("/teams", response_model=list[TeamRead])

@@ -84,14 +84,18 @@ def apply_page(
 def lead_page(
     request: Request, settings: SettingsDep, principal: PagePrincipalDep
 ) -> HTMLResponse | RedirectResponse:
-    """The volunteer lead's page: roster, shifts to fill, hours, clues."""
+    """The volunteer lead's page: roster, shifts to fill, hours, clues (staff: of their
+    stations; a volunteer: of the team they lead)."""
     if principal is None:
         return login_redirect(request)
-    if not may_see_lead_page(principal):
+    staff = may_see_lead_page(principal)
+    if not staff and not may_see_volunteer_page(principal):
         return _forbidden(request, settings, principal, "community")
     context = {
         "can_write": can(principal, "volunteer", "write"),
         "can_triage": can(principal, "clue", "triage"),
+        # a volunteer who leads a team sees it through the lead's view of the API
+        "lead_mode": not staff,
     }
     return render(
         request, "community.html", context, principal=principal, settings=settings, page="community"

@@ -56,7 +56,10 @@
   }
 
   async function loadShifts() {
-    const shifts = await P.api("GET", API + "/shifts?short_only=true");
+    showShifts(await P.api("GET", API + "/shifts?short_only=true"));
+  }
+
+  function showShifts(shifts) {
     fill("cm-shifts", shifts.map(function (s) {
       return el("tr", { "data-shift": String(s.id) }, [
         el("td", { text: when(s.starts_at) }), el("td", { text: s.point_kind + " " + s.point_id }),
@@ -67,7 +70,10 @@
   }
 
   async function loadHours() {
-    const report = await P.api("GET", API + "/hours");
+    showHours(await P.api("GET", API + "/hours"));
+  }
+
+  function showHours(report) {
     fill("cm-hours", report.by_volunteer.map(function (r) {
       return el("tr", {}, [
         el("td", { text: r.name || "" }), el("td", { class: "r", text: String(r.hours) }),
@@ -101,7 +107,10 @@
   }
 
   async function loadClues() {
-    const clues = await P.api("GET", API + "/clues");
+    showClues(await P.api("GET", API + "/clues"));
+  }
+
+  function showClues(clues) {
     const list = document.getElementById("cm-clues");
     list.replaceChildren.apply(list, clues.map(function (c) {
       return el("li", { "data-clue": String(c.id) }, [
@@ -113,8 +122,28 @@
     }));
   }
 
+  /* A volunteer lead: one call gives their team's roster, the shifts to fill, hours, clues. */
+  async function loadLead() {
+    let view;
+    try {
+      view = await P.api("GET", API + "/lead");
+    } catch (error) {
+      const box = document.getElementById("cm-error");
+      box.textContent = error.message;
+      box.hidden = false;
+      return;
+    }
+    document.getElementById("cm-roster-title").textContent = t("Roster") + " · " + view.team.name;
+    fill("cm-roster", view.roster.map(rosterRow));
+    showShifts(view.shifts_to_fill);
+    showHours(view.hours);
+    showClues(view.clues);
+  }
+
   P.i18nReady.then(function () {
-    Promise.allSettled([loadRoster(), loadShifts(), loadHours(), loadClues()]).then(function () {
+    const loads = root.getAttribute("data-lead") === "1" ? [loadLead()]
+      : [loadRoster(), loadShifts(), loadHours(), loadClues()];
+    Promise.allSettled(loads).then(function () {
       root.setAttribute("data-ready", "1");
     });
   });

@@ -174,6 +174,9 @@
     document.getElementById("vol-check-out").addEventListener("click", function () { check("out"); });
     document.getElementById("vol-clue-form").addEventListener("submit", sendClue);
     showPoint();
+    P.api("GET", API + "/me").then(function (me) {
+      document.getElementById("vol-team-link").hidden = !me.leads_team_id;
+    }).catch(function () {});
     loadShifts();
     loadClues().catch(function () {});
   });
