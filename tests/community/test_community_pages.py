@@ -92,3 +92,14 @@ def test_a_volunteer_lead_sees_their_team_masked_and_others_are_refused(
     assert refused.status_code == 403
     page_login(client, settings, "volunteer_a")
     assert 'data-lead="1"' in client.get("/community").text
+
+
+def test_the_phone_page_is_available_in_english(settings: Settings) -> None:
+    set_up(settings)
+    client = seeded_client(settings)
+    client.cookies.set("pingan_lang", "en")
+    page_login(client, settings, "volunteer_a")
+    page = client.get("/volunteer")
+    assert '<html lang="en">' in page.text
+    for part in ("My shifts", "Hand in a clue", "My clues"):
+        assert part in page.text

@@ -1,6 +1,7 @@
 """In a real browser (issue 15's Done-when): a volunteer opens a post's QR code URL on a
 phone-sized page with a faked position, logs in, checks in, appears on the dispatcher's map
-as a joint patrol, and is recommended in tier 1 for an incident 50 m away."""
+as a joint patrol, and is recommended in tier 1 for an incident 50 m away; a clue handed in
+on the phone and linked by officer_a shows there as "linked to a case" with its points."""
 
 from __future__ import annotations
 
@@ -151,5 +152,28 @@ def test_volunteer_checks_in_by_qr_and_is_a_tier_1_joint_patrol(
     chip.wait_for(timeout=30_000)
     assert "tier-1" in (chip.get_attribute("class") or "")
     board.screenshot(path=screenshots / "board-joint-patrol-zh-CN.png")
+
+    # the phone hands in a clue; officer_a links it to the incident; the phone shows
+    # "linked to a case" and the points
+    phone.goto(f"{server.url}/volunteer")
+    phone.wait_for_selector("#volunteer[data-clues-ready='1']", timeout=30_000)
+    phone.fill("#vol-clue-text", "联防岗旁边打架的人往南门跑了，穿红色外套（测试）")
+    phone.click("#vol-clue-form button[type=submit]")
+    item = phone.locator("#vol-clues li", has_text="穿红色外套")
+    item.wait_for(timeout=30_000)
+    clue_id = item.get_attribute("data-clue")
+    linked = httpx.post(
+        f"{server.url}/api/v1/community/clues/{clue_id}/triage",
+        json={"status": "linked", "incident_id": incident_id},
+        headers=officer,
+        timeout=30,
+    )
+    assert linked.status_code == 200, linked.text
+    phone.reload()
+    outcome = phone.locator(f"#vol-clues li[data-clue='{clue_id}'] [data-outcome]")
+    outcome.wait_for(timeout=30_000)
+    assert outcome.inner_text() == "已关联案件"
+    assert "+155 积分" in phone.locator(f"#vol-clues li[data-clue='{clue_id}']").inner_text()
+    phone.screenshot(path=screenshots / "volunteer-clue-linked-zh-CN.png", full_page=True)
     phone_context.close()
     desk_context.close()
