@@ -413,14 +413,18 @@ def expiring_qualifications(
         )
         .order_by(Qualification.expires_on, Qualification.id)
     ).all()
-    return [
-        {
-            "volunteer_id": volunteer.id,
-            "name": privacy.redact(volunteer.name, privacy.NOBODY, privacy.Field.name),
-            "kind": qualification.kind,
-            "expires_on": qualification.expires_on,
-            "expired": qualification.expires_on < today,
-            "days_left": (qualification.expires_on - today).days,
-        }
-        for qualification, volunteer, _path in rows
-    ]
+    out = []
+    for qualification, volunteer, _path in rows:
+        expires = qualification.expires_on
+        assert expires is not None  # selected with an expiry
+        out.append(
+            {
+                "volunteer_id": volunteer.id,
+                "name": privacy.redact(volunteer.name, privacy.NOBODY, privacy.Field.name),
+                "kind": qualification.kind,
+                "expires_on": expires,
+                "expired": expires < today,
+                "days_left": (expires - today).days,
+            }
+        )
+    return out

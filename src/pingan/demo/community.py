@@ -23,6 +23,7 @@ from pingan.community.models import (
     CheckKind,
     ClueStatus,
     PointKind,
+    TeamKind,
     Volunteer,
     VolunteerStatus,
     VolunteerTeam,
@@ -73,7 +74,12 @@ def _active_plan(db_session: Session, station_id: int) -> Plan | None:
 
 
 def _team(
-    db_session: Session, rng: np.random.Generator, name: str, kind: str, grid: str, first: int
+    db_session: Session,
+    rng: np.random.Generator,
+    name: str,
+    kind: TeamKind,
+    grid: str,
+    first: int,
 ) -> tuple[VolunteerTeam, list[Volunteer]]:
     admin = operator(db_session)
     team = teams.create_team(
@@ -265,9 +271,11 @@ def seed_community(db_session: Session, settings: Settings, progress: Progress) 
         progress("community", 1.0)
         return
     rng = np.random.default_rng(42)
-    red, red_members = _team(db_session, rng, "东街红袖标（模拟）", "red_armband", "grid-a1", 0)
+    red, red_members = _team(
+        db_session, rng, "东街红袖标（模拟）", TeamKind.red_armband, "grid-a1", 0
+    )
     firefly, firefly_members = _team(
-        db_session, rng, "东街萤火虫（模拟）", "firefly", "grid-a2", 100
+        db_session, rng, "东街萤火虫（模拟）", TeamKind.firefly, "grid-a2", 100
     )
     account = principal_of(db_session, "volunteer_a")
     if account is not None:
