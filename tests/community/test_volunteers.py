@@ -255,3 +255,26 @@ def test_cli_imports_and_exports_the_roster(settings: Settings, tmp_path, monkey
     sheet = load_workbook(out).active
     assert sheet is not None
     assert [c.value for c in sheet[2]][1:3] == ["钱**", "136****4444"]
+
+
+def test_a_bad_xlsx_line_names_the_sheet_line_and_column(settings: Settings) -> None:
+    client = seeded_client(settings)
+    officer = token_for(client, settings, "officer_a")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "志愿者"
+    sheet.append(["name", "phone"])
+    sheet.append(["赵六", "13700003333"])
+    sheet.append(["钱七", "x"])
+    raw = io.BytesIO()
+    book.save(raw)
+    refused = client.post(
+        f"{API}/volunteers/import",
+        files={"file": ("v.xlsx", raw.getvalue(), "application/octet-stream")},
+        data={"station_code": "station-a"},
+        headers=officer,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "sheet 志愿者, line 3, column phone"
+    assert _count(settings, Volunteer) == 0

@@ -85,7 +85,8 @@ def _csv_rows(raw: bytes) -> Iterator[tuple[int, list[Any]]]:
         raise InvalidInput(f"{where}: not CSV ({exc})", field=where) from None
 
 
-def _xlsx_rows(raw: bytes) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(raw: bytes) -> tuple[str, Iterator[tuple[int, list[Any]]]]:
+    """The first sheet's title and its rows."""
     if len(raw) > MAX_FILE_BYTES:
         raise InvalidInput(f"the file is larger than {MAX_FILE_BYTES} bytes", field="file")
     try:
@@ -93,8 +94,10 @@ def _xlsx_rows(raw: bytes) -> Iterator[tuple[int, list[Any]]]:
     except Exception:  # openpyxl raises many kinds on a file that is not a workbook
         raise InvalidInput("the file is not an XLSX workbook", field="file") from None
     sheet = book.worksheets[0]
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield number, list(row)
+    rows = (
+        (number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+    )
+    return sheet.title, rows
 
 
 def _cell(row: list[Any], index: int) -> str:
@@ -163,7 +166,25 @@ def import_roster(
     first bad line refuses the whole file
     (the caller's transaction is rolled back: nothing is stored)."""
     principal.require("volunteer", "write")
-    rows = _xlsx_rows(raw) if xlsx else _csv_rows(raw)
+    if not xlsx:
+        return _import_rows(db_session, principal, _csv_rows(raw), station_code)
+    title, rows = _xlsx_rows(raw)
+    try:
+        return _import_rows(db_session, principal, rows, station_code)
+    except InvalidInput as exc:
+        if not (exc.field or "").startswith("line"):
+            raise
+        raise InvalidInput(
+            f"sheet {title}, {exc.message}", field=f"sheet {title}, {exc.field}"
+        ) from None
+
+
+def _import_rows(
+    db_session: Session,
+    principal: Principal,
+    rows: Iterator[tuple[int, list[Any]]],
+    station_code: str | None,
+) -> dict[str, Any]:
     names: list[str | None] | None = None
     ids: list[int] = []
     for number, row in rows:
