@@ -103,3 +103,20 @@ def test_the_phone_page_is_available_in_english(settings: Settings) -> None:
     assert '<html lang="en">' in page.text
     for part in ("My shifts", "Hand in a clue", "My clues"):
         assert part in page.text
+
+
+def test_the_printable_qr_sheet_is_for_those_who_plan_shifts(settings: Settings) -> None:
+    setup = set_up(settings)
+    client = seeded_client(settings)
+    page_login(client, settings, "officer_a")
+    sheet = client.get(f"/community/codes?plan={setup.plan_a}")
+    assert sheet.status_code == 200
+    assert f'data-plan="{setup.plan_a}"' in sheet.text
+    assert "签到二维码" in sheet.text
+    image = client.get(f"/api/v1/community/plans/{setup.plan_a}/codes/post-{setup.post_a}.svg")
+    assert image.headers["content-type"].startswith("image/svg+xml")
+    assert image.content.startswith(b"<?xml")
+    volunteer = seeded_client(settings)
+    page_login(volunteer, settings, "volunteer_a")
+    assert volunteer.get("/community/codes").status_code == 403
+    assert "队伍积分榜" in volunteer.get("/volunteer").text

@@ -349,7 +349,11 @@ def _store_community_payloads(server: Any) -> None:
         httpx.post(
             f"{url}/teams",
             headers=officer,
-            json={"station_code": "station-a", "name": _payload("team name")[:100]},
+            json={
+                "station_code": "station-a",
+                "name": _payload("team name")[:100],
+                "leaderboard_opt_in": True,
+            },
             timeout=30,
         )
     )
@@ -605,6 +609,8 @@ def test_no_stored_payload_runs_on_any_page(live_server: Any, browser: Any) -> N
     phone.wait_for_selector("#volunteer[data-shifts-ready='1']", timeout=30_000)
     assert "clue text" in phone.locator("#vol-clues").inner_text()
     assert "clue reason" in phone.locator("#vol-clues").inner_text()
+    phone.wait_for_selector("#volunteer[data-board-ready='1']", timeout=30_000)
+    assert "team name" in phone.locator("#vol-board").inner_text()
     _assert_clean(phone, watch, "/volunteer")
     volunteer_context.close()
     lead_context = browser.new_context(viewport={"width": 1440, "height": 900})

@@ -100,3 +100,23 @@ def lead_page(
     return render(
         request, "community.html", context, principal=principal, settings=settings, page="community"
     )
+
+
+@router.get("/community/codes", response_class=HTMLResponse, response_model=None)
+def codes_page(
+    request: Request, settings: SettingsDep, principal: PagePrincipalDep
+) -> HTMLResponse | RedirectResponse:
+    """The printable sheet of a plan's QR codes, one per post and loop stop."""
+    if principal is None:
+        return login_redirect(request)
+    if not can(principal, "shift", "write"):
+        return _forbidden(request, settings, principal, "community")
+    plan = request.query_params.get("plan", "")
+    return render(
+        request,
+        "community_codes.html",
+        {"plan_id": plan if plan.isdigit() else ""},
+        principal=principal,
+        settings=settings,
+        page="community",
+    )

@@ -179,5 +179,15 @@
     }).catch(function () {});
     loadShifts();
     loadClues().catch(function () {});
+    P.api("GET", API + "/leaderboard").then(function (rows) {
+      const list = document.getElementById("vol-board");
+      list.replaceChildren.apply(list, rows.map(function (row) {
+        return el("li", { "data-team": String(row.team_id) }, [
+          el("span", { text: row.name }),
+          el("span", { class: "pill", text: t("%(n)s points", { n: row.points }) }),
+        ]);
+      }));
+      root.setAttribute("data-board-ready", "1");
+    }).catch(function () {});
   });
 })();
