@@ -133,3 +133,28 @@ def test_the_phone_form_at_360_px_survives_a_lost_connection(
     sent = history[0]
     assert [i["code"] for i in sent["items"] if i["result"] == "failed"] == ["DR-01"]
     context.close()
+
+
+def test_a_shift_recorded_on_the_phone_with_one_person_is_flagged(
+    live_server: Any, browser: Any
+) -> None:
+    server = live_server
+    officer = server.token("fire_a")
+    rooms = httpx.get(f"{server.url}/api/v1/ledgers/control-rooms", headers=officer, timeout=60)
+    room = next(r for r in rooms.json() if len(r["operators"]) >= 2)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = _login(context, server, "fire_a")
+    page.goto(f"{server.url}/fire/sites/{room['site_id']}")
+    page.wait_for_selector("#ledgers-site[data-ready='1']", timeout=30_000)
+    page.click(f"a[data-duty='{room['id']}']")
+    page.wait_for_selector("#ledgers-duty[data-ready='1']", timeout=30_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.fill("#ld-start", "2026-07-10T08:00")
+    page.fill("#ld-end", "2026-07-10T16:00")
+    page.check("[data-operator='0']")  # one person on duty
+    page.fill("#ld-entries", "09:30;11:30;13:30;15:30")
+    page.click("#ld-form button[type=submit]")
+    page.wait_for_selector("#ld-status[data-flags]", timeout=30_000)
+    assert page.get_attribute("#ld-status", "data-flags") == "understaffed"
+    assert "值班少于2人" in page.locator("#ld-status").inner_text()
+    context.close()

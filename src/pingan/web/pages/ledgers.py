@@ -89,6 +89,19 @@ def fire_inspect(
     return _page(request, settings, principal, "ledgers_inspect.html", {"site_id": site})
 
 
+@router.get("/fire/duty", response_class=HTMLResponse, response_model=None)
+def fire_duty(
+    request: Request,
+    settings: SettingsDep,
+    principal: PagePrincipalDep,
+    room: Annotated[int | None, Query(ge=1, le=INT32_MAX)] = None,
+) -> HTMLResponse | RedirectResponse:
+    """A control room's duty record on the phone (GB 25506)."""
+    if room is None:
+        return RedirectResponse("/fire", 303)
+    return _page(request, settings, principal, "ledgers_duty.html", {"room_id": room})
+
+
 @router.get("/fire/round", response_class=HTMLResponse, response_model=None)
 def fire_round(
     request: Request,

@@ -92,6 +92,10 @@
         ]);
       });
       box.appendChild(el("h3", { text: room.code + " · " + room.location }));
+      if (canWrite) {
+        box.appendChild(el("a", { class: "small", "data-duty": String(room.id),
+          href: "/fire/duty?room=" + encodeURIComponent(room.id), text: t("Record a shift") }));
+      }
       box.appendChild(el("p", { class: "small", text: t("Operators") + ": " +
         room.operators.map(function (o) { return o.name + " (" + L.day(o.expires_on) + ")"; }).join(", ") }));
       box.appendChild(list);
