@@ -111,6 +111,28 @@ def _new_volunteer(
     return volunteer
 
 
+def application_places(db_session: Session) -> list[dict[str, Any]]:
+    """The stations one may apply to, each with its grids (for the public page)."""
+    nodes = db_session.scalars(
+        select(Jurisdiction)
+        .where(Jurisdiction.level.in_((Level.station, Level.grid)))
+        .order_by(Jurisdiction.path)
+    ).all()
+    stations = [
+        {"code": n.code, "name_zh": n.name_zh, "name_en": n.name_en, "path": n.path, "grids": []}
+        for n in nodes
+        if n.level is Level.station
+    ]
+    for node in nodes:
+        if node.level is Level.grid:
+            for station in stations:
+                if jurisdictions.is_within(node.path, str(station["path"])):
+                    station["grids"].append(
+                        {"code": node.code, "name_zh": node.name_zh, "name_en": node.name_en}
+                    )
+    return stations
+
+
 def apply(db_session: Session, body: VolunteerApply) -> Volunteer:
     """An application from the public page: status ``applied``, an officer approves."""
     volunteer = _new_volunteer(db_session, body, S.applied)

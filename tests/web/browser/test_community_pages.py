@@ -177,3 +177,31 @@ def test_volunteer_checks_in_by_qr_and_is_a_tier_1_joint_patrol(
     phone.screenshot(path=screenshots / "volunteer-clue-linked-zh-CN.png", full_page=True)
     phone_context.close()
     desk_context.close()
+
+
+def test_anyone_applies_on_the_public_page_and_an_officer_sees_the_application(
+    live_server: Any, browser: Any
+) -> None:
+    server = live_server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{server.url}/volunteer/apply")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    page.select_option("#apply-grid", "grid-a2")
+    page.fill("#apply-name", "孙申请")
+    page.fill("#apply-phone", "13511112222")
+    page.check("input[name=skill][value='first_aid']")
+    page.fill("#apply-availability", "周末白天")
+    page.click("#apply-form button[type=submit]")
+    page.wait_for_selector("#apply-status:has-text('申请已提交')", timeout=20_000)
+    context.close()
+    applied = httpx.get(
+        f"{server.url}/api/v1/community/volunteers",
+        params={"status": "applied"},
+        headers=server.token("officer_a"),
+        timeout=30,
+    ).json()["items"]
+    mine = [v for v in applied if v["name"] == "孙申请"]
+    assert [(v["grid_code"], v["skills"], v["station_code"]) for v in mine] == [
+        ("grid-a2", ["first_aid"], "station-a")
+    ]

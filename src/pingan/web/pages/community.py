@@ -13,9 +13,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from pingan.community import volunteers
 from pingan.principal import Principal
 from pingan.web.pages.common import (
     PagePrincipalDep,
+    SessionDep,
     SettingsDep,
     can,
     login_redirect,
@@ -72,11 +74,17 @@ def volunteer_page(
 
 @router.get("/volunteer/apply", response_class=HTMLResponse)
 def apply_page(
-    request: Request, settings: SettingsDep, principal: PagePrincipalDep
+    request: Request, settings: SettingsDep, principal: PagePrincipalDep, db_session: SessionDep
 ) -> HTMLResponse:
-    """The public application page (no account needed)."""
+    """The public application page (no account needed): the stations and their grids."""
+    places = volunteers.application_places(db_session)
     return render(
-        request, "volunteer_apply.html", {}, principal=principal, settings=settings, page="apply"
+        request,
+        "volunteer_apply.html",
+        {"stations": places},
+        principal=principal,
+        settings=settings,
+        page="apply",
     )
 
 

@@ -14,8 +14,10 @@
     error.textContent = "";
     status.textContent = "";
     const skills = Array.prototype.map.call(form.querySelectorAll("input[name=skill]:checked"), function (box) { return box.value; });
+    const place = document.getElementById("apply-grid");
+    const chosen = place.options[place.selectedIndex];
     const body = {
-      station_code: value("apply-station"), name: value("apply-name"), phone: value("apply-phone"),
+      station_code: chosen ? chosen.getAttribute("data-station") : "", name: value("apply-name"), phone: value("apply-phone"),
       skills: skills, availability: value("apply-availability"),
     };
     if (value("apply-grid")) body.grid_code = value("apply-grid");
