@@ -120,3 +120,35 @@ def test_the_printable_qr_sheet_is_for_those_who_plan_shifts(settings: Settings)
     page_login(volunteer, settings, "volunteer_a")
     assert volunteer.get("/community/codes").status_code == 403
     assert "队伍积分榜" in volunteer.get("/volunteer").text
+
+
+def test_a_citizen_hands_in_a_clue_and_follows_its_outcome(settings: Settings) -> None:
+    client = seeded_client(settings)
+    page_login(client, settings, "citizen")
+    page = client.get("/clues")
+    assert page.status_code == 200
+    assert 'href="/clues"' in page.text
+    assert '<option value="station-a">' in page.text
+    citizen = token_for(client, settings, "citizen")
+    sent = client.post(
+        "/api/v1/community/clues",
+        data={"text": "西湖边有人偷钓鱼竿", "station_code": "station-b"},
+        headers=citizen,
+    )
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["station_code"] == "station-b"
+    chief_b = token_for(client, settings, "chief_b")
+    triaged = client.post(
+        f"/api/v1/community/clues/{sent.json()['id']}/triage",
+        json={"status": "useful"},
+        headers=chief_b,
+    )
+    assert triaged.status_code == 200, triaged.text
+    mine = client.get("/api/v1/community/me/clues", headers=citizen).json()
+    assert [(c["outcome"], c["points"]) for c in mine] == [("useful", 0)]
+    # station A's officer cannot triage station B's clue
+    officer_a = token_for(client, settings, "officer_a")
+    assert (
+        client.get(f"/api/v1/community/clues/{sent.json()['id']}", headers=officer_a).status_code
+        == 404
+    )

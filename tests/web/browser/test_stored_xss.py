@@ -376,6 +376,8 @@ def _store_community_payloads(server: Any) -> None:
             timeout=60,
         )
     )
+    citizen_clue = {"text": _payload("citizen clue", SCRIPT), "station_code": "station-a"}
+    _ok(httpx.post(f"{url}/clues", headers=server.token("citizen"), data=citizen_clue, timeout=60))
     reason = {"status": "rejected", "reason": _payload("clue reason")[:500]}
     _ok(httpx.post(f"{url}/clues/{clue['id']}/triage", headers=officer, json=reason, timeout=30))
 
@@ -613,6 +615,14 @@ def test_no_stored_payload_runs_on_any_page(live_server: Any, browser: Any) -> N
     assert "team name" in phone.locator("#vol-board").inner_text()
     _assert_clean(phone, watch, "/volunteer")
     volunteer_context.close()
+    citizen_clues = browser.new_context(viewport={"width": 390, "height": 844})
+    citizen_clues.add_init_script(INIT_SCRIPT)
+    clue_page, watch = _login(citizen_clues, server, "citizen")
+    clue_page.goto(f"{server.url}/clues")
+    clue_page.wait_for_selector("#clues-page[data-ready='1']", timeout=30_000)
+    assert "citizen clue" in clue_page.locator("#cl-mine").inner_text()
+    _assert_clean(clue_page, watch, "/clues")
+    citizen_clues.close()
     lead_context = browser.new_context(viewport={"width": 1440, "height": 900})
     lead_context.add_init_script(INIT_SCRIPT)
     lead, watch = _login(lead_context, server, "officer_a")

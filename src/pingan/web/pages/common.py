@@ -116,6 +116,8 @@ def navigation(principal: Principal | None, settings: Settings) -> list[NavItem]
         items.append(NavItem("/community", _("Volunteers"), "community"))
     if can(principal, "volunteer", "self"):
         items.append(NavItem("/volunteer", _("My volunteer page"), "volunteer"))
+    elif can(principal, "clue", "create"):
+        items.append(NavItem("/clues", _("Hand in a clue"), "clues"))
     items.append(NavItem("/report", _("Report an incident"), "report"))
     if (
         principal is not None

@@ -128,3 +128,23 @@ def codes_page(
         settings=settings,
         page="community",
     )
+
+
+@router.get("/clues", response_class=HTMLResponse, response_model=None)
+def clue_page(
+    request: Request, settings: SettingsDep, principal: PagePrincipalDep, db_session: SessionDep
+) -> HTMLResponse | RedirectResponse:
+    """A citizen's page to hand in a clue and follow its outcome (volunteers use their
+    phone page)."""
+    if principal is None:
+        return login_redirect(request)
+    if not can(principal, "clue", "create"):
+        return _forbidden(request, settings, principal, "clues")
+    return render(
+        request,
+        "clues.html",
+        {"stations": volunteers.application_places(db_session)},
+        principal=principal,
+        settings=settings,
+        page="clues",
+    )
