@@ -118,19 +118,24 @@ def application_places(db_session: Session) -> list[dict[str, Any]]:
         .where(Jurisdiction.level.in_((Level.station, Level.grid)))
         .order_by(Jurisdiction.path)
     ).all()
-    stations = [
-        {"code": n.code, "name_zh": n.name_zh, "name_en": n.name_en, "path": n.path, "grids": []}
-        for n in nodes
-        if n.level is Level.station
-    ]
+    grids: dict[str, list[dict[str, str]]] = {}
+    stations = [n for n in nodes if n.level is Level.station]
     for node in nodes:
         if node.level is Level.grid:
             for station in stations:
-                if jurisdictions.is_within(node.path, str(station["path"])):
-                    station["grids"].append(
+                if jurisdictions.is_within(node.path, station.path):
+                    grids.setdefault(station.code, []).append(
                         {"code": node.code, "name_zh": node.name_zh, "name_en": node.name_en}
                     )
-    return stations
+    return [
+        {
+            "code": n.code,
+            "name_zh": n.name_zh,
+            "name_en": n.name_en,
+            "grids": grids.get(n.code, []),
+        }
+        for n in stations
+    ]
 
 
 def apply(db_session: Session, body: VolunteerApply) -> Volunteer:
