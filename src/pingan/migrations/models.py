@@ -12,6 +12,7 @@ import pingan.analytics.models
 import pingan.antifraud.models
 import pingan.audit.models
 import pingan.auth.models
+import pingan.campaigns.models
 import pingan.city.models
 import pingan.community.models
 import pingan.dispatch.models
@@ -37,6 +38,7 @@ MODEL_MODULES = (
     pingan.antifraud.models,
     pingan.ledgers.models,
     pingan.community.models,
+    pingan.campaigns.models,
 )
 
 
