@@ -159,15 +159,15 @@ def report_status(db_session: Session, public_token: str) -> dict[str, Any]:
     }
 
 
-def _parse_since(since: str | None) -> datetime | None:
+def _parse_since(since: str | None, field: str = "since") -> datetime | None:
     if since is None or since == "":
         return None
     try:
         value = datetime.fromisoformat(since)
     except ValueError:
-        raise InvalidInput("since must be an ISO 8601 time with offset", field="since") from None
+        raise InvalidInput(f"{field} must be an ISO 8601 time with offset", field=field) from None
     if value.tzinfo is None:
-        raise InvalidInput("since needs a UTC offset (e.g. +08:00)", field="since")
+        raise InvalidInput(f"{field} needs a UTC offset (e.g. +08:00)", field=field)
     return value
 
 
@@ -182,8 +182,16 @@ def list_incidents(
     is_draft: bool | None = None,
     offset: int = 0,
     limit: int = 50,
+    occurred_from: str | None = None,
+    occurred_to: str | None = None,
+    counted: bool | None = None,
 ) -> dict[str, Any]:
-    """A page of the incidents the caller may read, newest first."""
+    """A page of the incidents the caller may read, newest first.
+
+    ``occurred_from`` / ``occurred_to`` keep incidents that happened in ``[from, to)`` (their
+    occurrence start, else when received: the time the analyses count by); ``counted``
+    keeps only what the analyses count (not rejected, not a duplicate, not a draft), so a
+    campaign brief's figure links to exactly the records behind it."""
     principal.require("incident", "read")
     query = (
         select(Incident, Jurisdiction.path)
@@ -207,6 +215,18 @@ def list_incidents(
         query = query.where(Incident.received_at >= since_at)
     if is_draft is not None:
         query = query.where(Incident.is_draft == is_draft)
+    occurred = func.coalesce(Incident.occurred_start, Incident.received_at)
+    occurred_lo = _parse_since(occurred_from, "occurred_from")
+    if occurred_lo is not None:
+        query = query.where(occurred >= occurred_lo)
+    occurred_hi = _parse_since(occurred_to, "occurred_to")
+    if occurred_hi is not None:
+        query = query.where(occurred < occurred_hi)
+    if counted:
+        query = query.where(
+            Incident.status.not_in((Status.rejected, Status.duplicate)),
+            Incident.is_draft.is_(False),
+        )
     total = db_session.scalar(select(func.count()).select_from(query.subquery())) or 0
     found = db_session.execute(
         query.options(selectinload(Incident.items))

@@ -117,6 +117,9 @@ def list_incidents(
     draft: bool | None = None,
     offset: Annotated[Count, Query()] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    occurred_from: Annotated[str | None, Query(max_length=40)] = None,
+    occurred_to: Annotated[str | None, Query(max_length=40)] = None,
+    counted: bool | None = None,
 ) -> dict[str, Any]:
     return reads.list_incidents(
         db_session,
@@ -128,6 +131,9 @@ def list_incidents(
         is_draft=draft,
         offset=offset,
         limit=limit,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+        counted=counted,
     )
 
 
