@@ -136,6 +136,9 @@ POLICY: tuple[Rule, ...] = (
     _rule("ledger", "read", {R.fire_officer, R.station_chief, R.admin}),
     _rule("ledger", "write", {R.fire_officer, R.admin}),
     _rule("ledger", "personal_data", {R.fire_officer, R.station_chief}),
+    # campaigns (专项行动): the chief sets them and is judged by them; the analyst reads
+    _rule("campaign", "read", {R.station_chief, R.analyst, R.admin}),
+    _rule("campaign", "write", {R.station_chief, R.admin}),
 )
 
 RESOURCES: tuple[str, ...] = tuple(dict.fromkeys(rule.resource for rule in POLICY))
