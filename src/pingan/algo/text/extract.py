@@ -16,6 +16,7 @@ from pingan.algo.text.personal import find_phones
 from pingan.algo.text.places import PlaceSpan
 from pingan.algo.text.spots import OFFSET_RELATIONS, PlaceRef, read_place
 from pingan.algo.text.times import TimeInterval, resolve_time
+from pingan.algo.text.typemodel import guess_type
 from pingan.errors import InvalidInput
 
 _CARS_RE = re.compile(r"(?:([0-9一二两三四五六七八九十]{1,2})\s*辆)?车")
@@ -74,7 +75,11 @@ class Extraction:
     phones
         Phone numbers named.
     type_confidence
-        0–1 share of the winning type's score.
+        0–1: the trained model's probability of its type (with ``rules_only``, the winning
+        rule score's share of all scores).
+    type_uncertain
+        True when ``type_confidence`` is below the model's threshold: the draft says "type
+        uncertain" to the officer instead of trusting the guess.
     place_ref
         The place as read: phrase, landmark, relation and generic kind (see
         :mod:`pingan.algo.text.spots`), or None.
@@ -91,6 +96,7 @@ class Extraction:
     amount_yuan: int | None
     phones: tuple[str, ...]
     type_confidence: float
+    type_uncertain: bool = False
     scores: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
     place_ref: PlaceRef | None = field(default=None, compare=False, repr=False)
 
@@ -114,6 +120,8 @@ class Extraction:
             ],
             "amount_yuan": self.amount_yuan,
             "phones": list(self.phones),
+            "type_confidence": round(self.type_confidence, 3),
+            "type_uncertain": self.type_uncertain,
         }
 
 
@@ -125,6 +133,7 @@ def extract_report(
     geocode: Callable[[str], GeoHit | None] | None = None,
     find_places: Callable[[str], list[PlaceSpan]] | None = None,
     nearest: Callable[[str], GeoHit | None] | None = None,
+    rules_only: bool = False,
 ) -> Extraction:
     """Extract type, time, place, property, amount and phones from one message.
 
@@ -145,6 +154,10 @@ def extract_report(
         Optional: a generic kind (``parking``, ``marketplace`` … see
         :data:`pingan.algo.text.spots.KIND_TAGS`) → the nearest feature of that kind in
         the reporter's area, for a place without a name.
+    rules_only
+        Type, fraud type and report-or-chatter from the lexicon rules alone
+        (:func:`~pingan.algo.text.classify.classify`) instead of the trained model
+        (:func:`~pingan.algo.text.typemodel.guess_type`); for comparison.
 
     Returns
     -------
@@ -172,20 +185,26 @@ def extract_report(
             field="text",
         )
     verdict = classify(text)
+    kind, fraud_type, is_report = verdict.type, verdict.fraud_type, verdict.is_report
+    confidence, uncertain = verdict.confidence, False
+    if not rules_only:
+        guess = guess_type(text)
+        kind, fraud_type, is_report = guess.type, guess.fraud_type, guess.is_report
+        confidence, uncertain = guess.confidence, guess.uncertain
     when = resolve_time(text, sent_at, tz=tz)
     ref = read_place(text, find_places=find_places)
     place = None if ref is None else ref.text
     hit = _place_point(ref, geocode, nearest)
-    items = tuple(find_items(text)) if verdict.type in _PROPERTY_TYPES else ()
-    if verdict.type == "theft.vehicle" and not any(i.kind == "car" for i in items):
+    items = tuple(find_items(text)) if kind in _PROPERTY_TYPES else ()
+    if kind == "theft.vehicle" and not any(i.kind == "car" for i in items):
         # 车窗被砸、车里的东西被偷: the car is the property concerned
         cars = _CARS_RE.search(text)
         count = (parse_small_int(cars.group(1)) or 1) if cars and cars.group(1) else 1
         items = (Item(kind="car", count=count, name="车"), *(i for i in items if i.kind != "car"))
     return Extraction(
-        type=verdict.type,
-        fraud_type=verdict.fraud_type,
-        is_report=verdict.is_report,
+        type=kind,
+        fraud_type=fraud_type,
+        is_report=is_report,
         time=when,
         place=place,
         location=None if hit is None else (hit.lat, hit.lon),
@@ -193,7 +212,8 @@ def extract_report(
         items=items,
         amount_yuan=find_amount_yuan(text),
         phones=tuple(find_phones(text)),
-        type_confidence=verdict.confidence,
+        type_confidence=confidence,
+        type_uncertain=uncertain,
         scores=verdict.scores,
         place_ref=ref,
     )
