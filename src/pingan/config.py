@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     photo_rate_limit: str = "10/minute;60/hour"
     #: Open311 ``POST requests.json`` per API key.
     open311_rate_limit: str = "120/minute;2000/hour"
+    #: WeCom / DingTalk group connector callbacks, per connected group.
+    connector_rate_limit: str = "60/minute;1000/hour"
     #: "Is this a scam?" consultations (anonymous allowed), per client address.
     consultation_rate_limit: str = "10/minute;60/hour"
     #: Anti-fraud warnings: first contact due this long after the warning, by tier.

@@ -103,3 +103,55 @@ def health(
         typer.echo(_dump(result))
     else:
         _print_table(result)
+
+
+def _secret(given: str | None, label: str) -> str:
+    """A secret from its option, else asked for without echo (kept out of shell history)."""
+    return given if given is not None else str(typer.prompt(label, hide_input=True))
+
+
+@groups_app.command("connect")
+def connect(
+    platform: Annotated[str, typer.Option("--platform", help="wecom or dingtalk")],
+    group: Annotated[str, typer.Option("--group", help="the group's external id or name")],
+    corp_id: Annotated[str | None, typer.Option("--corp-id", help="WeCom: the corp id")] = None,
+    token: Annotated[str | None, typer.Option("--token", help="WeCom: the callback Token")] = None,
+    aes_key: Annotated[
+        str | None, typer.Option("--aes-key", help="WeCom: the EncodingAESKey (43 characters)")
+    ] = None,
+    app_secret: Annotated[
+        str | None, typer.Option("--app-secret", help="DingTalk: the robot's AppSecret")
+    ] = None,
+    username: AsOption = None,
+) -> None:
+    """Connect a registered WeCom or DingTalk group: its secrets (asked for without echo
+    when not given) are sealed in the database; prints the callback path to configure on
+    the platform, never a secret. Connecting again replaces the secrets."""
+    from pingan.cli.core import session_factory
+    from pingan.community.connectors import registry
+    from pingan.community.models import ChatPlatform
+    from pingan.config import get_settings
+    from pingan.db import unit_of_work
+
+    if platform not in ("wecom", "dingtalk"):
+        raise InvalidInput("--platform is wecom or dingtalk", field="--platform")
+    if platform == "wecom":
+        values = {
+            "corp_id": corp_id if corp_id is not None else str(typer.prompt("corp id")),
+            "token": _secret(token, "Token"),
+            "aes_key": _secret(aes_key, "EncodingAESKey"),
+        }
+    else:
+        values = {"app_secret": _secret(app_secret, "AppSecret")}
+    settings = get_settings()
+    with unit_of_work(session_factory(settings)) as db_session:
+        connector = registry.connect_group(
+            db_session,
+            settings,
+            _caller(db_session, username),
+            platform=ChatPlatform(platform),
+            group=group,
+            values=values,
+        )
+        shown = registry.connector_json(db_session, connector)
+    typer.echo(_dump(shown))

@@ -14,9 +14,11 @@ import pingan.audit.models
 import pingan.auth.models
 import pingan.campaigns.models
 import pingan.city.models
+import pingan.community.connectors.models
 import pingan.community.models
 import pingan.dispatch.models
 import pingan.incidents.models
+import pingan.jobs.models
 import pingan.jurisdictions.models
 import pingan.ledgers.models
 import pingan.patrol.models
@@ -38,7 +40,9 @@ MODEL_MODULES = (
     pingan.antifraud.models,
     pingan.ledgers.models,
     pingan.community.models,
+    pingan.community.connectors.models,
     pingan.campaigns.models,
+    pingan.jobs.models,
 )
 
 

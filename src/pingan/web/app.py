@@ -21,6 +21,7 @@ from pingan.web.api import auth as auth_api
 from pingan.web.api import city as city_api
 from pingan.web.api import community as community_api
 from pingan.web.api import community_groups as community_groups_api
+from pingan.web.api import connectors as connectors_api
 from pingan.web.api import dispatch as dispatch_api
 from pingan.web.api import incidents as incidents_api
 from pingan.web.api import jurisdictions as jurisdictions_api
@@ -48,6 +49,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     antifraud_api.router,
     community_api.router,
     community_groups_api.router,
+    connectors_api.router,
     ledgers_api.router,
 )
 
