@@ -1,0 +1,169 @@
+"""The closing report (总结报告) of a campaign, and the plain functions a scheduler or a
+background job calls to write the brief and the report to files.
+
+The report is written from :func:`pingan.campaigns.progress.progress` as of the
+campaign's last day (or ``as_of`` when earlier): each target met or missed with its figure,
+its interval and, for a change against last year, the exact Poisson test's verdict; the
+incidents of the whole campaign against the same days last year. Each line links to the
+records behind its figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pingan.campaigns import brief as briefs
+from pingan.campaigns import render
+from pingan.campaigns.brief import change_words
+from pingan.campaigns.brief_text import TEXT
+from pingan.campaigns.models import Campaign
+from pingan.campaigns.progress import VERDICT_WORDS, progress
+from pingan.config import Settings
+from pingan.db import unit_of_work
+
+REPORT_TEXT = {
+    "zh-CN": {
+        "title": "{name}总结报告（{start}至{end}）",
+        "targets": "一、目标完成情况",
+        "results": "二、行动成效",
+        "line": "{where}{figure}：{value}（目标{direction}{target}{interval}），{verdict}。",
+        "interval": "，95%区间{low}至{high}",
+        "total": "行动开展以来，{where}共接报警情{count}起，去年同期{last}起{change}（{verdict}）。",  # noqa: E501
+    },
+    "en": {
+        "title": "{name}: closing report ({start} to {end})",
+        "targets": "1. Targets",
+        "results": "2. Results",
+        "line": "{where}, {figure}: {value} (target {direction} {target}{interval}), {verdict}.",
+        "interval": "; 95% interval {low} to {high}",
+        "total": "Since the campaign began, {where} received {count} incidents against {last} in the same days last year{change} ({verdict}).",  # noqa: E501
+    },
+}
+
+
+def show(value: float | None, unit: str) -> str:
+    """A figure as a chief reads it: shares and changes in whole per cent."""
+    if value is None:
+        return "–"
+    if unit == "%":
+        return f"{value * 100:.0f}%"
+    return f"{value:,.1f}"
+
+
+def report(
+    db_session: Session,
+    settings: Settings,
+    campaign: Campaign,
+    as_of: dt.date | None = None,
+    lang: str = "zh-CN",
+) -> dict[str, Any]:
+    """The closing report as a document (title, note, sections of linked lines)."""
+    briefs.check_lang(lang)
+    words = REPORT_TEXT[lang]
+    last = min(as_of or campaign.ends_on, campaign.ends_on)
+    found = progress(db_session, settings, campaign, last)
+    target_lines = []
+    for row in found["targets"]:
+        unit = "%" if row.get("kind") != "total" else ""
+        band = row["interval"]
+        interval = (
+            words["interval"].format(low=show(band[0], unit), high=show(band[1], unit))
+            if band and band[1] is not None
+            else ""
+        )
+        where = row["jurisdiction_name_zh"] if lang == "zh-CN" else row["jurisdiction_name_en"]
+        figure = row.get("name_zh" if lang == "zh-CN" else "name_en", row["figure"])
+        verdict = VERDICT_WORDS[lang][row["verdict"]]
+        detail = row.get("detail") or {}
+        if "p_value" in detail:
+            tested = change_words(
+                TEXT[lang], detail["last_year"], detail["count"], detail["p_value"]
+            )
+            verdict = (
+                f"{verdict}，{tested['verdict']}"
+                if lang == "zh-CN"
+                else f"{verdict}, {tested['verdict']}"
+            )
+        text = words["line"].format(
+            where=where,
+            figure=figure,
+            value=show(row["value"], unit),
+            direction=row["direction"],
+            target=show(row["target"], unit),
+            interval=interval,
+            verdict=verdict,
+        )
+        target_lines.append({"text": text, "link": row.get("query")})
+    result_lines = []
+    for row in found["targets"]:
+        detail = row.get("detail") or {}
+        if row["figure"] != "incidents_yoy" or "count" not in detail:
+            continue
+        where = row["jurisdiction_name_zh"] if lang == "zh-CN" else row["jurisdiction_name_en"]
+        text = words["total"].format(
+            where=where,
+            count=f"{detail['count']:,}",
+            last=f"{detail['last_year']:,}",
+            **change_words(TEXT[lang], detail["last_year"], detail["count"], detail["p_value"]),
+        )
+        result_lines.append({"text": text, "link": row.get("query")})
+    sections = [
+        {"heading": words[key], "lines": lines}
+        for key, lines in (("targets", target_lines), ("results", result_lines))
+        if lines
+    ]
+    return {
+        "title": words["title"].format(
+            name=campaign.name, start=campaign.starts_on, end=campaign.ends_on
+        ),
+        "note": TEXT[lang]["simulated"] if found["simulated"] else None,
+        "sections": sections,
+        "progress": found,
+    }
+
+
+def report_chart(document: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Targets with a share or change: value against target, for the PDF's chart."""
+    rows = [
+        r
+        for r in document["progress"]["targets"]
+        if r.get("kind") in ("share", "change", "census", "ratio") and r["value"] is not None
+    ]
+    return {
+        "title": "目标完成情况" if lang == "zh-CN" else "Targets",
+        "labels": [f"{r['jurisdiction']} {r['figure']}" for r in rows],
+        "values": [r["value"] for r in rows],
+        "targets": [r["target"] for r in rows],
+    }
+
+
+def write_brief(
+    factory: Callable[[], Session],
+    settings: Settings,
+    campaign_id: int,
+    day: dt.date,
+    out_dir: Path,
+    lang: str = "zh-CN",
+) -> list[Path]:
+    """Write the brief of ``day`` as text, HTML and PDF into ``out_dir``; the paths.
+
+    A plain function (no request, no thread state): the scheduler thread of
+    ``pingan serve`` calls it each morning, and a background job can call it as it is.
+    """
+    with unit_of_work(factory) as db_session:
+        campaign = db_session.get(Campaign, campaign_id)
+        if campaign is None:
+            return []
+        document = briefs.brief(db_session, settings, campaign, day, lang)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = out_dir / f"brief-{campaign_id}-{day.isoformat()}-{lang}"
+    paths = [stem.with_suffix(".txt"), stem.with_suffix(".html"), stem.with_suffix(".pdf")]
+    paths[0].write_text(briefs.as_text(document), encoding="utf-8")
+    paths[1].write_text(render.as_html(document, lang), encoding="utf-8")
+    paths[2].write_bytes(render.as_pdf(document))
+    return paths
