@@ -15,11 +15,13 @@ import typer
 from pingan.cli import (
     analytics,
     antifraud,
+    campaign,
     city,
     community,
     core,
     dispatch,
     incidents,
+    jobs,
     ledgers,
     open311,
     plan,
@@ -49,11 +51,16 @@ app.add_typer(dispatch.app, name="dispatch")
 app.add_typer(antifraud.app, name="antifraud")
 app.add_typer(community.app, name="community")
 app.add_typer(ledgers.app, name="ledgers")
+app.add_typer(campaign.app, name="campaign")
 plan.register(app)
+jobs.register(app)
 
 
 def main() -> None:
     """Entry point that prints pingan errors as one clear line."""
+    from pingan.live import order as live_order
+
+    live_order.install()  # commit-ordered live stamps for every command's writes
     try:
         app()
     except PinganError as exc:
