@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PINGAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test install install-dev lint typecheck contracts pytest web-assets i18n bench clean
+.PHONY: demo test install install-dev lint typecheck contracts pytest web-assets i18n bench model clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ pytest: install-dev
 	$(BIN)/pytest -q
 
 test: install-dev lint typecheck contracts pytest
+
+# the text classifier's shipped weights, from the corpus's training rows (same seed, same bytes)
+model: | $(VENV)/.installed
+	$(BIN)/pingan text train --seed 0
 
 bench: install-dev
 	$(BIN)/pip install --quiet -e '.[bench]'
