@@ -75,6 +75,7 @@ from pingan.errors import InvalidInput, PinganError
 from pingan.incidents import privacy
 from pingan.incidents.models import IdempotencyRecord, Incident, IncidentReport, StolenItem
 from pingan.incidents.rows import IdempotencyClaim, PendingReport, Written, incident_read
+from pingan.live import order as live_order
 
 T = TypeVar("T")
 
@@ -296,6 +297,9 @@ def write_reports(
     the key check to be final; on PostgreSQL a concurrent twin raises ``IntegrityError``
     at the idempotency insert.
     """
+    # PostgreSQL: the event order's lock first, so the stamps below follow commit order and
+    # a concurrent twin key waits here, then finds its winner's record
+    live_order.take(connection)
     triage = _triage(connection, batch)
     outcomes = triage.outcomes
     if triage.fresh:
@@ -326,6 +330,7 @@ def write(db_session: Session, batch: Sequence[PendingReport]) -> list[Written]:
         db_session.rollback()
         return [writer.submit(pending) for pending in batch]
     db_session.flush()
+    live_order.mark_written(db_session)
     retry = any(pending.claim is not None for pending in batch)
     try:
         with db_session.begin_nested():

@@ -1,10 +1,14 @@
 """Live updates for the pages: ``GET /api/v1/stream`` (server-sent events).
 
-Each open stream polls the database once a second for incidents changed since its
-cursor (:func:`pingan.incidents.reads.changes_since`) and units whose
-``(updated_at, id)`` passed its mark, so any number of workers can serve streams
-with no in-process bus. Every event carries the combined cursor as its ``id``; a
-browser that reconnects sends it back as ``Last-Event-ID`` and misses nothing.
+Each open stream reads the incidents changed since its cursor
+(:func:`pingan.incidents.reads.changes_since`) and the units whose ``(updated_at, id)``
+passed its mark, when the worker's bell (:mod:`pingan.live.bell`) rings: on PostgreSQL a
+``LISTEN`` (or Redis pub/sub with ``PINGAN_REDIS_URL``) fed by every commit that changed an
+incident or unit; on SQLite a timer once a second (the embedded fallback). A burst of
+rings is read at most every :data:`MIN_GAP_S`. Stamps are taken in commit order
+(:mod:`pingan.live.order`), so the cursor never skips a late commit. Every event carries
+the combined cursor as its ``id``; a browser that reconnects sends it back as
+``Last-Event-ID`` and gets every later change once, from any worker.
 
 Events: ``hello`` (the starting cursor), ``incident`` (an IncidentRead body),
 ``unit`` (a UnitRead body, with ``mutual_aid``: the unit's active assignment to another
@@ -19,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,12 +39,15 @@ from pingan.auth import service as auth
 from pingan.config import Settings
 from pingan.db import unit_of_work
 from pingan.errors import InvalidInput, PinganError
+from pingan.live import bell as live_bell
 from pingan.principal import Principal
 from pingan.web.deps import IncidentReader, request_credentials
 
 router = APIRouter(prefix="/api/v1", tags=["stream"])
 
 POLL_INTERVAL_S = 1.0
+#: pushed streams: read at most this often, and at least every HEARTBEAT_S (a lost notice)
+MIN_GAP_S = 0.1
 HEARTBEAT_S = 15.0
 REAUTH_EVERY_S = 30.0
 
@@ -136,6 +144,22 @@ def _still_valid(db_session: Session, *, token: str) -> None:
     auth.authenticate(db_session, token)
 
 
+def bell_of(request: Request) -> live_bell.Bell:
+    """The worker's bell, its listener started on first use (one per event loop: a
+    worker has one; a test client makes one per request)."""
+    state = request.app.state
+    bells: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, live_bell.Bell] | None
+    bells = getattr(state, "live_bells", None)
+    if bells is None:
+        bells = state.live_bells = weakref.WeakKeyDictionary()
+    loop = asyncio.get_running_loop()
+    found = bells.get(loop)
+    if found is None:
+        found = live_bell.start(state.engine, state.settings.redis_url)
+        bells[loop] = found
+    return found
+
+
 async def _events(
     request: Request, principal: Principal, cursor: Cursor | None, max_s: float
 ) -> AsyncIterator[str]:
@@ -151,6 +175,9 @@ async def _events(
     # revoked or expired token ends the stream.
     credentials = await request_credentials(request)
     token = credentials.token if credentials is not None else None
+    bell = bell_of(request)
+    pushed = bell.mode != "poll"
+    seen = bell.rings
     while time.monotonic() - started < max_s:
         if await request.is_disconnected():
             return
@@ -162,6 +189,7 @@ async def _events(
             except PinganError:
                 yield _event("bye", {"reason": "session ended"})
                 return
+        seen = bell.rings
         step = partial(poll, settings=settings, principal=principal, cursor=cursor)
         batch = await run_in_threadpool(_with_session, request, step)
         cursor = batch.cursor
@@ -173,7 +201,11 @@ async def _events(
         if now - last_beat >= HEARTBEAT_S:
             last_beat = now
             yield ": keep-alive\n\n"
-        await asyncio.sleep(POLL_INTERVAL_S)
+        if pushed:
+            await asyncio.sleep(MIN_GAP_S)
+            await bell.wait(seen, min(HEARTBEAT_S, max(0.0, max_s - (time.monotonic() - started))))
+        else:
+            await asyncio.sleep(POLL_INTERVAL_S)
 
 
 @router.get("/stream", response_class=StreamingResponse)
