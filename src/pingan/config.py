@@ -92,6 +92,13 @@ class Settings(BaseSettings):
     #: Rate limits (``limits`` notation, ``;`` between several; "" turns one off). Counters
     #: live in Redis when ``redis_url`` is set, else in the database (shared by all workers).
     redis_url: str = ""
+    #: Background jobs (pingan.jobs): ``pingan serve`` / ``pingan demo`` run a worker thread
+    #: unless this is off (then run ``pingan worker`` processes). A running job's worker
+    #: renews its lease every third of ``job_lease_s``; a job whose lease lapsed (its worker
+    #: was killed) is queued again, up to ``job_max_attempts`` runs, then failed.
+    jobs_embedded: bool = True
+    job_lease_s: float = 30.0
+    job_max_attempts: int = 3
     #: Failed logins per (username, client address) before that pair is refused for the rest
     #: of the window: a stepped back-off. Never locks the account for other addresses.
     login_failure_limit: str = "5/minute;10/hour;20/day"

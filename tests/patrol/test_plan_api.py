@@ -12,6 +12,7 @@ from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.patrol import reads
 from support.app import seeded_client, token_for
+from support.jobs import make_plan
 
 #: A point in station A's half of central Helsinki, kept as a police box.
 BOX = {"lat": 60.1690, "lon": 24.9490}
@@ -22,10 +23,11 @@ def planned(settings: Settings):  # type: ignore[no-untyped-def]
     made = add_history(settings, "helsinki", "station-a", 80)
     client = seeded_client(settings)
     chief = token_for(client, settings, "chief_a")
-    response = client.post(
-        "/api/v1/plans",
-        headers=chief,
-        json={
+    plan = make_plan(
+        client,
+        settings,
+        chief,
+        {
             "city": "helsinki",
             "station_code": "station-a",
             "groups": 3,
@@ -35,8 +37,7 @@ def planned(settings: Settings):  # type: ignore[no-untyped-def]
             "time_limit_s": 10,
         },
     )
-    assert response.status_code == 201, response.text
-    return client, chief, response.json(), made
+    return client, chief, plan, made
 
 
 def test_plan_has_posts_routes_beats_and_honest_coverage(planned, settings: Settings) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from pingan.config import Settings, get_settings
 from pingan.db import make_engine, make_session_factory, unit_of_work
-from pingan.errors import ConfigError, InvalidInput
+from pingan.errors import InvalidInput
 from pingan.policy import Role
 
 if TYPE_CHECKING:
@@ -293,12 +293,11 @@ def serve(
     settings = get_settings()
     settings.check_safe()
     refuse_demo_database(settings)  # also in each worker (pingan.web.main:build)
-    if workers > 1 and settings.effective_database_url.startswith("sqlite"):
-        raise ConfigError(
-            f"--workers {workers} needs PostgreSQL (set PINGAN_DATABASE_URL): the embedded "
-            "SQLite default serves with one worker process"
-        )
     stop, _thread = start_anchoring(settings)
+    from pingan.cli.jobs import start_jobs
+
+    # the embedded job worker (a thread of this process; PINGAN_JOBS_EMBEDDED=false: none)
+    embedded = start_jobs(settings)
     try:
         uvicorn.run(
             "pingan.web.main:build",
@@ -312,6 +311,9 @@ def serve(
         )
     finally:
         stop.set()
+        if embedded is not None:  # a running job finishes or goes back on the queue
+            embedded[0].stopping.set()
+            embedded[1].join(timeout=settings.job_lease_s)
 
 
 def start_anchoring(

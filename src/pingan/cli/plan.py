@@ -1,7 +1,7 @@
 """``pingan plan …`` (make, show, compare) and the top-level ``pingan simulate``.
 
 The operator at the command line acts for the whole district (audited as ``cli``). Plans are
-solved inline within ``--time-limit`` seconds.
+solved as background jobs (:mod:`pingan.patrol.jobs`) within ``--time-limit`` seconds.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.table import Table
 
-from pingan.cli.core import console, progress_bar, session_factory
-from pingan.config import get_settings
+from pingan.cli.core import console, session_factory
+from pingan.config import Settings, get_settings
 from pingan.db import unit_of_work
 
 app = typer.Typer(help="Patrol plans: stationing, hot-spot loops, beats.", no_args_is_help=True)
@@ -80,9 +80,16 @@ def plan_make(
     method: Annotated[str, typer.Option(help="auto, exact or heuristic.")] = "auto",
     activate: Annotated[bool, typer.Option(help="Make it the active plan.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Follow the job (a progress bar) to the plan.")
+    ] = False,
 ) -> None:
-    """Make a plan: posts for K groups, hot-spot loops, beats and coverage per tier."""
-    from pingan.patrol import planning, reads
+    """Make a plan: posts for K groups, hot-spot loops, beats and coverage per tier.
+
+    The solve is a background job: without ``--wait`` this prints the job's id; with it,
+    a progress bar follows the job (run by this command's own worker thread unless
+    ``PINGAN_JOBS_EMBEDDED=false``, and by any running worker) and the plan is printed."""
+    from pingan.patrol import reads
     from pingan.patrol.models import DayType
     from pingan.patrol.schemas import PlanCreate
 
@@ -107,16 +114,11 @@ def plan_make(
         method=methods[method],
         activate=activate,
     )
+    plan_id = _solve_as_job(settings, request, wait=wait, quiet=as_json)
+    if plan_id is None:
+        return
     with unit_of_work(session_factory(settings)) as db_session:
-        if as_json:
-            with _native_stdout_to_stderr():
-                plan = planning.make_plan(db_session, settings, None, request)
-        else:
-            with progress_bar() as bar, _native_stdout_to_stderr():
-                plan = planning.make_plan(
-                    db_session, settings, None, request, progress=_progress_reporter(bar)
-                )
-        body = reads.plan_json(db_session, plan)
+        body = reads.plan_json(db_session, reads.get_plan(db_session, None, plan_id))
     if as_json:
         print(
             json.dumps(
@@ -133,6 +135,33 @@ def plan_make(
         )
         return
     _print_summary(body)
+
+
+def _solve_as_job(settings: Settings, request: Any, *, wait: bool, quiet: bool) -> int | None:
+    """Queue the plan's job; with ``wait``, follow it and return the plan's id."""
+    from pingan.cli.jobs import start_jobs, wait_for
+    from pingan.errors import PinganError
+    from pingan.patrol import jobs as plan_jobs
+
+    with unit_of_work(session_factory(settings)) as db_session:
+        job_id = plan_jobs.submit_plan(db_session, settings, None, request).id
+    if not wait:
+        if quiet:
+            print(json.dumps({"job_id": job_id, "url": f"/api/v1/jobs/{job_id}"}))
+        else:
+            console.print(f"plan job {job_id} queued: `pingan jobs show {job_id}`, or use --wait")
+        return None
+    local = start_jobs(settings)
+    try:
+        with _native_stdout_to_stderr():
+            state = wait_for(settings, job_id, quiet=quiet)
+    finally:
+        if local is not None:
+            local[0].stopping.set()
+            local[1].join()
+    if state["status"] != "done" or not state["result_url"]:
+        raise PinganError(f"plan job {job_id} {state['status']}: {state['error'] or ''}")
+    return int(state["result_url"].rsplit("/", 1)[1])
 
 
 def _print_summary(body: dict[str, Any]) -> None:

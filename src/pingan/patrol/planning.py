@@ -195,6 +195,14 @@ def _scope(
     return _Scope(city, jurisdiction, window, radii, tier_weights)
 
 
+def authorise(
+    db_session: Session, settings: Settings, principal: Principal | None, request: PlanCreate
+) -> Jurisdiction:
+    """Check a plan request (its city, station, shift and tiers, and the caller's right to
+    write plans there) before it is queued; the jurisdiction the plan will belong to."""
+    return _scope(db_session, settings, principal, request).jurisdiction
+
+
 # --------------------------------------------------------------------------- solving
 
 

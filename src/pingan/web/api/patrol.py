@@ -1,8 +1,7 @@
 """Patrol plans over HTTP.
 
-Making and comparing plans run inline in the request, bounded by the request's
-``time_limit_s`` (plans) or the period's size (comparisons); the design moves such long jobs
-to a task queue (Dramatiq or Celery on Redis) later.
+Making a plan is a background job (:mod:`pingan.patrol.jobs`): ``POST`` answers 202 with the
+job. Comparing plans still runs inline, bounded by the period's size.
 """
 
 from __future__ import annotations
@@ -14,7 +13,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from pingan.bounds import Count, Id
-from pingan.patrol import activation, compare, planning, reads, visibility
+from pingan.jobs import service as jobs
+from pingan.patrol import activation, compare, reads, visibility
+from pingan.patrol import jobs as plan_jobs
 from pingan.patrol.models import PlanStatus
 from pingan.patrol.schemas import CompareRequest, PlanCreate, PlanDetail, PlanRead
 from pingan.web.deps import PlanReader, PlanWriter, SessionDep, SettingsDep
@@ -22,13 +23,19 @@ from pingan.web.deps import PlanReader, PlanWriter, SessionDep, SettingsDep
 router = APIRouter(prefix="/api/v1/plans", tags=["plans"])
 
 
-@router.post("", response_model=PlanDetail, status_code=201)
+@router.post("", status_code=202)
 def make_plan(
-    body: PlanCreate, caller: PlanWriter, db_session: SessionDep, settings: SettingsDep
+    body: PlanCreate,
+    caller: PlanWriter,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
 ) -> dict[str, Any]:
-    """Make a plan for a shift (inline, within ``time_limit_s`` of solving)."""
-    plan = planning.make_plan(db_session, settings, caller, body)
-    return reads.plan_detail(db_session, plan)
+    """Queue a plan solve for a shift: 202 with the job (``Location``: its URL). The job's
+    ``result_url`` names the plan once solved (within ``time_limit_s`` of solving)."""
+    job = plan_jobs.submit_plan(db_session, settings, caller, body, actor=caller.username)
+    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
+    return jobs.job_json(job)
 
 
 @router.get("", response_model=list[PlanRead])
