@@ -45,9 +45,14 @@ PLACE_TAGS: dict[tuple[str, str], str] = {
             "atm",
             "police",
             "fire_station",
+            # generic places citizens name without a name (停车场, 车棚, 幼儿园: issue 16)
+            "parking",
+            "bicycle_parking",
+            "kindergarten",
         )
     },
     ("shop", "mall"): "mall",
+    ("shop", "supermarket"): "supermarket",
     ("man_made", "surveillance"): "surveillance",
     ("leisure", "adult_gaming_centre"): "gaming_centre",
     ("leisure", "amusement_arcade"): "amusement_arcade",

@@ -2,7 +2,8 @@
 
 :func:`prepare` checks a report of any channel (:class:`ReportInput`), extracts it
 (:func:`pingan.algo.text.extract_report`), places it (a given point, else the point the
-gazetteer finds for the place text: :func:`city_geocoder`) and assigns it to the
+gazetteer finds for the place text: :func:`city_geocoder`, else for a place without a name the
+nearest feature of its kind in the caller's area: :func:`nearby_geocoder`) and assigns it to the
 jurisdiction whose boundary holds the point, else the caller's
 (:func:`default_jurisdiction`). Nothing is written.
 """
@@ -128,6 +129,36 @@ def city_geocoder(db_session: Session, settings: Settings, jurisdiction_id: int)
     return geocode
 
 
+def nearby_geocoder(db_session: Session, jurisdiction_id: int) -> Callable[[str], GeoHit | None]:
+    """Generic kind (停车场 → ``parking``) → the nearest such OSM feature in the area.
+
+    The area is the boundary of ``jurisdiction_id`` (the reporter's grid or station); the
+    cities searched are those around it (as in :func:`city_geocoder`). Without a boundary
+    nothing is found, and the place stays text.
+    """
+    from pingan.algo.text.spots import KIND_TAGS
+    from pingan.city.models import City
+    from pingan.city.nearby import nearest_in_area
+
+    def geocode(kind: str) -> GeoHit | None:
+        node = db_session.get(Jurisdiction, jurisdiction_id)
+        if node is None or node.boundary is None:
+            return None
+        city_ids = [
+            city_id
+            for city_id, path in db_session.execute(
+                select(City.id, Jurisdiction.path).join(
+                    Jurisdiction, Jurisdiction.id == City.jurisdiction_id
+                )
+            )
+            if node.path.startswith(path) or path.startswith(node.path)
+        ]
+        hit = nearest_in_area(db_session, city_ids, KIND_TAGS.get(kind, ()), node.boundary)
+        return None if hit is None else GeoHit(hit.lat, hit.lon, hit.confidence)
+
+    return geocode
+
+
 @dataclass
 class ReportInput:
     """One report from any channel, before extraction and placement."""
@@ -203,13 +234,16 @@ def prepare(
     ):
         raise InvalidInput("lat must lie in [-90, 90] and lon in [-180, 180]", field="lat")
     explicit_point = data.lat is not None
+    nearest = None
     if geocode is None and not explicit_point:
         geocode = city_geocoder(db_session, settings, fallback_jurisdiction_id)
+        nearest = nearby_geocoder(db_session, fallback_jurisdiction_id)
     extraction = extract_report(
         data.text,
         data.received_at,
         tz=settings.time_zone,
         geocode=None if explicit_point else geocode,
+        nearest=nearest,
     )
     lat, lon, confidence = data.lat, data.lon, 1.0 if explicit_point else 0.0
     if not explicit_point and extraction.location is not None:
