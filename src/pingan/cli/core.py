@@ -15,7 +15,7 @@ from rich.table import Table
 
 from pingan.config import Settings, get_settings
 from pingan.db import make_engine, make_session_factory, unit_of_work
-from pingan.errors import InvalidInput
+from pingan.errors import ConfigError, InvalidInput
 from pingan.policy import Role
 
 if TYPE_CHECKING:
@@ -293,6 +293,11 @@ def serve(
     settings = get_settings()
     settings.check_safe()
     refuse_demo_database(settings)  # also in each worker (pingan.web.main:build)
+    if workers > 1 and settings.effective_database_url.startswith("sqlite"):
+        raise ConfigError(
+            f"--workers {workers} needs PostgreSQL (set PINGAN_DATABASE_URL): the embedded "
+            "SQLite default serves with one worker process"
+        )
     stop, _thread = start_anchoring(settings)
     from pingan.cli.jobs import start_jobs
 

@@ -11,6 +11,7 @@ from pingan import __version__
 from pingan.audit import keys as audit_keys
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory
+from pingan.live import order as live_order
 from pingan.ratelimit import make_limiter
 from pingan.web import api_docs, pages
 from pingan.web.access_log import install_log_redaction
@@ -80,6 +81,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.read_session_factory = make_session_factory(engine, read_only=True)
     # rate-limit counters shared by all workers: Redis when configured, else this database
     app.state.limiter = make_limiter(settings.redis_url, engine, settings.secret_key)
+    # live events: commit-ordered stamps and change notices (pingan.live)
+    live_order.install()
+    live_order.use_redis(settings.redis_url)
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware)  # inner: the headers reach its 413 and 422 too
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
