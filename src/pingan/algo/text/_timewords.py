@@ -69,6 +69,18 @@ PARTS: dict[str, tuple[float, float]] = {
     "后半夜": (24, 30),
     "夜": (20, 30),
     "白天": (7, 19),
+    # daily routine (the reporter's day, not the clock): the span the words allow
+    "下班回来": (7, 21),
+    "上班": (7, 19),
+    "上班路上": (6, 10),
+    "下班路上": (16.5, 21),
+    "放学": (15, 19),
+    "中午吃饭": (11, 14),
+    "午饭": (11, 14),
+    "午休": (11.5, 14.5),
+    "晚饭": (17, 21),
+    "天黑": (17, 24),
+    "睡觉": (21, 31),
     "morning": (5, 12),
     "afternoon": (12, 18),
     "evening": (17, 24),
@@ -89,7 +101,8 @@ NIGHT_PARTS = {
     "evening",
     "night",
 }
-PM_PARTS = {"下午", "傍晚", "afternoon"}
+PM_PARTS = {"下午", "傍晚", "afternoon", "下班回来", "下班路上", "放学", "晚饭", "天黑"}
+NIGHT_PARTS |= {"睡觉"}
 
 CN_NUM = f"[{CN_NUM_CHARS}]{{1,3}}"
 DAY_WORDS = {
@@ -110,7 +123,8 @@ ATOM_RE = re.compile(
     r"(?P<relu>分钟|小时|钟头)(?:之前|以前|前)|刚(?=[接看发被在到才出进下回去跟]))"
     r"|(?P<within>(?P<wn>\d{1,3}|" + CN_NUM + r"|半|一两)\s*个?\s*(?P<wmore>多)?\s*个?"
     r"(?P<wu>分钟|小时|钟头)(?P<wmore2>多)?(?:之内|以内|内|了|左右了))"
-    r"|(?P<span>这两天|这几天|前两天|前几天|这些天|最近几天|最近|近期|这阵子|这段时间|(?:上周|上个?星期|上个?礼拜"
+    r"|(?P<span>这两天|这几天|前两天|前几天|这些天|最近几天|最近|近期|这阵子|这段时间|上上(?:周|个?星期|个?礼拜)"
+    r"(?![一二三四五六日天])|(?:上周|上个?星期|上个?礼拜"
     r"|这周|本周|这个?星期)(?![一二三四五六日天])|上个月|这个月|本月)"
     r"|(?P<ndays>\d{1,2}|" + CN_NUM + r")天前"
     r"|(?P<overnight>一夜之间|一觉醒来|早上起来|早上起床|早晨起来|早上醒来|起床后?|睡醒|醒来|"
@@ -125,11 +139,13 @@ ATOM_RE = re.compile(
     + r")\s*[号日]"
     r"(?![楼门线院铺柜房车口位座栋\d])"
     r"|(?P<dayc>[今昨前])(?=[早晚夜晨午]))"
-    r"|(?P<part>后半夜|大清早|一大早|大早上|凌晨|清晨|早上|早晨|一早|上午|中午|下午|傍晚|晚上|晚间|夜里|夜间|夜晚"
+    r"|(?P<part>(?P<routine>下班(?:后|以后)?(?:回来|回家|到家|回去)|(?:上|下)班(?:的)?路上|上班(?:的时候|时间|期间)"
+    r"|放学(?:的时候|后|路上)|中午吃饭|吃午饭|午饭|午休|吃晚饭|晚饭|天黑|睡觉(?:的时候|时)|睡着)"
+    r"|后半夜|大清早|一大早|大早上|凌晨|清晨|早上|早晨|一早|上午|中午|下午|傍晚|晚上|晚间|夜里|夜间|夜晚"
     r"|半夜|深夜|白天|(?<=[今昨前])[早晚夜晨午])"
     r"|(?P<clock>(?P<h>\d{1,2}|" + CN_NUM + r")\s*(?:点钟?|时(?!候|间)|:(?=\d\d))"
     r"(?:\s*(?P<half>半)|\s*(?P<quarter>一刻|三刻)|\s*(?P<m>\d{1,2}|" + CN_NUM + r")\s*分?)?"
-    r"(?P<qual>多|左右|前后|许|之前|以前|前|之后|以后|后)?)"
+    r"(?P<qual>多|左右|前后|许|来钟|之前|以前|前|之后|以后|后)?)"
 )
 
 EN_ATOM_RE = re.compile(
@@ -137,7 +153,8 @@ EN_ATOM_RE = re.compile(
     r"|(?P<reln>\d{1,3}|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|forty|half an?)"
     r"\s+(?P<relu>minutes?|mins?|hours?|hrs?)\s+ago)"
     r"|(?P<span>the (?:past|last) (?:two|couple of|few|2|3) days|these (?:few|past) days|this week"
-    r"|last week|recently|lately)"
+    r"|last week|recently|lately|a (?:few|couple of) days ago|the other day|a couple days ago"
+    r"|the week before last)"
     r"|(?P<ndays>\d|two|three|four|five) days ago"
     r"|(?P<within>(?:for|in|within) the (?:last|past) (?P<wn>\d{1,3}|an?|half an?|one|two|three"
     r"|twenty|thirty|forty)?\s*(?P<wu>hours?|minutes?|mins?))"
@@ -147,8 +164,12 @@ EN_ATOM_RE = re.compile(
     r"|(?P<day>the day before yesterday|yesterday|today|tonight|last night|this morning"
     r"|this afternoon|this evening|earlier today|(?:(?P<wkprefix>last|on|this) )?"
     r"(?P<wkday>monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
-    r"|(?P<part>morning|afternoon|evening|night)"
+    r"|(?P<part>morning|afternoon|evening|night(?!\s*(?:market|club|shift|bus|life|stall)))"
     r"|(?P<clock>(?P<h>\d{1,2})(?::(?P<m>\d\d))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])"
+    r"|(?:(?<=at )|(?<=around )|(?<=about )|(?<=by )|(?<=after )|(?<=before ))(?P<h3>\d{1,2})"
+    r"(?::(?P<m3>\d\d))?(?:\s*o'?clock)?(?![\d:%.,]?\d|\s*(?:days?|hours?|hrs?|min|minutes?"
+    r"|weeks?|months?|years?|yuan|rmb|kuai|k\b|people|men|guys|of|floor|percent|%))"
+    r"|(?P<h4>\d{1,2})\s*o'?clock"
     r"|(?<=at )(?P<h2>\d{1,2}):(?P<m2>\d\d)|midnight|noon)",
     re.IGNORECASE,
 )
@@ -178,6 +199,35 @@ AFTER_CN_DATE_RE = re.compile(
     r"\s*(?:晚|早|上午|下午|中午|凌晨|夜|半夜|深夜|那天|当天|的时候|白天|傍晚|\d|[一二三四五六七八九十两]+点)"
 )
 HABITUAL_RE = re.compile(r"每天|天天|经常|老是|总是|每晚|老有|每次|every (?:day|evening|night)")
+
+
+#: Words of the daily routine → the part of the day they stand for (see :data:`PARTS`).
+_ROUTINE_KEYS: tuple[tuple[str, str], ...] = (
+    ("下班路上", "下班路上"),
+    ("下班的路上", "下班路上"),
+    ("上班路上", "上班路上"),
+    ("上班的路上", "上班路上"),
+    ("下班", "下班回来"),
+    ("上班", "上班"),
+    ("放学", "放学"),
+    ("中午吃饭", "中午吃饭"),
+    ("午饭", "午饭"),
+    ("午休", "午休"),
+    ("晚饭", "晚饭"),
+    ("天黑", "天黑"),
+    ("睡", "睡觉"),
+)
+
+
+def part_key(word: str) -> str:
+    """Return the :data:`PARTS` key of a part-of-day word (下班回家 → 下班回来)."""
+    word = word.lower()
+    if word in PARTS:
+        return word
+    for prefix, key in _ROUTINE_KEYS:
+        if prefix in word:
+            return key
+    return word
 
 
 def hm(day: date, hours: float) -> datetime:
@@ -370,8 +420,11 @@ def _named_span(span: str, now: datetime, today: date) -> tuple[datetime, dateti
         return midnight - timedelta(days=4), now
     if span == "前两天":
         return midnight - timedelta(days=3), midnight
-    if span == "前几天":
+    if span == "前几天" or span.endswith(("days ago", "the other day")):
         return midnight - timedelta(days=6), midnight
+    if span.startswith("上上") or span == "the week before last":
+        monday = hm(today - timedelta(days=today.weekday()), 0)
+        return monday - timedelta(days=14), monday - timedelta(days=7)
     if span in ("最近", "近期", "这阵子", "这段时间", "recently", "lately"):
         return midnight - timedelta(days=7), now
     return _calendar_span(span, now, today)
@@ -403,6 +456,12 @@ def clock_atom(m: re.Match[str]) -> tuple[int, int, str, bool] | None:
     groups = m.groupdict()
     if groups.get("h2"):
         return int(groups["h2"]), int(groups["m2"]), "", False
+    if groups.get("h3") or groups.get("h4"):
+        en_hour = int(groups.get("h3") or groups["h4"])
+        minute = int(groups.get("m3") or 0)
+        if en_hour > 23 or minute > 59:
+            return None
+        return en_hour, minute, "分" if groups.get("m3") else "", en_hour > 12 or en_hour == 0
     raw_hour = m.group("h")
     qual = m.group("qual") or "" if "qual" in groups else ""
     if len(raw_hour) == 2 and all(c in "一二两三四五六七八九" for c in raw_hour):
@@ -459,6 +518,7 @@ def clock_window(qual: str) -> tuple[float, float] | None:
         "半": (-10.0, 20.0),
         "多": (0.0, 60.0),
         "许": (-30.0, 30.0),
+        "来钟": (-15.0, 30.0),
         "左右": (-30.0, 30.0),
         "前后": (-30.0, 30.0),
         "approx": (-30.0, 30.0),

@@ -1,7 +1,10 @@
 """Money amounts in yuan: 5万 → 50000, 1.5万 → 15000, 两千多 → 2000, 3k, ¥800, 八百元.
 
 An amount is a number with a money marker: a unit (万, 千, k, w) or a currency word (元, 块,
-¥, RMB, yuan). "多"/"几" after a number ("两千多") keep the lower bound. When a message
+¥, RMB, yuan). "多"/"几"/"来"/"出头" after a number ("两千多", "一万出头") keep the lower
+bound, also before the unit ("二十多万" → 200000, "十来万" → 100000, "20多万"). A digit right
+after the unit is its tenths ("1w2" → 12000, "3k5" → 3500); "3,000 RMB" has a thousands
+comma. When a message
 names several amounts, the largest one is the amount of the report (the loss or the value).
 Numbers that are part of phone numbers, clock times, dates or plates are not amounts.
 """
@@ -12,14 +15,17 @@ import re
 
 from pingan.algo.text.numbers import CN_NUMERAL_DIGITS, normalize, parse_cn_amount
 
-_NUMBER = r"\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+"
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?![\d])|\d+(?:\.\d+)?"
 _CN_AMOUNT = "[" + CN_NUMERAL_DIGITS + "十百千万亿几]+"
 
 _AMOUNT_RE = re.compile(
     r"(?:(?P<cur1>¥|￥|rmb|cny)\s*(?P<n1>" + _NUMBER + r")(?:\s*(?P<u1>万|千|k|w))?)"
-    r"|(?<![\d.])(?P<n2>" + _NUMBER + r")\s*(?P<u2>万|千|百|k|w)?(?P<more2>多|来|余)?\s*"
+    r"|(?<![\d.])(?P<n2>" + _NUMBER + r")\s*(?P<u2>万|千|百|k|w)?"
+    r"(?:(?<=[万千kw])(?P<tail>\d)(?![\d.]))?"
+    r"(?P<more2>多|来|余)?(?P<u2b>(?<=[多来余])(?:万|千|w|k))?\s*"
     r"(?P<cur2>块钱|块|元|rmb|yuan|kuai|人民币)?"
-    r"|(?P<cn>" + _CN_AMOUNT + r")(?P<more3>多|来|余)?\s*(?P<cur3>块钱|块|元|人民币)?",
+    r"|(?P<cn>" + _CN_AMOUNT + r")(?P<more3>多|来|余)?(?P<u3>(?<=[多来余])[万千])?\s*"
+    r"(?P<cur3>块钱|块|元|人民币)?",
     re.IGNORECASE,
 )
 _PHONE_RE = re.compile(
@@ -32,7 +38,7 @@ _MONEY_CONTEXT = re.compile(
 )
 _PAY_BEFORE_RE = re.compile(
     r"(?:转了|付了|交了|充了|骗了|被骗|骗走|转账|付款|花了|收了|扣了|赔了|充值|损失|一共|共计|总共"
-    r"|paid|lost|transferred|moved|sent|spent|an?)\s*$",
+    r"|paid|lost|transferred|moved|sent|spent|took|gave|an?)\s*(?:them|him|her|the scammers?)?\s*$",
     re.IGNORECASE,
 )
 _MONEY_AFTER_RE = re.compile(
@@ -103,7 +109,7 @@ def _scaled(value: float, unit: str) -> int:
 
 def _digit_amount(masked: str, m: re.Match[str]) -> int | None:
     """Read an amount written in digits (``500元``, ``2千``), or None when it is no amount."""
-    unit = (m.group("u2") or "").lower()
+    unit = (m.group("u2") or m.group("u2b") or "").lower()
     cur = m.group("cur2")
     if not cur and unit not in ("万", "k", "w", "千"):
         context = masked[max(0, m.start() - 8) : m.end() + 4]
@@ -113,7 +119,8 @@ def _digit_amount(masked: str, m: re.Match[str]) -> int | None:
             (m.group("more2") and _MONEY_CONTEXT.search(context)) or verb_before or money_after
         ):
             return None
-    after = masked[m.end() : m.end() + 1]
+    unit_end = m.end("u2") if m.group("u2") else m.end()
+    after = masked[unit_end : unit_end + 1]  # 5km is no amount; "50k by" is
     if unit in ("k",) and after.isalpha() and after.isascii():
         return None
     if not cur and unit == "千" and after in "米克瓦卡":
@@ -124,6 +131,8 @@ def _digit_amount(masked: str, m: re.Match[str]) -> int | None:
     before = masked[max(0, m.start() - 1) : m.start()]
     if before in ("-", ":", "/"):
         return None
+    if m.group("tail"):
+        value += int(m.group("tail")) / 10  # 1w2, 3k5: the next digit is tenths of the unit
     return _scaled(value, unit)
 
 
@@ -133,13 +142,15 @@ def _numeral_amount(masked: str, m: re.Match[str]) -> int | None:
     cur = m.group("cur3")
     if masked.startswith(("保障", "医疗"), m.end()):
         return None
-    if not cur and (not any(u in token for u in "千万亿") or len(token) == 1):
+    if not cur and not m.group("u3") and (not any(u in token for u in "千万亿") or len(token) == 1):
         return None
     if cur == "块" and _MEASURE_NOUN_RE.match(masked, m.end()):
         return None
     parsed = parse_cn_amount(token)
     if parsed is None:
         return None
+    if m.group("u3"):
+        parsed *= _UNIT_FACTORS[m.group("u3")]  # 二十多万, 十来万: the unit follows 多 / 来
     # 三千米, 一万步: a bare numeral needs money words nearby
     context = masked[max(0, m.start() - 8) : m.end() + 4]
     if (

@@ -22,6 +22,35 @@ Widths (minutes) follow the words: ``N点`` → [−15, +30]; ``N点M分`` → [
 to 11:00; 昨晚 → 18:00 to 06:00; 夜里 → 20:00 to 06:00; 半夜 → 22:00 to 06:00; overnight
 → 18:00 the day before to 10:00.
 
+Intervals by phrase (local time; "now" is the message time; a part of the day without a day
+is its last occurrence begun):
+
+=============================================  ==============================================
+phrase                                         interval
+=============================================  ==============================================
+8点, 晚上8点, "8pm", "at 8 this morning"       [t − 15 min, t + 30 min]
+8点20, 8:20, "at 8:20"                         [t − 5 min, t + 10 min]
+8点半                                          [t − 10 min, t + 20 min]
+8点多, 凌晨三点多                              [t, t + 60 min] (凌晨三点多: 03:00–04:00)
+8点左右, 大概8点, "around 8", "about 8pm"      [t − 30 min, t + 30 min]
+8点来钟                                        [t − 15 min, t + 30 min]
+两三点, 七八点                                 [t − 15 min, t + 2 h]
+"at 8" / 8点 with no part of the day           the latest of 08:00 and 20:00 already past
+"8 in the morning", "at 8 last night"          the part picks the reading (08:00, 20:00)
+半夜, 深夜                                     22:00–06:00; 后半夜 00:00–06:00
+傍晚                                           17:00–20:00
+中午, 中午吃饭的时候, 吃午饭, 午饭             11:00–14:00; 午休 11:30–14:30
+晚饭, 吃晚饭的时候                             17:00–21:00; 天黑 17:00–24:00
+下班回来(发现), 下班回家                       07:00 – now (gone while at work, found after)
+上班的时候 / 上班路上 / 下班路上               07:00–19:00 / 06:00–10:00 / 16:30–21:00
+放学的时候, 放学后                             15:00–19:00
+睡觉的时候, 睡着                               21:00–07:00
+前两天                                         00:00 three days back – 00:00 today
+前几天, "a few days ago", "the other day"      00:00 six days back – 00:00 today
+上周, 上礼拜, 上个星期, "last week"            Monday 00:00 – Monday 00:00 of last week
+上上周, 上上个礼拜, "the week before last"     the week before last week
+=============================================  ==============================================
+
 Events that run on end at the message time: 到现在, 还在, 开始, 一直没回来, "since", and a
 last time followed by 停/放/锁/出门 (parked then, found gone later). Words alone such as
 现在还在/快来 give the last 30 minutes. Habitual words (每天, 天天, 经常) drop bare parts of
@@ -54,6 +83,7 @@ from pingan.algo.text._timewords import (
     clock_window,
     day_atom,
     hm,
+    part_key,
     relative_span,
 )
 from pingan.algo.text.numbers import normalize
@@ -315,10 +345,9 @@ def _ends_mention(norm: str, current: _Mention, m: re.Match[str], kind: str) -> 
         not _gap_ok(norm, current.end_pos, m.start())
         or kind in ("rel", "overnight")
         or current.fixed is not None
-        or (
-            kind == "day" and (current.day is not None or bool(current.part) or bool(current.clock))
-        )
-        or (kind == "part" and (current.part is not None or current.clock is not None))
+        # a day or a part after a clock joins it ("at 8 last night", "8 in the morning")
+        or (kind == "day" and (current.day is not None or bool(current.part)))
+        or (kind == "part" and current.part is not None)
         or (kind == "clock" and current.clock is not None)
     )
 
@@ -339,7 +368,7 @@ def _add_atom(norm: str, current: _Mention, m: re.Match[str], kind: str, now: da
             if part == "night":
                 current.day_is_past = True
     elif kind == "part":
-        current.part = m.group("part").lower()
+        current.part = part_key(m.group("part"))
     else:
         clock = clock_atom(m)
         if clock is not None:
