@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from pingan.cli import app
 from pingan.config import Settings, get_settings
+from pingan.errors import Conflict
 
 
 @pytest.fixture
@@ -44,6 +45,7 @@ def test_plan_make_json_show_compare_and_simulate(cli_env: Settings) -> None:
             "--time-limit",
             "10",
             "--json",
+            "--wait",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -95,3 +97,29 @@ def test_plan_make_json_show_compare_and_simulate(cli_env: Settings) -> None:
 
     missing = runner.invoke(app, ["plan", "show", "999999"])
     assert missing.exit_code != 0
+
+
+def test_plan_make_queues_a_job_listed_shown_and_cancelled(cli_env: Settings) -> None:
+    """Without ``--wait`` the plan is a queued job (no worker runs here): shown, listed,
+    cancelled before it starts, and a second cancel is refused."""
+    runner = CliRunner()
+    queued = runner.invoke(
+        app,
+        ["plan", "make", "--city", "helsinki", "--station", "station-a", "--groups", "2", "--json"],
+    )
+    assert queued.exit_code == 0, queued.output
+    job_id = json.loads(queued.stdout)["job_id"]
+    shown = runner.invoke(app, ["jobs", "show", str(job_id)])
+    assert shown.exit_code == 0, shown.output
+    state = json.loads(shown.stdout)
+    assert (state["kind"], state["status"], state["started_by"]) == ("plan.solve", "queued", "cli")
+    listed = runner.invoke(app, ["jobs", "list", "--status", "queued"])
+    assert "plan.solve" in listed.output
+    cancelled = runner.invoke(app, ["jobs", "cancel", str(job_id)])
+    assert cancelled.exit_code == 0, cancelled.output
+    assert json.loads(runner.invoke(app, ["jobs", "show", str(job_id)]).stdout)["status"] == (
+        "cancelled"
+    )
+    again = runner.invoke(app, ["jobs", "cancel", str(job_id)])
+    assert isinstance(again.exception, Conflict)
+    assert "already cancelled" in str(again.exception)
