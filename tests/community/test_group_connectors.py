@@ -25,6 +25,7 @@ from pingan.community.models import ChatGroupMessage
 from pingan.config import Settings, get_settings
 from pingan.db import make_engine
 from pingan.incidents.models import ChatMessage, Incident
+from pingan.incidents.schemas import MAX_CHAT_CHARS
 from support.app import seeded_client, token_for
 
 CORP_ID = "ww8d3f0c2a91b7e655"
@@ -391,3 +392,82 @@ def test_secrets_sealed_at_rest_and_absent_from_answers(
     listed = connected.client.get("/api/v1/community/groups", headers=officer)
     assert listed.status_code == 200
     assert not any(secret in listed.text for secret in SECRETS)
+
+
+# ----------------------------------------------------------------------------- garbage
+
+
+def _signed_wecom(inner: bytes, nonce: str) -> WeComRequest:
+    """Any inner payload, encrypted and signed as WeCom would (the platform is trusted for
+    what it signs, but its payload is still parsed defensively)."""
+    timestamp = str(int(time.time()))
+    encrypted = wecom_encrypt(AES_KEY, CORP_ID, inner)
+    body = f"<xml><ToUserName>{CORP_ID}</ToUserName><Encrypt>{encrypted}</Encrypt></xml>"
+    query = {
+        "msg_signature": wecom_signature(TOKEN, timestamp, nonce, encrypted),
+        "timestamp": timestamp,
+        "nonce": nonce,
+    }
+    return WeComRequest(query, body.encode())
+
+
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    b"<xml><Encrypt>&lol2;</Encrypt></xml>"
+)
+
+
+def test_garbage_on_a_connected_address_is_a_4xx(connected: Connected, settings: Settings) -> None:
+    client, path = connected.client, connected.wecom_path
+    good = _wecom_request(REPORT, "7402981234567890009", nonce="9901")
+    before = _counts(settings)
+    wecom_cases = [
+        (WeComRequest(dict(good.query, timestamp="１７３３３７１２００"), good.body), 401),
+        (WeComRequest(dict(good.query, timestamp="99999999999"), good.body), 401),
+        (WeComRequest(good.query, b"not xml at all"), 401),
+        (WeComRequest(good.query, LAUGHS), 401),
+        (WeComRequest(good.query, b"<html><Encrypt>x</Encrypt></html>"), 401),
+        (_signed_wecom(LAUGHS, "9902"), 401),
+        (_signed_wecom(b"\xff\xfe not utf-8", "9903"), 401),
+        (_signed_wecom(_inner_xml("x" * (MAX_CHAT_CHARS + 1), "7402981234567890010"), "9904"), 422),
+    ]
+    for number, (request, status) in enumerate(wecom_cases):
+        answer = _post_wecom(client, path, request)
+        assert answer.status_code == status, (number, answer.text)
+    assert _counts(settings) == before
+    # a signed message that is not text (an image, an event) is acknowledged, not kept
+    image = _inner_xml("", "7402981234567890011").replace(b"[text]", b"[image]")
+    answer = _post_wecom(client, path, _signed_wecom(image, "9905"))
+    assert (answer.status_code, answer.text) == (200, "")
+    far_time = _inner_xml(REPORT, "7402981234567890012").replace(
+        f"<CreateTime>{int(time.time())}".encode(), b"<CreateTime>" + b"9" * 5000
+    )
+    assert _post_wecom(client, path, _signed_wecom(far_time, "9906")).status_code == 200
+    ding = connected.ding_path
+    for body, status in [
+        (b"[1, 2, 3]", 401),
+        (json.dumps({"msgtype": "text", "text": ["a"]}).encode(), 403),
+        (_ding_body(REPORT_2, "m-far").replace(b'"createAt": ', b'"createAt": 1' + b"0" * 40), 200),
+    ]:
+        answer = client.post(ding, content=body, headers=_ding_headers())
+        assert answer.status_code == status, answer.text
+        time.sleep(0.002)  # a new millisecond: a new timestamp and sign
+
+
+def test_a_connected_group_is_rate_limited(connected: Connected, settings: Settings) -> None:
+    client = seeded_client(settings.model_copy(update={"connector_rate_limit": "2/minute"}))
+    texts = ["我家楼道里的电瓶车被偷了", "小区门口超市昨晚被撬了", "车棚里又丢了一辆自行车"]
+    answers = []
+    for number, text in enumerate(texts):
+        answers.append(
+            client.post(
+                connected.ding_path,
+                content=_ding_body(text, f"m-rate-{number}"),
+                headers=_ding_headers(),
+            )
+        )
+        time.sleep(0.002)
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].headers["Retry-After"]
+    assert _counts(settings)[0] == 2

@@ -12,6 +12,8 @@ report form (``POST /report``)   client address; form token             ``report
                                                                         ``report_form_token_rate_limit``
 photos sent with reports         client address                         ``photo_rate_limit``
 Open311 ``POST requests.json``   API key                                ``open311_rate_limit``
+group connector callbacks        connected group (after the signature   ``connector_rate_limit``
+                                 check: a forger spends nothing)
 ===============================  =====================================  ====================
 
 A used-up limit answers 429 with ``Retry-After`` (:class:`~pingan.errors.RateLimited`),

@@ -39,7 +39,7 @@ def sign(timestamp_ms: str, app_secret: str) -> str:
 def check_headers(timestamp: str, given_sign: str, app_secret: str, now_ms: int) -> int:
     """The timestamp (ms) of a request whose ``sign`` is right and whose timestamp lies
     within :data:`WINDOW_MS` of ``now_ms``; :class:`ProtocolError` otherwise."""
-    if not timestamp.isdigit() or len(timestamp) > 15:
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 15:
         raise ProtocolError("the timestamp header is not milliseconds since the epoch")
     if not hmac.compare_digest(
         sign(timestamp, app_secret).encode("ascii"), given_sign.encode("ascii", "replace")
@@ -85,7 +85,7 @@ def parse(raw: bytes) -> RobotMessage:
         sender_id=_text(data, "senderStaffId") or _text(data, "senderId"),
         conversation_id=_text(data, "conversationId"),
         msg_id=_text(data, "msgId"),
-        create_at_ms=create_at if isinstance(create_at, int) and create_at > 0 else None,
+        create_at_ms=create_at if isinstance(create_at, int) and 0 < create_at < 10**14 else None,
     )
 
 

@@ -80,6 +80,11 @@ def _connector(db_session: Session, settings: Settings, platform: str, slug: str
     return Checked(connector.id, group.id, group.external_id, slug, (), secrets)
 
 
+def _seconds(text: str) -> int | None:
+    """Whole seconds written in ASCII digits (at most 12), else None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
 def _sent_at(seconds: float | None, fallback: datetime) -> datetime:
     if seconds is None:
         return fallback
@@ -94,7 +99,7 @@ def _sent_at(seconds: float | None, fallback: datetime) -> datetime:
 
 
 def _wecom_time(timestamp: str, now: datetime, slug: str) -> datetime:
-    if not timestamp.isdigit() or len(timestamp) > 12:
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 10:
         refuse(Unauthenticated("the timestamp is not seconds since the epoch"), "wecom", slug)
     at = datetime.fromtimestamp(int(timestamp), UTC)
     if abs(at - now) > WECOM_WINDOW:
@@ -172,7 +177,7 @@ def wecom_message(
         msgtype=inner.get("MsgType", ""),
         text=inner.get("Content", "").strip(),
         sender=inner.get("FromUserName", "")[:100],
-        sent_at=_sent_at(int(created) if created.isdigit() else None, at),
+        sent_at=_sent_at(_seconds(created), at),
         msg_id=msg_id,
         reply_to=inner.get("FromUserName", ""),
     )

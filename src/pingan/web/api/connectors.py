@@ -43,11 +43,6 @@ _JSON_BODY = {
 }
 
 
-def _limit(request: Request, slug: str) -> tuple[Settings, RateLimiter]:
-    settings: Settings = request.app.state.settings
-    return settings, limiter_of(request)
-
-
 def _verify_then_take(
     request: Request,
     slug: str,
@@ -55,7 +50,8 @@ def _verify_then_take(
     now: datetime,
 ) -> tuple[verify.Message, receive.Receipt]:
     """Verify on a read-only session, count the connector's hit, take in on a writing one."""
-    settings, limiter = _limit(request, slug)
+    settings: Settings = request.app.state.settings
+    limiter: RateLimiter = limiter_of(request)
     reader: sessionmaker[Session] = request.app.state.read_session_factory
     with unit_of_work(reader) as db_session:
         message: verify.Message = check(db_session, settings)
