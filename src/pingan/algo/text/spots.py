@@ -63,6 +63,20 @@ KIND_WORDS: dict[str, str] = {
         ("楼道", "楼梯间", "电梯", "电梯间", "单元门口", "小区门口", "小区", "地下室", "天台"),
         "residential",
     ),
+    **dict.fromkeys(("宿舍", "宿舍楼", "工棚", "城中村", "出租屋"), "residential"),
+    **dict.fromkeys(("写字楼", "公司", "办公室"), "office"),
+    **dict.fromkeys(("工地",), "construction"),
+    **dict.fromkeys(("食堂",), "canteen"),
+    **dict.fromkeys(("图书馆",), "library"),
+    **dict.fromkeys(("操场", "球场", "篮球场"), "pitch"),
+    **dict.fromkeys(("奶茶店", "咖啡店", "咖啡馆"), "cafe"),
+    **dict.fromkeys(("游乐场", "儿童乐园"), "playground"),
+    **dict.fromkeys(("健身房",), "fitness_centre"),
+    **dict.fromkeys(("外卖柜", "快递柜", "丰巢"), "parcel_locker"),
+    **dict.fromkeys(("快递驿站", "菜鸟驿站", "驿站"), "post_depot"),
+    **dict.fromkeys(("老年活动中心", "活动中心", "社区中心"), "community_centre"),
+    **dict.fromkeys(("药店", "药房"), "pharmacy"),
+    **dict.fromkeys(("便利店", "小卖部"), "convenience"),
     # English
     **dict.fromkeys(("night market", "market", "food market"), "marketplace"),
     **dict.fromkeys(
@@ -86,6 +100,14 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("mall", "shopping mall"), "mall"),
     **dict.fromkeys(("hospital",), "hospital"),
     **dict.fromkeys(("stairwell", "hallway", "corridor", "lift", "elevator"), "residential"),
+    **dict.fromkeys(("dorm", "dormitory", "building site", "construction site"), "residential"),
+    **dict.fromkeys(("gym",), "fitness_centre"),
+    **dict.fromkeys(("playground",), "playground"),
+    **dict.fromkeys(("pharmacy",), "pharmacy"),
+    **dict.fromkeys(("canteen",), "canteen"),
+    **dict.fromkeys(("library",), "library"),
+    **dict.fromkeys(("office building", "office"), "office"),
+    **dict.fromkeys(("parcel locker",), "parcel_locker"),
 }
 
 #: Kind → the OSM tags (``key=value``) of its features; empty: never on the map.
@@ -113,6 +135,19 @@ KIND_TAGS: dict[str, tuple[str, ...]] = {
     "supermarket": ("shop=supermarket",),
     "park": ("leisure=park",),
     "residential": (),
+    "office": ("office=company",),
+    "construction": ("landuse=construction",),
+    "canteen": (),
+    "library": ("amenity=library",),
+    "pitch": ("leisure=pitch",),
+    "cafe": ("amenity=cafe",),
+    "playground": ("leisure=playground",),
+    "fitness_centre": ("leisure=fitness_centre",),
+    "parcel_locker": ("amenity=parcel_locker",),
+    "post_depot": ("amenity=post_depot",),
+    "community_centre": ("amenity=community_centre",),
+    "pharmacy": ("amenity=pharmacy",),
+    "convenience": ("shop=convenience",),
 }
 
 #: Chinese relation words after a landmark → relation.
@@ -173,15 +208,46 @@ _EN_REL_BEFORE_RE = re.compile(
     + r")\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+#: "across from Starbucks", "at the gate of People's Park": a capitalised name after a relation.
+_EN_LANDMARK_RE = re.compile(
+    r"\b(?P<rel>(?i:"
+    + "|".join(map(re.escape, sorted(EN_RELATIONS, key=len, reverse=True)))
+    + r"))\s+(?:the\s+)?(?P<name>[A-Z][\w'’&.-]*(?:\s(?:[A-Z][\w'’&.-]*|of|de|and)){0,4}"
+    r"(?<!\sof)(?<!\sde)(?<!\sand))"
+)
 _ZH_REL_AFTER_RE = re.compile(r"(?:的)?(?P<rel>" + "|".join(_REL_ZH) + r")")
 #: Words that end in a generic word but name something else (菜场 in 菜场价, 车站 in 火车站).
 _NOT_GENERIC_BEFORE = set("火汽高动铁")
 _NOT_GENERIC_AFTER = ("费", "卡", "证", "价", "员", "号", "群", "老师", "生", "系统", "税")
+_EXIT_RE = re.compile(r"[A-Za-z]\d?\s?(?:出口|口)|\d{1,2}号(?:出口|口)")
+
+
+def kind_is_station(word: str) -> bool:
+    """Tell whether a generic word names a station (whose exits are named: 地铁站B口)."""
+    return KIND_WORDS.get(word) in ("station", "bus_stop")
+
+
+#: Gates that are part of the place they close (小区南门), not a relation to it.
+_PLACE_GATES = frozenset({"东门", "西门", "南门", "北门", "后门", "侧门"})
 #: Kinds also named as institutions (冒充银行, 学校通知): a place only with a cue of place.
 _WEAK_KINDS = frozenset(
-    {"bank", "hospital", "school", "mall", "supermarket", "restaurant", "station", "park", "cinema"}
+    {
+        "bank",
+        "hospital",
+        "school",
+        "mall",
+        "supermarket",
+        "restaurant",
+        "station",
+        "park",
+        "cinema",
+        "office",
+        "library",
+        "pharmacy",
+        "community_centre",
+    }
 )
-_CUE_BEFORE_RE = re.compile(r"(?:在|到|去|从|进|出|回|路过|经过|对面|旁边|附近)$")
+_CUE_BEFORE_RE = re.compile(r"(?:(?<!现)在|到|去|从|进|出|回|路过|经过|对面|旁边|附近)$")
 _CUE_AFTER_RE = re.compile(r"(?:里|内|外|上|那|这边|门|边|附近|旁|对面|楼下|停车|大厅)")
 #: Between an English generic place and a named one: "the car park of 江景花园".
 _EN_OF_RE = re.compile(r"^[\s,]*(?:of|at|in|on|near|by|behind|outside)?\s*$", re.IGNORECASE)
@@ -204,6 +270,9 @@ class PlaceRef:
         ``behind``, ``front``, ``side``, ``inside``, or None.
     kind
         The generic kind (:data:`KIND_TAGS`), or None.
+    core
+        A place without a name: the phrase without its relation words (菜鸟驿站门口 →
+        菜鸟驿站), None when they are the same.
     """
 
     phrase: str
@@ -212,6 +281,7 @@ class PlaceRef:
     landmark: str | None = None
     relation: str | None = None
     kind: str | None = None
+    core: str | None = None
 
     @property
     def osm_tags(self) -> tuple[str, ...]:
@@ -220,8 +290,14 @@ class PlaceRef:
 
     @property
     def text(self) -> str:
-        """The place text to show and to store: the landmark's name, else the phrase."""
-        return self.landmark if self.landmark is not None else self.phrase
+        """The place text to show and to store: the landmark's name, else the place itself.
+
+        Words of relation are left out, as for named places (菜鸟驿站门口 → 菜鸟驿站), except
+        where they make the place (学校门口, 小区南门).
+        """
+        if self.landmark is not None:
+            return self.landmark
+        return self.core if self.core is not None else self.phrase
 
     def to_json(self) -> dict[str, object]:
         """Return the JSON object of the API and CLI."""
@@ -261,6 +337,11 @@ def find_generic(text: str) -> list[PlaceRef]:
         pre = m.group("pre")
         start = m.start() if pre and pre not in ("门口", "楼下") else s
         end = m.end()
+        if rel_word is None and word.endswith("楼") and text.startswith("下", end):
+            relation, end = "below", end + 1  # 宿舍楼下, 写字楼下
+        exit_ = _EXIT_RE.match(text, end)
+        if exit_ is not None and kind_is_station(word):
+            relation, end = "gate", exit_.end()  # 地铁站B口
         if word in ("小区", "车站", "烧烤", "校门") and not (rel_word or pre):
             continue  # 小区 / 车站 alone name no one place
         if (
@@ -268,9 +349,22 @@ def find_generic(text: str) -> list[PlaceRef]:
             and not (rel_word or pre or "门" in word)
             and not _CUE_BEFORE_RE.search(text[max(0, s - 2) : s])
             and not _CUE_AFTER_RE.match(text, m.end())
+            and not _EXIT_RE.match(text, m.end())
         ):
             continue
-        out.append(PlaceRef(text[start:end], start, end, None, relation, _kind_of(word)))
+        gate = rel_word in _PLACE_GATES
+        core = text[start : m.end() if gate else m.end("word")]  # 小区南门 keeps its gate
+        out.append(
+            PlaceRef(
+                text[start:end],
+                start,
+                end,
+                None,
+                relation,
+                _kind_of(word),
+                core if core != text[start:end] else None,
+            )
+        )
     for m in _EN_GENERIC_RE.finditer(text):
         rel = m.group("rel")
         start = m.start("rel") if rel else m.start("word")
@@ -282,6 +376,7 @@ def find_generic(text: str) -> list[PlaceRef]:
                 None,
                 EN_RELATIONS.get(rel.lower()) if rel else None,
                 _kind_of(m.group("word")),
+                m.group("word") if rel else None,
             )
         )
     out.sort(key=lambda p: (p.start, -p.end))
@@ -355,18 +450,17 @@ def read_place(
     """
     norm = normalize(text)
     generics = [
-        g
-        for g in find_generic(norm)
-        if not (g.kind == "residential" and g.phrase in ("小区", "电梯"))
+        g for g in find_generic(norm) if not (g.kind == "residential" and g.phrase == "小区")
     ]
     spans = find_place_spans(norm, find_places=find_places)
+    known = {(k.start, k.end) for k in find_places(norm)} if find_places is not None else set()
     for i, span in enumerate(spans):
         first = next((g for g in generics if g.start < span.start), None)
         if first is not None and first.end <= span.start:
             gap = norm[first.end : span.start]
             if not (first.phrase.isascii() and _EN_OF_RE.match(gap)):
                 return first
-        kind = _generic_name(span.name)
+        kind = None if (span.start, span.end) in known else _generic_name(span.name)
         if kind is None:
             ref = _named_ref(norm, span, generics)
             if first is not None and ref.kind is None:
@@ -385,4 +479,8 @@ def read_place(
         ):
             return _named_ref(norm, later, [PlaceRef(span.name, span.start, span.end, kind=kind)])
         return PlaceRef(span.name, span.start, span.end, None, None, kind)
+    en = _EN_LANDMARK_RE.search(norm)
+    if en is not None and (not generics or en.start() < generics[0].start):
+        rel = EN_RELATIONS[en.group("rel").lower()]
+        return PlaceRef(en.group(0), en.start(), en.end(), en.group("name"), rel, None)
     return generics[0] if generics else None
