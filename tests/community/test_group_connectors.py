@@ -431,6 +431,13 @@ def test_garbage_on_a_connected_address_is_a_4xx(connected: Connected, settings:
         (_signed_wecom(LAUGHS, "9902"), 401),
         (_signed_wecom(b"\xff\xfe not utf-8", "9903"), 401),
         (_signed_wecom(_inner_xml("x" * (MAX_CHAT_CHARS + 1), "7402981234567890010"), "9904"), 422),
+        (
+            _signed_wecom(
+                _inner_xml(REPORT, "7402981234567890013").replace(b"<ChatId>wr", b"<ChatId>xx"),
+                "9907",
+            ),
+            403,
+        ),
     ]
     for number, (request, status) in enumerate(wecom_cases):
         answer = _post_wecom(client, path, request)

@@ -169,6 +169,9 @@ def wecom_message(
         inner = wecom.parse_xml(plain)
     except wecom.ProtocolError as exc:
         refuse(Unauthenticated(f"decrypted: {exc}"), "wecom", slug)
+    chat_id = inner.get("ChatId", "")
+    if chat_id and chat_id != checked.external_id:
+        refuse(Forbidden("the message is for another group (ChatId)"), "wecom", slug)
     msg_id = inner.get("MsgId", "")[:64]
     once = (f"nonce:{timestamp}:{nonce}", *([f"msg:{msg_id}"] if msg_id else []))
     created = inner.get("CreateTime", "")
