@@ -3,6 +3,8 @@ independent implementation of both platforms (:mod:`connector_platforms`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from connector_platforms import (
     dingtalk_sign,
@@ -11,7 +13,9 @@ from connector_platforms import (
     wecom_signature,
 )
 
-from pingan.community.connectors import dingtalk, wecom
+from pingan.community.connectors import dingtalk, sealing, wecom
+from pingan.config import Settings
+from pingan.errors import ConfigError
 
 # WeCom's sample configuration and callbacks, from its "加解密方案说明" page
 # (developer.work.weixin.qq.com/document/path/90968) and its sample code.
@@ -99,3 +103,17 @@ def test_dingtalk_sign_matches_the_independent_implementation() -> None:
         dingtalk.check_headers(stamp, dingtalk_sign(stamp, secret + "x"), secret, now)
     with pytest.raises(wecom.ProtocolError, match="sign"):
         dingtalk.check_headers(str(int(stamp) + 1), dingtalk_sign(stamp, secret), secret, now)
+
+
+def test_sealed_secrets_need_the_same_secret_key(tmp_path: Path) -> None:
+    secrets = sealing.Secrets({"token": TOKEN, "aes_key": AES_KEY, "corp_id": CORP_ID})
+    assert TOKEN not in repr(secrets)
+    assert AES_KEY not in repr(secrets)
+    settings = Settings(secret_key="connector-test-secret-0123456789", data_dir=tmp_path)
+    sealed = sealing.seal(settings, secrets)
+    assert TOKEN not in sealed
+    assert AES_KEY not in sealed
+    assert sealing.unseal(settings, sealed)["aes_key"] == AES_KEY
+    other = settings.model_copy(update={"secret_key": "another-secret-key-9876543210"})
+    with pytest.raises(ConfigError, match="connect the group again"):
+        sealing.unseal(other, sealed)
