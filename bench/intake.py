@@ -29,6 +29,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import func, select
@@ -163,6 +164,51 @@ def fsync_cost_ms(directory: Path, n: int = 200) -> dict[str, float]:
     return result
 
 
+def profile_summary(raw: Path, top: int = 15) -> dict[str, Any]:
+    """Top entries of a py-spy ``--format raw`` profile (collapsed stacks with counts).
+
+    ``self``: share of samples whose innermost frame is the function; ``area``: share of
+    samples by the innermost frame that belongs to a group (pingan's own code counts only
+    where it runs itself, not what it calls)."""
+    groups = [
+        ("text extraction", "pingan/algo/text"),
+        ("json", "json/"),
+        ("sqlalchemy + sqlite", "sqlalchemy/"),
+        ("pydantic", "pydantic"),
+        ("auth", "pingan/auth"),
+        ("pingan other", "pingan/"),
+        ("uvicorn / starlette / fastapi / asyncio", "uvicorn|starlette|fastapi|asyncio|anyio"),
+    ]
+    own: dict[str, int] = {}
+    area: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        total += count
+        frames = stack.split(";")
+        leaf = re.sub(r"\s*\(.*?([^/]+/[^/]+\.py):\d+\)", r" (\1)", frames[-1])
+        own[leaf] = own.get(leaf, 0) + count
+        name = next(
+            (label for f in reversed(frames) for label, pattern in groups if re.search(pattern, f)),
+            "other",
+        )
+        area[name] = area.get(name, 0) + count
+    total = max(total, 1)
+    return {
+        "samples": total,
+        "self_top": [
+            [k, round(100 * v / total, 1)]
+            for k, v in sorted(own.items(), key=lambda kv: -kv[1])[:top]
+        ],
+        "areas_pct": {
+            k: round(100 * v / total, 1) for k, v in sorted(area.items(), key=lambda kv: -kv[1])
+        },
+    }
+
+
 def in_process(settings: Settings, n: int = 300) -> dict[str, float]:
     """Per-report time inside one process: extraction alone, and the service call + commit
     (a write session: the per-request path, one commit per report, no group commit)."""
@@ -207,9 +253,50 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--replays", type=int, default=200)
+    parser.add_argument(
+        "--variants",
+        default="lean,route",
+        help="servers to measure one after the other: lean (the app as built) and route "
+        "(the same app without pingan.web.lean_intake: the FastAPI route answers)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the server with py-spy (--gil) during the run and print its top entries",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
+
+    results = {}
+    for variant in args.variants.split(","):
+        results[variant] = run_variant(args, variant)
+        print(json.dumps({variant: results[variant]}, indent=2, ensure_ascii=False), flush=True)
+    if len(results) > 1:
+        first, *others = results
+        for other in others:
+            ratio = results[first]["reports_per_s"] / max(results[other]["reports_per_s"], 1e-9)
+            cpu = results[other]["server_cpu_ms_per_report"] / max(
+                results[first]["server_cpu_ms_per_report"], 1e-9
+            )
+            print(f"{first} / {other}: rate {ratio:.2f}x, CPU per report {cpu:.2f}x fewer")
+    failed = [v for v, r in results.items() if r.get("integrity_failed")]
+    if failed:
+        raise SystemExit(f"integrity check failed: {failed}")
+
+
+def build_route_only() -> Any:
+    """The app without the lean intake middleware (the reference: the FastAPI route)."""
+    from pingan.web.lean_intake import LeanIntakeMiddleware
+    from pingan.web.main import build
+
+    app = build()
+    app.user_middleware = [m for m in app.user_middleware if m.cls is not LeanIntakeMiddleware]
+    return app
+
+
+def run_variant(args: argparse.Namespace, variant: str) -> dict[str, Any]:
+    """One server (``lean`` or ``route``), one wrk run, the integrity checks."""
 
     workdir = Path(tempfile.mkdtemp(prefix="pingan-intake-"))
     url = f"sqlite:///{workdir / 'pingan.sqlite3'}"
@@ -228,6 +315,11 @@ def main() -> None:
         "PINGAN_DATA_DIR": str(workdir),
         "PINGAN_DEMO_MODE": "1",
         "PINGAN_DEMO_PASSWORD": PASSWORD,
+        # the bearer-token route has no rate limit; Open311's (not driven here) is lifted
+        "PINGAN_OPEN311_RATE_LIMIT": "",
+        "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]
+        ),
     }
     server = subprocess.Popen(
         [
@@ -235,7 +327,7 @@ def main() -> None:
             "-m",
             "uvicorn",
             "--factory",
-            "pingan.web.main:build",
+            "pingan.web.main:build" if variant == "lean" else "intake:build_route_only",
             "--host",
             "127.0.0.1",
             "--port",
@@ -266,6 +358,27 @@ def main() -> None:
         cpu_before = process_cpu_s(server.pid)
         script = workdir / "intake.lua"
         script.write_text(LUA, encoding="utf-8")
+        spy = None
+        if args.profile:
+            spy = subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "py-spy"),
+                    "record",
+                    "--pid",
+                    str(server.pid),
+                    "--gil",
+                    "--rate",
+                    "200",
+                    "--format",
+                    "raw",
+                    "--duration",
+                    str(args.seconds),
+                    "-o",
+                    str(workdir / "profile.txt"),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         run = subprocess.run(
             [
                 "wrk",
@@ -288,6 +401,8 @@ def main() -> None:
             check=True,
         )
         cpu_used = process_cpu_s(server.pid) - cpu_before
+        if spy is not None:
+            spy.wait(timeout=60)
         load_after = os.getloadavg()
         out = run.stdout
         acked, errors = map(int, re.search(r"ACKED (\d+) ERRORS (\d+)", out).groups())  # type: ignore[union-attr]
@@ -314,9 +429,10 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
 
-    profile = in_process(settings) | fsync_cost_ms(workdir)
+    profile = (in_process(settings) if variant == "lean" else {}) | fsync_cost_ms(workdir)
     rate = acked / args.seconds
     result = {
+        "variant": variant,
         "seconds": args.seconds,
         "connections": args.connections,
         "acknowledged": acked,
@@ -336,11 +452,15 @@ def main() -> None:
         **{k: round(v, 2) for k, v in profile.items()},
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    print(json.dumps(result, indent=2, ensure_ascii=False))
+    if args.profile and (workdir / "profile.txt").exists():
+        result["profile"] = profile_summary(workdir / "profile.txt")
     shutil.rmtree(workdir, ignore_errors=True)
     lost = acked - stored if acked > stored else 0
-    if lost or not result["keys_equal_incidents"] or not result["rows_after_replay_unchanged"]:
-        raise SystemExit(f"integrity check failed: {lost} acknowledged reports not stored")
+    result["lost"] = lost
+    result["integrity_failed"] = bool(
+        lost or not result["keys_equal_incidents"] or not result["rows_after_replay_unchanged"]
+    )
+    return result
 
 
 if __name__ == "__main__":

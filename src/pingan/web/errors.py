@@ -35,18 +35,24 @@ def _field_name(loc: tuple[object, ...] | list[object]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def pingan_error_response(exc: PinganError) -> JSONResponse:
+    """The problem response for an error of the pingan family (also used by the lean
+    intake path of :mod:`pingan.web.lean_intake`, which runs outside the handlers)."""
+    extra: dict[str, object] = {}
+    if exc.field:
+        extra["field"] = exc.field
+    response = problem(exc.status, exc.title, exc.message, **extra)
+    if exc.status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PinganError)
     async def _pingan_error(request: Request, exc: PinganError) -> JSONResponse:
-        extra: dict[str, object] = {}
-        if exc.field:
-            extra["field"] = exc.field
-        response = problem(exc.status, exc.title, exc.message, **extra)
-        if exc.status == 401:
-            response.headers["WWW-Authenticate"] = "Bearer"
-        if isinstance(exc, RateLimited):
-            response.headers["Retry-After"] = str(exc.retry_after_s)
-        return response
+        return pingan_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

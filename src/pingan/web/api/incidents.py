@@ -72,13 +72,13 @@ async def create_report(
     settings: Settings = request.app.state.settings
     factory = request.app.state.session_factory
     result = await writer.run_blocking(
-        _file_report, factory, credentials, settings, body, idempotency_key
+        file_api_report, factory, credentials, settings, body, idempotency_key
     )
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
     return JSONResponse(result.body, status_code=201, headers=headers)
 
 
-def _file_report(
+def file_api_report(
     factory: sessionmaker[Session],
     credentials: Credentials,
     settings: Settings,
