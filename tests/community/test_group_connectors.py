@@ -478,3 +478,16 @@ def test_a_connected_group_is_rate_limited(connected: Connected, settings: Setti
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert answers[2].headers["Retry-After"]
     assert _counts(settings)[0] == 2
+
+
+def test_a_scam_question_is_answered_with_the_desks_advice(
+    connected: Connected, settings: Settings
+) -> None:
+    question = "自称公安局的人说我涉嫌洗钱，让我把钱转到安全账户，是真的吗"
+    answer = connected.client.post(
+        connected.ding_path, content=_ding_body(question, "m-scam-1"), headers=_ding_headers()
+    )
+    assert answer.status_code == 200, answer.text
+    content = answer.json()["text"]["content"]
+    assert "反诈提醒：" in content
+    assert "110" in content

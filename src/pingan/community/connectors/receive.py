@@ -3,8 +3,10 @@
 The message goes through the chat intake (:func:`pingan.incidents.chat.post_chat_message`)
 as the group's officer would post it, in the group's grid: every message is kept, a
 report becomes a draft incident or joins one about the same event. The message is linked
-to its group, and the sender is answered with the new draft's status link. A report that
-joined another citizen's draft gets no link: the link is that citizen's capability.
+to its group, and the sender is answered with the new draft's status link (a report that
+joined another citizen's draft gets no link: the link is that citizen's capability) and,
+for a question about a scam, the anti-fraud desk's advice when the screening is confident
+(:func:`pingan.antifraud.demand.answer_chat`, as the chat API answers).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pingan.antifraud import demand
 from pingan.auth import service as auth
 from pingan.auth.models import User
 from pingan.community.connectors.models import ConnectorSeen
@@ -33,6 +36,7 @@ REMEMBER = timedelta(hours=2)
 
 REPORT_FILED = "已收到您的报警信息，已生成待民警核实的警情草稿。查看处理进度：{link}"
 REPORT_JOINED = "已收到，您的信息已并入同一事件的警情，民警会一并核实。"
+FRAUD_ADVICE = "反诈提醒："
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,13 @@ def take_in(
     db_session.add(ChatGroupMessage(message_id=outcome.message.id, group_id=group.id))
     db_session.flush()
     incident = outcome.incident
-    reply = None
+    parts: list[str] = []
     if incident is not None:
         link = f"{base_url.rstrip('/')}/report/{incident.public_token}"
-        reply = REPORT_JOINED if outcome.joined_existing else REPORT_FILED.format(link=link)
+        parts.append(REPORT_JOINED if outcome.joined_existing else REPORT_FILED.format(link=link))
+    # a question about a scam is counted as the desk's demand, and answered when confident
+    advice = demand.answer_chat(db_session, settings, outcome.message)
+    if advice is not None:
+        parts.append(FRAUD_ADVICE + "".join(advice["advice_zh"]))
+    reply = "\n".join(parts) or None
     return Receipt(outcome.message.id, incident.id if incident else None, reply)
