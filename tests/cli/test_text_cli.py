@@ -33,10 +33,11 @@ def test_parse_one_message() -> None:
     }
     assert data["place"] == "锦绣花园3栋"
     assert data["items"] == [{"kind": "ebike", "brand": "雅迪", "colour": "green", "count": 1}]
-    assert set(data) == {
-        "type", "fraud_type", "is_report", "time", "place", "location", "items", "amount_yuan",
-        "phones",
-    }  # fmt: skip
+    assert {
+        "type", "fraud_type", "is_report", "time", "place", "place_detail", "location", "items",
+        "amount_yuan", "phones",
+    } <= set(data)  # fmt: skip
+    assert data["place_detail"]["landmark"] == "锦绣花园3栋"
 
 
 def test_parse_jsonl_file(tmp_path: Path) -> None:
