@@ -41,11 +41,8 @@ def test_generic_place(text: str, phrase: str, relation: str | None, kind: str) 
     ref = read_place(text)
     assert ref is not None
     assert (ref.phrase, ref.landmark, ref.relation, ref.kind) == (phrase, None, relation, kind)
-    # words of relation are left out of the place text, as for named places, but a gate
-    # that makes the place stays (学校门口, 小区南门)
-    assert ref.text == {"菜市场门口": "菜市场", "near the school gate": "school gate"}.get(
-        phrase, phrase
-    )
+    # a place without a name keeps its words of relation in Chinese (菜市场门口), not in English
+    assert ref.text == {"near the school gate": "school gate"}.get(phrase, phrase)
 
 
 RELATIVE = [

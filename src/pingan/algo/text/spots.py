@@ -77,6 +77,17 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("老年活动中心", "活动中心", "社区中心"), "community_centre"),
     **dict.fromkeys(("药店", "药房"), "pharmacy"),
     **dict.fromkeys(("便利店", "小卖部"), "convenience"),
+    **dict.fromkeys(("地铁口", "地铁上", "地铁里", "公交车上", "公交上"), "station"),
+    **dict.fromkeys(("桥洞", "小巷子", "巷子", "路边", "河边", "湖边", "高架下面"), "outdoor"),
+    **dict.fromkeys(("快餐店", "水果店", "打印店", "复印店", "理发店", "手机店"), "shop"),
+    **dict.fromkeys(("足浴店", "足疗店", "按摩店"), "massage"),
+    **dict.fromkeys(("宾馆", "旅馆", "酒店"), "hotel"),
+    **dict.fromkeys(("养老院", "敬老院"), "nursing_home"),
+    **dict.fromkeys(("教学楼", "实验楼", "自习室", "教室"), "school"),
+    **dict.fromkeys(("宿舍区", "家属区", "楼上", "隔壁"), "residential"),
+    **dict.fromkeys(("游泳馆", "体育馆"), "sports_centre"),
+    **dict.fromkeys(("景区",), "attraction"),
+    **dict.fromkeys(("广场",), "square"),
     # English
     **dict.fromkeys(("night market", "market", "food market"), "marketplace"),
     **dict.fromkeys(
@@ -135,6 +146,14 @@ KIND_TAGS: dict[str, tuple[str, ...]] = {
     "supermarket": ("shop=supermarket",),
     "park": ("leisure=park",),
     "residential": (),
+    "outdoor": (),
+    "shop": (),
+    "massage": ("shop=massage",),
+    "hotel": ("tourism=hotel",),
+    "nursing_home": ("amenity=social_facility",),
+    "sports_centre": ("leisure=sports_centre",),
+    "attraction": ("tourism=attraction",),
+    "square": ("place=square",),
     "office": ("office=company",),
     "construction": ("landuse=construction",),
     "canteen": (),
@@ -191,7 +210,7 @@ _EN_WORDS = sorted(
 )
 _REL_ZH = sorted((r for r in RELATIONS if RELATIONS[r] != "inside"), key=len, reverse=True)
 _ZH_GENERIC_RE = re.compile(
-    r"(?P<pre>小区|单元|公司|学校|地下|楼下|楼上|路边|马路边|街边|门口)?"
+    r"(?P<pre>小区|单元|公司|学校|地下|楼下|楼上|路边|马路边|街边|门口|隔壁|男生|女生|校外)?"
     r"(?P<word>" + "|".join(map(re.escape, _ZH_WORDS)) + r")"
     r"(?P<rel>" + "|".join(_REL_ZH) + r")?"
 )
@@ -219,6 +238,7 @@ _ZH_REL_AFTER_RE = re.compile(r"(?:的)?(?P<rel>" + "|".join(_REL_ZH) + r")")
 #: Words that end in a generic word but name something else (菜场 in 菜场价, 车站 in 火车站).
 _NOT_GENERIC_BEFORE = set("火汽高动铁")
 _NOT_GENERIC_AFTER = ("费", "卡", "证", "价", "员", "号", "群", "老师", "生", "系统", "税")
+_FLOOR_RE = re.compile(r"(?:[一二三四五六七八九十]|\d{1,2})(?:楼|层)(?![下上道梯])")
 _EXIT_RE = re.compile(r"[A-Za-z]\d?\s?(?:出口|口)|\d{1,2}号(?:出口|口)")
 
 
@@ -290,14 +310,17 @@ class PlaceRef:
 
     @property
     def text(self) -> str:
-        """The place text to show and to store: the landmark's name, else the place itself.
+        """The place text to show and to store.
 
-        Words of relation are left out, as for named places (菜鸟驿站门口 → 菜鸟驿站), except
-        where they make the place (学校门口, 小区南门).
+        A named place gives its name (锦绣花园门口 → 锦绣花园, "across from Kamppi Mall" →
+        Kamppi Mall); a place without a name keeps its words of relation in Chinese
+        (宿舍楼下, 奶茶店对面) and drops them in English ("near the school gate" → school gate).
         """
         if self.landmark is not None:
             return self.landmark
-        return self.core if self.core is not None else self.phrase
+        if self.phrase.isascii():
+            return self.core or self.phrase
+        return self.phrase
 
     def to_json(self) -> dict[str, object]:
         """Return the JSON object of the API and CLI."""
@@ -352,8 +375,9 @@ def find_generic(text: str) -> list[PlaceRef]:
             and not _EXIT_RE.match(text, m.end())
         ):
             continue
-        gate = rel_word in _PLACE_GATES
-        core = text[start : m.end() if gate else m.end("word")]  # 小区南门 keeps its gate
+        floor = _FLOOR_RE.match(text, end)
+        if floor is not None:
+            end = floor.end()  # 图书馆三楼, 商场一楼
         out.append(
             PlaceRef(
                 text[start:end],
@@ -362,7 +386,6 @@ def find_generic(text: str) -> list[PlaceRef]:
                 None,
                 relation,
                 _kind_of(word),
-                core if core != text[start:end] else None,
             )
         )
     for m in _EN_GENERIC_RE.finditer(text):
@@ -423,10 +446,51 @@ def _named_ref(norm: str, span: PlaceSpan, generics: list[PlaceRef]) -> PlaceRef
     return PlaceRef(norm[start:end], start, end, span.name, relation, kind)
 
 
+#: Between a place and the generic place it holds: 城中村车棚, 学校附近的棋牌室, 城中村那个棋牌室.
+_HOLDS_RE = re.compile(r"^(?:的|那个|那家|这个|这家|里的|里面的)?$")
+
+
 def read_place(
     text: str, *, find_places: Callable[[str], list[PlaceSpan]] | None = None
 ) -> PlaceRef | None:
-    """Read the place of a message: a named one with its relation, else a generic one.
+    """Read the place of a message (see :func:`_first_place`) with the generic place it holds.
+
+    城中村车棚 is one place; in 学校附近的棋牌室 the event is at the 棋牌室; a named place
+    stays the place (金沙湾车棚 → 金沙湾, of kind bicycle parking).
+
+    Examples
+    --------
+    >>> read_place("学校附近的棋牌室天天赌钱").phrase
+    '棋牌室'
+    """
+    first = _first_place(text, find_places=find_places)
+    if first is None or first.phrase.isascii():
+        return first
+    norm = normalize(text)
+    for g in find_generic(norm):
+        if g.start < first.end or g.start > first.end + 3:
+            continue
+        gap = norm[first.end : g.start]
+        if not _HOLDS_RE.match(gap):
+            break
+        if first.landmark is not None:
+            # 金沙湾车棚, 江景花园对面KTV: the named place is the place; the generic word
+            # gives its kind
+            return PlaceRef(
+                first.phrase, first.start, first.end, first.landmark, first.relation, g.kind
+            )
+        if gap == "" and first.relation is None:
+            return PlaceRef(
+                norm[first.start : g.end], first.start, g.end, first.landmark, g.relation, g.kind
+            )
+        return PlaceRef(g.phrase, g.start, g.end, None, g.relation, g.kind)
+    return first
+
+
+def _first_place(
+    text: str, *, find_places: Callable[[str], list[PlaceSpan]] | None = None
+) -> PlaceRef | None:
+    """Read the first place of a message: a named one with its relation, else a generic one.
 
     Parameters
     ----------
