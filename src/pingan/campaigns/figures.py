@@ -155,7 +155,15 @@ def measure(
             n,
             found["simulated_incidents"] > 0,
             "/api/v1/dispatch/figures?"
-            + urlencode({"jurisdiction": jurisdiction.code, "from": str(start), "to": str(end)}),
+            + urlencode(
+                {
+                    "group_by": "station",
+                    "from": local_midnight(start, settings.time_zone).isoformat(),
+                    "to": local_midnight(
+                        end + dt.timedelta(days=1), settings.time_zone
+                    ).isoformat(),
+                }
+            ),
         )
         out["detail"].update(median_s=overall["median_s"], p90_s=overall["p90_s"])
         return out

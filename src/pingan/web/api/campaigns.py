@@ -1,0 +1,95 @@
+"""Campaigns' API (专项行动): create one, its daily brief, its progress, its closing report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Response
+
+from pingan.bounds import Id
+from pingan.campaigns import brief as briefs
+from pingan.campaigns import closing, creation, render
+from pingan.campaigns.progress import progress
+from pingan.campaigns.schemas import CampaignCreate
+from pingan.db import utcnow
+from pingan.principal import Principal
+from pingan.web.deps import SessionDep, SettingsDep, allowed
+
+router = APIRouter(prefix="/api/v1/campaigns", tags=["campaigns"])
+
+CampaignReader = Annotated[Principal, allowed("campaign", "read")]
+CampaignWriter = Annotated[Principal, allowed("campaign", "write")]
+Lang = Annotated[Literal["zh-CN", "en"], Query()]
+Format = Annotated[Literal["text", "html", "pdf", "json"], Query()]
+Day = Annotated[dt.date, Query(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
+
+
+@router.post("", status_code=201)
+def create(caller: CampaignWriter, db_session: SessionDep, body: CampaignCreate) -> dict[str, Any]:
+    campaign = creation.create_campaign(db_session, caller, body)
+    return creation.campaign_json(db_session, campaign)
+
+
+@router.get("")
+def list_campaigns(caller: CampaignReader, db_session: SessionDep) -> list[dict[str, Any]]:
+    return [
+        creation.campaign_json(db_session, c)
+        for c in creation.visible_campaigns(db_session, caller)
+    ]
+
+
+@router.get("/{campaign_id}/brief")
+def brief(
+    caller: CampaignReader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    campaign_id: Id,
+    date: Day,
+    lang: Lang = "zh-CN",
+    format: Format = "json",
+) -> Any:
+    campaign = creation.get_campaign(db_session, caller, campaign_id)
+    document = briefs.brief(db_session, settings, campaign, date, lang)
+    return _answer(document, format, lang, None)
+
+
+def _answer(document: dict[str, Any], fmt: str, lang: str, chart: dict[str, Any] | None) -> Any:
+    if fmt == "text":
+        return Response(briefs.as_text(document), media_type="text/plain; charset=utf-8")
+    if fmt == "html":
+        return Response(render.as_html(document, lang), media_type="text/html; charset=utf-8")
+    if fmt == "pdf":
+        return Response(render.as_pdf(document, chart), media_type="application/pdf")
+    return {k: v for k, v in document.items() if k != "progress"}
+
+
+@router.get("/{campaign_id}/progress")
+def campaign_progress(
+    caller: CampaignReader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    campaign_id: Id,
+    as_of: Day | None = None,
+) -> dict[str, Any]:
+    campaign = creation.get_campaign(db_session, caller, campaign_id)
+    today = utcnow().astimezone(ZoneInfo(settings.time_zone)).date()
+    return progress(db_session, settings, campaign, as_of or today - dt.timedelta(days=1))
+
+
+@router.get("/{campaign_id}/report")
+def report(
+    caller: CampaignReader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    campaign_id: Id,
+    lang: Lang = "zh-CN",
+    format: Format = "json",
+) -> Any:
+    campaign = creation.get_campaign(db_session, caller, campaign_id)
+    today = utcnow().astimezone(ZoneInfo(settings.time_zone)).date()
+    document = closing.report(
+        db_session, settings, campaign, min(campaign.ends_on, today - dt.timedelta(days=1)), lang
+    )
+    return _answer(document, format, lang, closing.report_chart(document, lang))

@@ -1,0 +1,203 @@
+"""A campaign over the simulated summer of station A: its brief, progress and report agree
+with the services and the records behind them (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pingan import demo
+from pingan.analytics.history import local_midnight
+from pingan.campaigns import figures as campaign_figures
+from pingan.cli import app
+from pingan.config import Settings, get_settings
+from pingan.db import make_engine, make_session_factory, unit_of_work
+from pingan.dispatch import figures as dispatch_figures
+from pingan.jurisdictions import service as jurisdictions
+from support.app import seeded_client, token_for
+
+DAY = dt.date(2026, 7, 15)
+TARGETS = """
+[[target]]
+jurisdiction = "station-a"
+figure = "incidents_yoy"
+direction = "<="
+value = -0.05
+
+[[target]]
+jurisdiction = "station-a"
+figure = "response_within_180"
+direction = ">="
+value = 0.5
+
+[[target]]
+jurisdiction = "station-a"
+figure = "volunteer_hours"
+direction = ">="
+value = 100
+"""
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.links.extend(v for k, v in attrs if k == "href" and v)
+
+
+@pytest.fixture
+def seeded(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    factory = make_session_factory(make_engine(settings.effective_database_url))
+    for step, extra in (
+        (demo.seed_units, {}),
+        (demo.seed_history, {"incidents_per_year": {"helsinki": 3000.0}}),
+    ):
+        with unit_of_work(factory) as db_session:
+            step(db_session, settings, lambda *_: None, **extra)
+    monkeypatch.setenv("PINGAN_DATABASE_URL", settings.effective_database_url)
+    monkeypatch.setenv("PINGAN_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    return settings
+
+
+def test_campaign_bad_input_brief_progress_report(seeded: Settings, tmp_path: Path) -> None:
+    settings = seeded
+    client = seeded_client(settings)
+    chief = token_for(client, settings, "chief_a")
+    body = {"name": "夏季治安百日行动", "from": "2026-06-01", "to": "2026-09-08"}
+    bad = [
+        ({**body, "jurisdictions": ["station-b"]}, 404),
+        ({**body, "jurisdictions": ["station-a"], "to": "2026-05-01"}, 422),
+        (
+            {
+                **body,
+                "jurisdictions": ["station-a"],
+                "targets": [
+                    {
+                        "jurisdiction": "station-a",
+                        "figure": "happiness",
+                        "direction": ">=",
+                        "value": 1,
+                    }
+                ],
+            },
+            422,
+        ),
+    ]
+    for payload, status in bad:
+        answer = client.post("/api/v1/campaigns", json=payload, headers=chief)
+        assert answer.status_code == status, answer.text
+        assert answer.json()["detail"]
+    runner = CliRunner()
+    targets = tmp_path / "targets.toml"
+    targets.write_text(TARGETS, encoding="utf-8")
+    created = runner.invoke(
+        app,
+        [
+            "campaign",
+            "create",
+            "--name",
+            "夏季治安百日行动",
+            "--from",
+            "2026-06-01",
+            "--to",
+            "2026-09-08",
+            "--jurisdiction",
+            "station-a",
+            "--targets",
+            str(targets),
+        ],
+    )
+    assert created.exit_code == 0, created.output
+    campaign_id = json.loads(created.output)["id"]
+    overlap = client.post(
+        "/api/v1/campaigns",
+        json={**body, "from": "2026-09-01", "to": "2026-10-01", "jurisdictions": ["station-a"]},
+        headers=chief,
+    )
+    assert overlap.status_code == 409
+    assert "夏季治安百日行动" in overlap.json()["detail"]
+
+    # the brief: short, sectioned, and its day count is the incidents API's
+    text = runner.invoke(app, ["campaign", "brief", "--date", DAY.isoformat(), "--format", "text"])
+    assert text.exit_code == 0, text.output
+    assert len(text.output.strip()) <= 1500
+    assert "一、警情" in text.output
+    assert "二、接处警" in text.output
+    assert "模拟数据" in text.output
+    count = int(re.search(r"东街派出所：当日接报警情(\d+)起", text.output).group(1))
+    listed = client.get(
+        "/api/v1/incidents",
+        params={
+            "jurisdiction": "station-a",
+            "occurred_from": local_midnight(DAY, settings.time_zone).isoformat(),
+            "occurred_to": local_midnight(
+                DAY + dt.timedelta(days=1), settings.time_zone
+            ).isoformat(),
+            "counted": "true",
+            "limit": 1,
+        },
+        headers=chief,
+    )
+    assert listed.status_code == 200, listed.text
+    assert listed.json()["total"] == count
+    assert re.search(r"（(在随机波动范围内|超出随机波动)，p [=<] [0-9.]+）", text.output)
+
+    # tier shares: the dispatch figures service for that day and station
+    factory = make_session_factory(make_engine(settings.effective_database_url))
+    with unit_of_work(factory) as db_session:
+        station = jurisdictions.get_by_code(db_session, "station-a")
+        expected = dispatch_figures.figures(
+            db_session,
+            settings,
+            campaign_figures.scoped(station),
+            start=local_midnight(DAY, settings.time_zone),
+            end=local_midnight(DAY + dt.timedelta(days=1), settings.time_zone),
+        )["overall"]
+    shares = [expected["share_within"][t] for t in ("60", "180", "300")]
+    line = next(x for x in text.output.splitlines() if "1分钟到场率" in x)
+    assert f"出警{expected['count']}起" in line
+    for share in shares:
+        assert ("–" if share is None else f"{share:.0%}") in line
+
+    english = runner.invoke(app, ["campaign", "brief", "--date", DAY.isoformat(), "--lang", "en"])
+    assert "1. Incidents" in english.output
+    outside = runner.invoke(app, ["campaign", "brief", "--date", "2026-10-01"])
+    assert "不在行动期间" in outside.output
+    assert "一、" not in outside.output
+
+    # progress: every target a value, an interval or a reason, a verdict
+    progress = runner.invoke(app, ["campaign", "progress", "--json", "--as-of", "2026-08-01"])
+    assert progress.exit_code == 0, progress.output
+    rows = json.loads(progress.output)["targets"]
+    assert len(rows) == 3
+    for row in rows:
+        assert row["value"] is not None
+        assert row["interval"] is not None or row["interval_reason"]
+        assert row["verdict"] in ("on_track", "at_risk", "off_track")
+
+    # the report: PDF renders; the HTML's links open the records
+    pdf = tmp_path / "report.pdf"
+    assert runner.invoke(app, ["campaign", "report", "--out", str(pdf)]).exit_code == 0
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert data.count(b"/Type /Page") >= 2
+    html = client.get(
+        f"/api/v1/campaigns/{campaign_id}/report", params={"format": "html"}, headers=chief
+    )
+    assert html.status_code == 200
+    parser = _Links()
+    parser.feed(html.text)
+    assert parser.links
+    for link in parser.links:
+        opened = client.get(link.replace("&amp;", "&"), headers=chief)
+        assert opened.status_code == 200, (link, opened.text)
