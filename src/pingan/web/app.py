@@ -19,6 +19,7 @@ from pingan.web.api import analytics as analytics_api
 from pingan.web.api import antifraud as antifraud_api
 from pingan.web.api import audit as audit_api
 from pingan.web.api import auth as auth_api
+from pingan.web.api import campaigns as campaigns_api
 from pingan.web.api import city as city_api
 from pingan.web.api import community as community_api
 from pingan.web.api import community_groups as community_groups_api
@@ -54,6 +55,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     connectors_api.router,
     ledgers_api.router,
     jobs_api.router,
+    campaigns_api.router,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
