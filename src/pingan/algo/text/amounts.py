@@ -48,7 +48,7 @@ _MONEY_AFTER_RE = re.compile(
 )
 #: Words right before an amount that make it the loss (被骗了5万, 转了3000).
 _LOSS_BEFORE_RE = re.compile(
-    r"(?:骗|骗了|被骗|骗走|损失|转了|转走|亏了|交了?|付了?|lost|transferred|moved)\s*$",
+    r"(?:骗|骗了|被骗|骗走|损失|转了|转走|亏了|交了?|付了?|投了|垫了|lost|transferred|moved)\s*$",
     re.IGNORECASE,
 )
 _PLATE_RE = re.compile(
@@ -88,6 +88,7 @@ def _amounts(text: str) -> list[tuple[int, bool]]:
     masked = _PHONE_RE.sub(lambda m: "#" * len(m.group(0)), norm)
     masked = _PLATE_RE.sub(lambda m: "#" * len(m.group(0)), masked)
     out: list[tuple[int, bool]] = []
+    money_story = _MONEY_STORY_RE.search(masked) is not None
     for m in _AMOUNT_RE.finditer(masked):
         if m.group("n1"):
             value: int | None = _scaled(
@@ -97,9 +98,49 @@ def _amounts(text: str) -> list[tuple[int, bool]]:
             value = _digit_amount(masked, m)
         else:
             value = _numeral_amount(masked, m)
+        if value is None and money_story:
+            value = _bare_amount(masked, m)
         if value is not None:
             out.append((value, _is_loss(masked, m.start())))
     return out
+
+
+#: Words that make a message a story about money: its bare numbers (2500买的, 一千八) are yuan.
+_MONEY_STORY_RE = re.compile(
+    r"骗|转|交|付|买|卖|投|借|贷|罚|赔|钱|现金|收银|钱箱|钱包|没了|被偷|被抢|抢了|偷了|丢了|价|费|工资|押金|"
+    r"提现|充|垫|分红|返|欠|扒|盗|损失|偷|抢|赚|佣金|购|办了|进去了"
+)
+#: What may not follow a bare number that is money (counts, measures, times, places).
+_NOT_MONEY_AFTER_RE = re.compile(
+    r"\s*(?:点|号|栋|楼|幢|单元|室|分|米|公里|km|天|个|人|岁|路|次|年|月|日|度|层|斤|克|瓦|毫安|条|单|张"
+    r"|宿舍|寝室|房|班|保障|医疗"
+    r"|部|台|辆|块(?:电|砖|表)|%|[A-Za-z])"
+)
+
+
+def _bare_amount(masked: str, m: re.Match[str]) -> int | None:
+    """Read a bare number in a story about money as yuan (2500买的, 一千八), else None."""
+    if _NOT_MONEY_AFTER_RE.match(masked, m.end()):
+        return None
+    if m.group("n2"):
+        raw = m.group("n2").replace(",", "")
+        before = masked[max(0, m.start() - 1) : m.start()]
+        if m.group("u2") or not raw.isdigit() or len(raw) < 3 or len(raw) > 7:
+            return None
+        if (before.isascii() and before.isalnum()) or before in ("-", ":", "/", "#", "."):
+            return None
+        if raw.startswith(("19", "20")) and len(raw) == 4 and masked.startswith("年", m.end()):
+            return None
+        return int(raw)
+    token = m.group("cn")
+    if not token or len(token) < 2 or not any(u in token for u in "百千万"):
+        return None
+    if not any(d in token for d in CN_NUMERAL_DIGITS + "十"):
+        return None
+    parsed = parse_cn_amount(token)
+    if parsed is not None and m.group("u3"):
+        parsed *= _UNIT_FACTORS[m.group("u3")]
+    return parsed
 
 
 def _scaled(value: float, unit: str) -> int:
