@@ -201,3 +201,22 @@ def test_campaign_bad_input_brief_progress_report(seeded: Settings, tmp_path: Pa
     for link in parser.links:
         opened = client.get(link.replace("&amp;", "&"), headers=chief)
         assert opened.status_code == 200, (link, opened.text)
+
+
+def test_demo_campaign_has_each_verdict(seeded: Settings) -> None:
+    from pingan.campaigns import creation
+    from pingan.campaigns.progress import progress
+    from pingan.demo.accounts import operator
+
+    factory = make_session_factory(make_engine(seeded.effective_database_url))
+    with unit_of_work(factory) as db_session:
+        demo.seed_campaign(db_session, seeded, lambda *_: None)
+        demo.seed_campaign(db_session, seeded, lambda *_: None)  # once only
+    with unit_of_work(factory) as db_session:
+        found = creation.visible_campaigns(db_session, operator(db_session))
+        assert len(found) == 1
+        assert found[0].simulated
+        today = dt.datetime.now(dt.UTC).date()
+        rows = progress(db_session, seeded, found[0], today - dt.timedelta(days=1))["targets"]
+    verdicts = {row["verdict"] for row in rows}
+    assert {"on_track", "at_risk", "off_track"} <= verdicts

@@ -18,7 +18,9 @@ safe to run again, and calls only the services of the domain packages:
 * :mod:`pingan.demo.community_groups`: about 60 police–citizen groups fed through the
   chat intake, and a month of drills (all simulated);
 * :mod:`pingan.demo.ledgers`: the fire-safety ledgers (OSM venues, simulated control
-  rooms, a summer of duty records, inspections, hazards and drills).
+  rooms, a summer of duty records, inspections, hazards and drills);
+* :mod:`pingan.demo.campaign`: a campaign over the simulated summer, with targets set
+  from the demo's own figures.
 
 Demo accounts exist only in demo mode; their password is ``settings.demo_password``.
 """
@@ -34,6 +36,7 @@ from pingan.config import Settings
 from pingan.db import unit_of_work
 from pingan.demo.accounts import DEMO_ACCOUNTS, DEMO_TREE, Progress, operator, seed_accounts
 from pingan.demo.analytics import seed_analytics
+from pingan.demo.campaign import seed_campaign
 from pingan.demo.cities import import_cities, station_halves
 from pingan.demo.community import seed_community
 from pingan.demo.community_groups import seed_community_groups
@@ -55,6 +58,7 @@ __all__ = [
     "operator",
     "seed_accounts",
     "seed_analytics",
+    "seed_campaign",
     "seed_community",
     "seed_community_groups",
     "seed_history",
@@ -80,6 +84,7 @@ DEMO_STEPS: tuple[Step, ...] = (
     seed_community,
     seed_community_groups,
     seed_ledgers,
+    seed_campaign,
 )
 
 
