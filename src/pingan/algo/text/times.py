@@ -12,8 +12,8 @@ forward in time if that would put it before the previous mention (the story runs
 Each mention resolves to a local interval in the district's time zone; the answer is the
 span from the earliest start to the latest end, never later than the message time.
 
-Widths (minutes) follow the words: ``N点`` → [−15, +30]; ``N点M分`` → [−5, +10];
-``N点半`` → [−10, +20]; ``N点多`` → [0, +60]; ``N点左右`` → [−30, +30];
+Widths (minutes) follow the words: ``N点`` → [−15, +30]; ``N点M分`` → [−5, +20];
+``N点半`` → [−10, +30]; ``N点多`` → [0, +60]; ``N点左右`` → [−30, +30];
 ``N点前`` → [start of the part of day, t]; ``N点后`` → [t, end of the part of day].
 两三点 → [−15 min, +2 h]. 刚才 → the last hour, 刚刚 → the last 30 minutes; ``N分钟前`` /
 ``N小时前`` → [now − 1.5·N, now] up to an hour, [N ± N/2] beyond; ``N分钟了`` / ``N小时内`` /
@@ -29,8 +29,8 @@ is its last occurrence begun):
 phrase                                         interval
 =============================================  ==============================================
 8点, 晚上8点, "8pm", "at 8 this morning"       [t − 15 min, t + 30 min]
-8点20, 8:20, "at 8:20"                         [t − 5 min, t + 10 min]
-8点半                                          [t − 10 min, t + 20 min]
+8点20, 8:20, "at 8:20"                         [t − 5 min, t + 20 min]
+8点半                                          [t − 10 min, t + 30 min]
 8点多, 凌晨三点多                              [t, t + 60 min] (凌晨三点多: 03:00–04:00)
 8点左右, 大概8点, "around 8", "about 8pm"      [t − 30 min, t + 30 min]
 8点来钟                                        [t − 15 min, t + 30 min]
