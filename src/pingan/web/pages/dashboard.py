@@ -27,6 +27,7 @@ from pingan.db import utcnow
 from pingan.principal import Principal
 from pingan.web import charts, i18n
 from pingan.web.pages import labels
+from pingan.web.pages.campaign_panel import campaign_panel
 from pingan.web.pages.common import (
     PagePrincipalDep,
     SessionDep,
@@ -364,6 +365,7 @@ def dashboard(
     context = dashboard_context(db_session, settings, principal, days, language)
     context["city"] = city_choice(db_session, request.query_params.get("city"), principal)
     context["plan"] = active_plan(db_session, principal, context["city"])
+    context["campaign"] = campaign_panel(db_session, settings, principal, language)
     return render(
         request, "dashboard.html", context, principal=principal, settings=settings, page="dashboard"
     )
