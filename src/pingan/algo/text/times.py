@@ -398,7 +398,14 @@ def _mention_spans(
     habitual = HABITUAL_RE.search(norm) is not None
     spans: list[tuple[datetime, datetime, float]] = []
     story = _Story()
+    prev: _Mention | None = None
     for mention in mentions:
+        until = _range_end(norm, prev, mention, story)
+        prev = mention
+        if until is not None and story.start is not None:
+            # 两点到三点四十, 十一点四十到十二点十分: from the first clock to the second
+            spans.append((story.start, min(until + timedelta(minutes=10), now), 0.9))
+            continue
         if (
             len(mentions) > 1
             and not mention.overnight
@@ -421,6 +428,34 @@ def _mention_spans(
         story.start = start
         spans.append((start, min(end, now), conf))
     return spans
+
+
+_RANGE_LINK_RE = re.compile(r"^\s*(?:到|至|-|~|—|–|to|until|till)\s*$", re.IGNORECASE)
+
+
+def _range_end(
+    norm: str, prev: _Mention | None, mention: _Mention, story: _Story
+) -> datetime | None:
+    """Read the second clock of a range (``A到B``) as the first such time after A, or None."""
+    if (
+        prev is None
+        or prev.clock is None
+        or mention.clock is None
+        or story.start is None
+        or mention.day is not None
+        or not _RANGE_LINK_RE.match(norm[prev.end_pos : mention.start_pos])
+    ):
+        return None
+    hour, minute, _, known = mention.clock
+    readings = [hour + minute / 60]
+    if not known and hour < 12:
+        readings.append(hour + 12 + minute / 60)
+    if not known and hour == 12:
+        readings.append(minute / 60)  # 十二点十分 after 十一点四十 at night: 00:10
+    first = story.start
+    times = [hm(first.date() + timedelta(days=extra), h) for extra in (0, 1) for h in readings]
+    later = [t for t in times if first + timedelta(minutes=20) < t <= first + timedelta(hours=14)]
+    return min(later) if later else None
 
 
 def _inherit_day(mention: _Mention, story: _Story, today: date) -> None:
