@@ -8,6 +8,7 @@ another than the reporter is audited.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -61,7 +62,24 @@ def incident_json(
         jurisdiction_code=node.code if node else "",
         sight=sight,
         show_token=show_token,
+        type_uncertain=incident.is_draft and _type_uncertain(db_session, incident.id),
     )
+
+
+def _type_uncertain(db_session: Session, incident_id: int) -> bool:
+    """Whether the text classifier was unsure of the type of a draft's first report."""
+    stored = db_session.scalar(
+        select(IncidentReport.extraction)
+        .where(IncidentReport.incident_id == incident_id)
+        .order_by(IncidentReport.id)
+        .limit(1)
+    )
+    if not stored:
+        return False
+    try:
+        return bool(json.loads(stored).get("type_uncertain", False))
+    except (ValueError, AttributeError):
+        return False
 
 
 def _holds_personal(incident: Incident) -> bool:

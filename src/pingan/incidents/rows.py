@@ -278,6 +278,7 @@ def incident_read(
     jurisdiction_code: str,
     sight: privacy.Sight,
     show_token: bool,
+    type_uncertain: bool = False,
 ) -> dict[str, Any]:
     """The :class:`IncidentRead` body of an incident's columns as a reader with ``sight``
     may see it (personal data and plates through :func:`pingan.incidents.privacy.redact`).
@@ -321,5 +322,6 @@ def incident_read(
         public_token=columns["public_token"] if show_token else None,
         public_note=redact(columns["public_note"], sight),
         updated_at=columns["updated_at"],
+        type_uncertain=type_uncertain,
     )
     return read.model_dump(mode="json")

@@ -97,6 +97,9 @@ class IncidentRead(BaseModel):
     jurisdiction_code: str
     city: str | None
     public_token: str | None = None
+    #: A draft whose type the text classifier was unsure of (its confidence below the
+    #: model's threshold): the officer sees "type uncertain" and checks the type.
+    type_uncertain: bool = False
     #: The status note the officer wrote for the public (Open311 ``status_notes``).
     public_note: str | None = None
     updated_at: datetime

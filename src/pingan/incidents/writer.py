@@ -195,6 +195,8 @@ def answer_body(pending: PendingReport, incident_id: int, stamp: datetime) -> di
         jurisdiction_code=pending.jurisdiction_code,
         sight=privacy.EVERYTHING,
         show_token=True,
+        type_uncertain=bool(pending.incident["is_draft"])
+        and bool(json.loads(pending.report.get("extraction") or "{}").get("type_uncertain")),
     )
 
 

@@ -96,6 +96,7 @@
             el("div", { class: "title" }, [
               el("span", { text: L_.type(incident.type) }),
               incident.simulated ? el("span", { class: "chip sim", text: t("simulated") }) : null,
+              incident.type_uncertain ? el("span", { class: "chip sim", text: t("type uncertain") }) : null,
             ]),
             el("div", { class: "meta", text: (incident.place_text || (incident.lat !== null ? t("point on the map") : t("no place given"))) + " · " + incident.description }),
           ]),
@@ -219,6 +220,7 @@
     const cls = statusClass(incident);
     box.appendChild(el("h3", {}, [
       el("span", { text: L_.type(incident.type) + " " }),
+      incident.type_uncertain ? el("span", { class: "chip sim", title: t("The classifier was unsure of this type: check it."), text: t("type uncertain") }) : null,
       el("span", { class: "chip " + cls, "data-status": incident.status, text: L_.status(incident.status, incident.is_draft) }),
     ]));
     const list = el("dl", { class: "kv" });
