@@ -174,6 +174,9 @@ class Settings(BaseSettings):
     audit_anchor_file: Path | None = None
     #: ``pingan serve`` anchors the chain every this many minutes (0: only by hand or cron).
     audit_anchor_minutes: int = Field(default=0, ge=0, le=10_080)
+    #: ``pingan serve`` writes each running campaign's daily brief (每日通报) of the day
+    #: before at this local hour (0–23) into ``data_dir/briefs``; ``None``: only on demand.
+    campaign_brief_hour: int | None = Field(default=None, ge=0, le=23)
 
     @field_validator("audit_retired_key_files", mode="before")
     @classmethod

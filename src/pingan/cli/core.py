@@ -303,6 +303,10 @@ def serve(
 
     # the embedded job worker (a thread of this process; PINGAN_JOBS_EMBEDDED=false: none)
     embedded = start_jobs(settings)
+    from pingan.campaigns.schedule import start_brief_scheduler
+
+    # each morning's campaign briefs (PINGAN_CAMPAIGN_BRIEF_HOUR; unset: only on demand)
+    briefs_stop, _briefs = start_brief_scheduler(session_factory, settings)
     try:
         uvicorn.run(
             "pingan.web.main:build",
@@ -316,6 +320,7 @@ def serve(
         )
     finally:
         stop.set()
+        briefs_stop.set()
         if embedded is not None:  # a running job finishes or goes back on the queue
             embedded[0].stopping.set()
             embedded[1].join(timeout=settings.job_lease_s)
