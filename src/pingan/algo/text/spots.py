@@ -26,183 +26,27 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pingan.algo.text._placewords import (
+    EN_RELATIONS,
+    KIND_TAGS,
+    KIND_WORDS,
+    OFFSET_RELATIONS,
+    RELATIONS,
+)
 from pingan.algo.text.numbers import normalize
 from pingan.algo.text.places import PlaceSpan, find_place_spans
 
-#: Generic words (Chinese and English, lower case) → kind. Longest first when matching.
-KIND_WORDS: dict[str, str] = {
-    **dict.fromkeys(("夜市", "菜市场", "菜场", "农贸市场", "集市", "早市"), "marketplace"),
-    **dict.fromkeys(
-        ("地下停车场", "停车场", "地下车库", "车库", "停车位", "停车楼", "停车库"), "parking"
-    ),
-    **dict.fromkeys(
-        ("车棚", "自行车棚", "电动车棚", "电瓶车棚", "非机动车棚", "充电棚", "车棚子"),
-        "bicycle_parking",
-    ),
-    **dict.fromkeys(
-        ("学校", "小学", "中学", "初中", "高中", "校门口", "校门", "学校门口"), "school"
-    ),
-    **dict.fromkeys(("幼儿园",), "kindergarten"),
-    **dict.fromkeys(("KTV包厢", "KTV包间", "KTV", "ktv", "歌厅", "练歌房"), "karaoke_box"),
-    **dict.fromkeys(("网吧", "网咖"), "internet_cafe"),
-    **dict.fromkeys(("棋牌室", "麻将馆", "麻将室", "游戏厅"), "gaming_centre"),
-    **dict.fromkeys(("烧烤摊", "烧烤店", "大排档", "夜宵摊", "小吃摊", "烧烤"), "fast_food"),
-    **dict.fromkeys(("饭店", "餐馆", "饭馆", "餐厅", "火锅店"), "restaurant"),
-    **dict.fromkeys(("酒吧", "清吧"), "bar"),
-    **dict.fromkeys(("夜店", "迪厅"), "nightclub"),
-    **dict.fromkeys(("公交站", "公交车站", "公交站台", "车站"), "bus_stop"),
-    **dict.fromkeys(("火车站", "高铁站", "地铁站", "地铁口"), "station"),
-    **dict.fromkeys(("银行",), "bank"),
-    **dict.fromkeys(("取款机", "ATM", "atm"), "atm"),
-    **dict.fromkeys(("医院",), "hospital"),
-    **dict.fromkeys(("商场", "购物中心"), "mall"),
-    **dict.fromkeys(("电影院",), "cinema"),
-    **dict.fromkeys(("超市",), "supermarket"),
-    **dict.fromkeys(("公园",), "park"),
-    **dict.fromkeys(
-        ("楼道", "楼梯间", "电梯", "电梯间", "单元门口", "小区门口", "小区", "地下室", "天台"),
-        "residential",
-    ),
-    **dict.fromkeys(("宿舍", "宿舍楼", "工棚", "城中村", "出租屋"), "residential"),
-    **dict.fromkeys(("写字楼", "公司", "办公室"), "office"),
-    **dict.fromkeys(("工地",), "construction"),
-    **dict.fromkeys(("食堂",), "canteen"),
-    **dict.fromkeys(("图书馆",), "library"),
-    **dict.fromkeys(("操场", "球场", "篮球场"), "pitch"),
-    **dict.fromkeys(("奶茶店", "咖啡店", "咖啡馆"), "cafe"),
-    **dict.fromkeys(("游乐场", "儿童乐园"), "playground"),
-    **dict.fromkeys(("健身房",), "fitness_centre"),
-    **dict.fromkeys(("外卖柜", "快递柜", "丰巢"), "parcel_locker"),
-    **dict.fromkeys(("快递驿站", "菜鸟驿站", "驿站"), "post_depot"),
-    **dict.fromkeys(("老年活动中心", "活动中心", "社区中心"), "community_centre"),
-    **dict.fromkeys(("药店", "药房"), "pharmacy"),
-    **dict.fromkeys(("便利店", "小卖部"), "convenience"),
-    **dict.fromkeys(("地铁口", "地铁上", "地铁里", "公交车上", "公交上"), "station"),
-    **dict.fromkeys(("桥洞", "小巷子", "巷子", "路边", "河边", "湖边", "高架下面"), "outdoor"),
-    **dict.fromkeys(("快餐店", "水果店", "打印店", "复印店", "理发店", "手机店"), "shop"),
-    **dict.fromkeys(("足浴店", "足疗店", "按摩店"), "massage"),
-    **dict.fromkeys(("宾馆", "旅馆", "酒店"), "hotel"),
-    **dict.fromkeys(("养老院", "敬老院"), "nursing_home"),
-    **dict.fromkeys(("教学楼", "实验楼", "自习室", "教室"), "school"),
-    **dict.fromkeys(("宿舍区", "家属区", "楼上", "隔壁"), "residential"),
-    **dict.fromkeys(("游泳馆", "体育馆"), "sports_centre"),
-    **dict.fromkeys(("景区",), "attraction"),
-    **dict.fromkeys(("广场",), "square"),
-    # English
-    **dict.fromkeys(("night market", "market", "food market"), "marketplace"),
-    **dict.fromkeys(
-        ("parking garage", "parking lot", "car park", "underground parking", "garage", "parking"),
-        "parking",
-    ),
-    **dict.fromkeys(
-        ("bike shed", "bike rack", "bicycle parking", "bike parking"), "bicycle_parking"
-    ),
-    **dict.fromkeys(("school gate", "school"), "school"),
-    **dict.fromkeys(("karaoke", "karaoke bar"), "karaoke_box"),
-    **dict.fromkeys(("internet cafe", "internet café", "net cafe"), "internet_cafe"),
-    **dict.fromkeys(("mahjong parlour", "mahjong room", "mahjong parlor"), "gaming_centre"),
-    **dict.fromkeys(("bbq stall", "barbecue stall", "food stall", "street stall"), "fast_food"),
-    **dict.fromkeys(("restaurant",), "restaurant"),
-    **dict.fromkeys(("bar", "pub"), "bar"),
-    **dict.fromkeys(("nightclub", "club"), "nightclub"),
-    **dict.fromkeys(("bus stop",), "bus_stop"),
-    **dict.fromkeys(("metro station", "subway station", "train station", "station"), "station"),
-    **dict.fromkeys(("supermarket",), "supermarket"),
-    **dict.fromkeys(("mall", "shopping mall"), "mall"),
-    **dict.fromkeys(("hospital",), "hospital"),
-    **dict.fromkeys(("stairwell", "hallway", "corridor", "lift", "elevator"), "residential"),
-    **dict.fromkeys(("dorm", "dormitory", "building site", "construction site"), "residential"),
-    **dict.fromkeys(("gym",), "fitness_centre"),
-    **dict.fromkeys(("playground",), "playground"),
-    **dict.fromkeys(("pharmacy",), "pharmacy"),
-    **dict.fromkeys(("canteen",), "canteen"),
-    **dict.fromkeys(("library",), "library"),
-    **dict.fromkeys(("office building", "office"), "office"),
-    **dict.fromkeys(("parcel locker",), "parcel_locker"),
-}
+__all__ = [
+    "EN_RELATIONS",
+    "KIND_TAGS",
+    "KIND_WORDS",
+    "OFFSET_RELATIONS",
+    "RELATIONS",
+    "PlaceRef",
+    "find_generic",
+    "read_place",
+]
 
-#: Kind → the OSM tags (``key=value``) of its features; empty: never on the map.
-KIND_TAGS: dict[str, tuple[str, ...]] = {
-    "marketplace": ("amenity=marketplace",),
-    "parking": ("amenity=parking",),
-    "bicycle_parking": ("amenity=bicycle_parking",),
-    "school": ("amenity=school",),
-    "kindergarten": ("amenity=kindergarten",),
-    "karaoke_box": ("amenity=karaoke_box",),
-    "internet_cafe": ("amenity=internet_cafe",),
-    # no OSM tag names a mahjong room; the nearest is an adult gaming centre
-    "gaming_centre": ("leisure=adult_gaming_centre",),
-    "fast_food": ("amenity=fast_food", "amenity=restaurant"),
-    "restaurant": ("amenity=restaurant", "amenity=fast_food"),
-    "bar": ("amenity=bar", "amenity=pub"),
-    "nightclub": ("amenity=nightclub",),
-    "bus_stop": ("highway=bus_stop",),
-    "station": ("railway=station", "railway=subway_entrance"),
-    "bank": ("amenity=bank",),
-    "atm": ("amenity=atm",),
-    "hospital": ("amenity=hospital",),
-    "mall": ("shop=mall",),
-    "cinema": ("amenity=cinema",),
-    "supermarket": ("shop=supermarket",),
-    "park": ("leisure=park",),
-    "residential": (),
-    "outdoor": (),
-    "shop": (),
-    "massage": ("shop=massage",),
-    "hotel": ("tourism=hotel",),
-    "nursing_home": ("amenity=social_facility",),
-    "sports_centre": ("leisure=sports_centre",),
-    "attraction": ("tourism=attraction",),
-    "square": ("place=square",),
-    "office": ("office=company",),
-    "construction": ("landuse=construction",),
-    "canteen": (),
-    "library": ("amenity=library",),
-    "pitch": ("leisure=pitch",),
-    "cafe": ("amenity=cafe",),
-    "playground": ("leisure=playground",),
-    "fitness_centre": ("leisure=fitness_centre",),
-    "parcel_locker": ("amenity=parcel_locker",),
-    "post_depot": ("amenity=post_depot",),
-    "community_centre": ("amenity=community_centre",),
-    "pharmacy": ("amenity=pharmacy",),
-    "convenience": ("shop=convenience",),
-}
-
-#: Chinese relation words after a landmark → relation.
-RELATIONS: dict[str, str] = {
-    **dict.fromkeys(("门口", "大门口", "大门", "正门", "门前"), "gate"),
-    **dict.fromkeys(("东门", "西门", "南门", "北门", "后门", "侧门"), "gate"),
-    **dict.fromkeys(("对面", "马路对面", "对过"), "opposite"),
-    **dict.fromkeys(("旁边", "边上", "隔壁", "旁"), "beside"),
-    **dict.fromkeys(("附近", "周边", "一带"), "near"),
-    **dict.fromkeys(("楼下",), "below"),
-    **dict.fromkeys(("后面", "背后", "后头"), "behind"),
-    **dict.fromkeys(("前面",), "front"),
-    **dict.fromkeys(("东侧", "东边", "西侧", "西边", "南侧", "南边", "北侧", "北边"), "side"),
-    **dict.fromkeys(("里面", "里", "内", "上"), "inside"),
-}
-#: English relation words before a landmark → relation.
-EN_RELATIONS: dict[str, str] = {
-    "across from": "opposite",
-    "across the road from": "opposite",
-    "across the street from": "opposite",
-    "opposite": "opposite",
-    "at the gate of": "gate",
-    "at the entrance of": "gate",
-    "at the entrance to": "gate",
-    "outside": "gate",
-    "in front of": "front",
-    "next to": "beside",
-    "beside": "beside",
-    "near": "near",
-    "close to": "near",
-    "behind": "behind",
-    "below": "below",
-    "under": "below",
-}
-#: Relations that put the event off the landmark itself (its point is only near it).
-OFFSET_RELATIONS = frozenset({"opposite", "beside", "near", "behind", "front", "side", "below"})
 
 _ZH_WORDS = sorted((w for w in KIND_WORDS if not w.isascii() or w.isupper()), key=len, reverse=True)
 _EN_WORDS = sorted(
@@ -249,6 +93,10 @@ def kind_is_station(word: str) -> bool:
 
 #: Gates that are part of the place they close (小区南门), not a relation to it.
 _PLACE_GATES = frozenset({"东门", "西门", "南门", "北门", "后门", "侧门"})
+_STOP_WORD_CHARS = (
+    "我你他她它们的了在被把是有就都也还又说去到从回开家个那这哪一每些该本们和与跟"
+    "，。！？、；：,.!?;: \t\n\"'“”‘’()（）【】[]《》~…0123456789"
+)
 #: Kinds also named as institutions (冒充银行, 学校通知): a place only with a cue of place.
 _WEAK_KINDS = frozenset(
     {
@@ -256,7 +104,6 @@ _WEAK_KINDS = frozenset(
         "hospital",
         "school",
         "mall",
-        "supermarket",
         "restaurant",
         "station",
         "park",
@@ -337,6 +184,28 @@ def _kind_of(word: str) -> str | None:
     return KIND_WORDS.get(word) or KIND_WORDS.get(word.lower())
 
 
+#: A shop named by its trade (早餐店, 手机维修店, 服装店) or the reporter's own (店门口, 店里).
+_SHOP_RE = re.compile(
+    r"(?P<word>店)(?P<rel>门口|门前|里面|里|后面|对面|旁边|隔壁|外面)?(?![员长主家铺面])"
+)
+#: Characters that end the trade word before 店 (我开的店, 那家店, 到店).
+_SHOP_STOP = set(_STOP_WORD_CHARS)
+
+
+def _shops(text: str) -> list[PlaceRef]:
+    """Shops named by their trade: the words before 店 (at most four) that are no stop words."""
+    found: list[PlaceRef] = []
+    for m in _SHOP_RE.finditer(text):
+        start = m.start()
+        while start > 0 and m.start() - start < 4 and text[start - 1] not in _SHOP_STOP:
+            start -= 1
+        if start == m.start() and not m.group("rel"):
+            continue  # 店 alone names no place
+        relation = RELATIONS.get(m.group("rel") or "")
+        found.append(PlaceRef(text[start : m.end()], start, m.end(), None, relation, "shop"))
+    return found
+
+
 def find_generic(text: str) -> list[PlaceRef]:
     """All generic places of a normalised message, in reading order (no landmark).
 
@@ -402,6 +271,7 @@ def find_generic(text: str) -> list[PlaceRef]:
                 m.group("word") if rel else None,
             )
         )
+    out.extend(_shops(text))
     out.sort(key=lambda p: (p.start, -p.end))
     kept: list[PlaceRef] = []
     for p in out:
