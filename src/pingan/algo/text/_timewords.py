@@ -423,7 +423,7 @@ def _named_span(span: str, now: datetime, today: date) -> tuple[datetime, dateti
     if span == "前两天":
         return midnight - timedelta(days=3), midnight
     if span == "前几天" or span.endswith(("days ago", "the other day")):
-        return midnight - timedelta(days=6), midnight
+        return midnight - timedelta(days=7), midnight
     if span.startswith("上上") or span == "the week before last":
         monday = hm(today - timedelta(days=today.weekday()), 0)
         return monday - timedelta(days=14), monday - timedelta(days=7)

@@ -135,7 +135,7 @@ def _bare_amount(masked: str, m: re.Match[str]) -> int | None:
     token = m.group("cn")
     if not token or len(token) < 2 or not any(u in token for u in "百千万"):
         return None
-    if not any(d in token for d in CN_NUMERAL_DIGITS + "十"):
+    if token[0] not in CN_NUMERAL_DIGITS + "十":  # 万一起火, 百万保障
         return None
     parsed = parse_cn_amount(token)
     if parsed is not None and m.group("u3"):

@@ -46,7 +46,7 @@ phrase                                         interval
 放学的时候, 放学后                             15:00–19:00
 睡觉的时候, 睡着                               21:00–07:00
 前两天                                         00:00 three days back – 00:00 today
-前几天, "a few days ago", "the other day"      00:00 six days back – 00:00 today
+前几天, "a few days ago", "the other day"      00:00 seven days back – 00:00 today
 上周, 上礼拜, 上个星期, "last week"            Monday 00:00 – Monday 00:00 of last week
 上上周, 上上个礼拜, "the week before last"     the week before last week
 =============================================  ==============================================
