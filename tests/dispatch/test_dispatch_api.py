@@ -178,3 +178,34 @@ def test_bad_positions_are_refused_and_nothing_moves(board) -> None:  # type: ig
         headers=token_for(client, board_settings(client), "chief_a"),
     )
     assert off.status_code == 409
+
+
+def test_recommendation_body_is_the_response_models(board, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    """The lean route serialises in one pass; its body equals what FastAPI's response
+    model would give for the same service answer."""
+    from fastapi.encoders import jsonable_encoder
+    from sqlalchemy import select
+
+    from pingan.auth import service as auth
+    from pingan.auth.models import User
+    from pingan.db import make_engine, make_session_factory, unit_of_work
+    from pingan.dispatch import recommend
+    from pingan.dispatch.schemas import Recommendation
+
+    client, desk, _chief, _units, incident_id = board
+    response = client.get(f"/api/v1/incidents/{incident_id}/recommendation", headers=desk)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    engine = make_engine(settings.effective_database_url)
+    with unit_of_work(make_session_factory(engine)) as session:
+        user = session.scalar(select(User).where(User.username == "dispatcher_a"))
+        assert user is not None
+        answer = recommend.recommend(
+            session, settings, auth.principal_for(session, user), incident_id
+        )
+    engine.dispose()
+    assert response.json() == jsonable_encoder(Recommendation.model_validate(answer))
+    # no credentials, an incident that does not exist: the usual errors
+    assert client.get(f"/api/v1/incidents/{incident_id}/recommendation").status_code == 401
+    missing = client.get("/api/v1/incidents/999999/recommendation", headers=desk)
+    assert missing.status_code == 404
