@@ -53,6 +53,24 @@ def test_dashboard_opens_on_campaign_progress(settings: Settings) -> None:
     chief_b = token_for(client, settings, "chief_b")
     assert client.get("/api/v1/campaigns", headers=chief_b).json() == []
 
+    campaign_id = created.json()["id"]
+    for url, params, status in (
+        (f"/api/v1/campaigns/{campaign_id}/brief", {"date": "1900-01-01"}, 422),
+        (f"/api/v1/campaigns/{campaign_id}/brief", {"date": "2026-07-15", "lang": "fr"}, 422),
+        (f"/api/v1/campaigns/{campaign_id}/brief", {"date": "2026-07-15", "format": "doc"}, 422),
+        ("/api/v1/campaigns/999/progress", {}, 404),
+        (f"/api/v1/campaigns/{campaign_id}/report", {"format": "text"}, 200),
+    ):
+        answer = client.get(url, params=params, headers=chief)
+        assert answer.status_code == status, (url, answer.text)
+    foreign = client.get(f"/api/v1/campaigns/{campaign_id}/progress", headers=chief_b)
+    assert foreign.status_code == 404
+    outside = client.get(
+        f"/api/v1/campaigns/{campaign_id}/brief", params={"date": "2026-10-01"}, headers=chief
+    ).json()
+    assert outside["sections"] == []
+    assert "不在行动期间" in outside["note"]
+
     assert page_login(client, settings, "chief_a") == "/dashboard"
     page = client.get("/dashboard", params={"days": 7})
     assert page.status_code == 200

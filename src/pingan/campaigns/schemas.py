@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -43,7 +43,9 @@ class CampaignCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     starts_on: dt.date = Field(alias="from")
     ends_on: dt.date = Field(alias="to")
-    jurisdictions: list[str] = Field(min_length=1, max_length=50)
+    jurisdictions: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        min_length=1, max_length=50
+    )
     focus_places: list[FocusPlaceIn] = Field(default_factory=list, max_length=50)
     targets: list[TargetIn] = Field(default_factory=list, max_length=200)
 
