@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     jobs_embedded: bool = True
     job_lease_s: float = 30.0
     job_max_attempts: int = 3
+    #: One JSON object a log line, with the request id (pingan.web.logs); deployments set it.
+    log_json: bool = False
     #: Failed logins per (username, client address) before that pair is refused for the rest
     #: of the window: a stepped back-off. Never locks the account for other addresses.
     login_failure_limit: str = "5/minute;10/hour;20/day"

@@ -66,6 +66,10 @@ def worker() -> None:
     """Run a job worker in this process until SIGTERM / Ctrl-C."""
     settings = get_settings()
     settings.check_safe()
+    if settings.log_json:
+        from pingan.web.logs import use_json_logs
+
+        use_json_logs()
     running = make_worker(settings)
 
     def _stop(signum: int, _frame: FrameType | None) -> None:
@@ -77,8 +81,25 @@ def worker() -> None:
     running.run()
 
 
+def health() -> None:
+    """Check the database, its migrations and the job queue (as ``GET /readyz``); exit 1
+    when one fails."""
+    from pingan.db import make_engine
+    from pingan.web.ops import readiness
+
+    settings = get_settings()
+    checks = readiness(make_engine(settings.effective_database_url), settings)
+    table = Table("check", "ok", "detail")
+    for name, check in checks.items():
+        table.add_row(name, "yes" if check["ok"] else "NO", check["detail"])
+    console.print(table)
+    if not all(c["ok"] for c in checks.values()):
+        raise typer.Exit(1)
+
+
 def register(root: typer.Typer) -> None:
     root.command("worker")(worker)
+    root.command("health")(health)
     root.add_typer(app, name="jobs")
 
 

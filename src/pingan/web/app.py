@@ -13,7 +13,7 @@ from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory
 from pingan.live import order as live_order
 from pingan.ratelimit import make_limiter
-from pingan.web import api_docs, pages
+from pingan.web import api_docs, ops, pages
 from pingan.web.access_log import install_log_redaction
 from pingan.web.api import analytics as analytics_api
 from pingan.web.api import antifraud as antifraud_api
@@ -33,6 +33,7 @@ from pingan.web.api import patrol as patrol_api
 from pingan.web.api import units as units_api
 from pingan.web.bodies import BodyLimitMiddleware
 from pingan.web.errors import install_error_handlers
+from pingan.web.logs import RequestIdMiddleware, use_json_logs
 from pingan.web.security import SecurityHeadersMiddleware
 
 #: Routers mounted on the app, in this order. Each capability adds its own.
@@ -89,11 +90,15 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware)  # inner: the headers reach its 413 and 422 too
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
+    app.add_middleware(RequestIdMiddleware)  # outermost: request id, one log line, latency
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(api_docs.router)
+    app.include_router(ops.router)  # /readyz, /metrics
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_log_redaction()  # no API keys or report tokens in the access log
+    if settings.log_json:  # after uvicorn configured logging, in each worker process
+        use_json_logs()
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
