@@ -62,7 +62,10 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("宾馆", "旅馆", "酒店"), "hotel"),
     **dict.fromkeys(("养老院", "敬老院"), "nursing_home"),
     **dict.fromkeys(("教学楼", "实验楼", "自习室", "教室"), "school"),
-    **dict.fromkeys(("宿舍区", "家属区", "楼上", "隔壁"), "residential"),
+    **dict.fromkeys(
+        ("宿舍区", "家属区", "楼上", "隔壁", "楼下", "阳台", "消防通道"), "residential"
+    ),
+    **dict.fromkeys(("补习班", "培训班", "兴趣班", "绘画班", "早教中心", "托管班"), "school"),
     **dict.fromkeys(("游泳馆", "体育馆"), "sports_centre"),
     **dict.fromkeys(("景区",), "attraction"),
     **dict.fromkeys(("广场",), "square"),

@@ -97,6 +97,10 @@ _STOP_WORD_CHARS = (
     "我你他她它们的了在被把是有就都也还又说去到从回开家个那这哪一每些该本们和与跟"
     "，。！？、；：,.!?;: \t\n\"'“”‘’()（）【】[]《》~…0123456789"
 )
+#: Generic words that are also words of relation to a place before them (3栋楼下).
+_RELATIVE_WORDS = frozenset({"楼下", "楼上", "隔壁"})
+#: Characters that tell a span before a generic word is a story, not a name (逛, 带, 时候).
+_VERBISH = frozenset("带逛候冒充送发现回来孩子时去到在是了")
 #: Kinds also named as institutions (冒充银行, 学校通知): a place only with a cue of place.
 _WEAK_KINDS = frozenset(
     {
@@ -206,14 +210,8 @@ def _shops(text: str) -> list[PlaceRef]:
     return found
 
 
-def find_generic(text: str) -> list[PlaceRef]:
-    """All generic places of a normalised message, in reading order (no landmark).
-
-    Examples
-    --------
-    >>> [p.phrase for p in find_generic("昨晚在夜市烧烤摊旁边手机被偷了")]
-    ['夜市', '烧烤摊旁边']
-    """
+def _zh_generics(text: str) -> list[PlaceRef]:
+    """List the Chinese generic places of a normalised message (see :func:`find_generic`)."""
     out: list[PlaceRef] = []
     for m in _ZH_GENERIC_RE.finditer(text):
         s = m.start("word")
@@ -234,6 +232,8 @@ def find_generic(text: str) -> list[PlaceRef]:
         exit_ = _EXIT_RE.match(text, end)
         if exit_ is not None and kind_is_station(word):
             relation, end = "gate", exit_.end()  # 地铁站B口
+        if word == "小区" and text.startswith("里", m.end()):
+            rel_word = "里"  # 小区里 is the estate itself
         if word in ("小区", "车站", "烧烤", "校门") and not (rel_word or pre):
             continue  # 小区 / 车站 alone name no one place
         if (
@@ -257,6 +257,18 @@ def find_generic(text: str) -> list[PlaceRef]:
                 _kind_of(word),
             )
         )
+    return out
+
+
+def find_generic(text: str) -> list[PlaceRef]:
+    """All generic places of a normalised message, in reading order (no landmark).
+
+    Examples
+    --------
+    >>> [p.phrase for p in find_generic("昨晚在夜市烧烤摊旁边手机被偷了")]
+    ['夜市', '烧烤摊旁边']
+    """
+    out = _zh_generics(text)
     for m in _EN_GENERIC_RE.finditer(text):
         rel = m.group("rel")
         start = m.start("rel") if rel else m.start("word")
@@ -305,7 +317,7 @@ def _named_ref(norm: str, span: PlaceSpan, generics: list[PlaceRef]) -> PlaceRef
         start = span.start - (min(span.start, 30) - before.start())
     kind = None
     for g in generics:
-        if span.start <= g.start < span.end + 6:
+        if span.start <= g.start < span.end + 6 and g.phrase not in _RELATIVE_WORDS:
             kind = g.kind
             break
     if kind is None:
@@ -338,7 +350,7 @@ def read_place(
         return first
     norm = normalize(text)
     for g in find_generic(norm):
-        if g.start < first.end or g.start > first.end + 3:
+        if g.start < first.end or g.start > first.end + 3 or g.phrase in _RELATIVE_WORDS:
             continue
         gap = norm[first.end : g.start]
         if not _HOLDS_RE.match(gap):
@@ -384,7 +396,9 @@ def _first_place(
     """
     norm = normalize(text)
     generics = [
-        g for g in find_generic(norm) if not (g.kind == "residential" and g.phrase == "小区")
+        g
+        for g in find_generic(norm)
+        if not (g.kind == "residential" and g.phrase == "小区" and norm[g.end : g.end + 1] != "里")
     ]
     spans = find_place_spans(norm, find_places=find_places)
     known = {(k.start, k.end) for k in find_places(norm)} if find_places is not None else set()
@@ -395,6 +409,9 @@ def _first_place(
             if not (first.phrase.isascii() and _EN_OF_RE.match(gap)):
                 return first
         kind = None if (span.start, span.end) in known else _generic_name(span.name)
+        tail = next((g for g in generics if span.start < g.start < span.end <= g.end), None)
+        if kind is None and tail is not None and _VERBISH & set(norm[span.start : tail.start]):
+            return tail  # 带孩子逛夜市, 放学的时候学校门口: no name, a generic place
         if kind is None:
             ref = _named_ref(norm, span, generics)
             if first is not None and ref.kind is None:
