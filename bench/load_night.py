@@ -249,43 +249,54 @@ def setup(backend: str, root: Path) -> tuple[Any, Any, str]:
     procs = Processes(settings, redis_url)
     if backend == "sqlite":
         procs.env["PINGAN_JOBS_EMBEDDED"] = "true"
-    base = procs.web("web", workers=2 if backend == "postgres" else 1)
-    if backend == "postgres":
-        procs.job_worker()
-    in_a, _in_b = station_points(settings)
-    CTX["box"] = (in_a[0] - 0.01, in_a[0] + 0.01, in_a[1] - 0.02, in_a[1] + 0.02)
-    tokens = {}
-    for role in ("citizen", "dispatcher_a", "chief_a"):
-        answer = requests.post(
-            f"{base}/api/v1/auth/token",
-            json={"username": role, "password": TEST_DEMO_PASSWORD},
-            timeout=60,
-        )
-        tokens[role] = {"Authorization": f"Bearer {answer.json()['access_token']}"}
-    CTX["tokens"] = tokens
-    units = []
-    for n in range(500):
-        lat, lon = _point()
-        body = {
-            "callsign": f"N{n:03d}",
-            "kind": "patrol_car" if n % 3 else "foot_patrol",
-            "station_code": "station-a",
-            "city": "helsinki",
-            "post_lat": lat,
-            "post_lon": lon,
-        }
-        made = requests.post(
-            f"{base}/api/v1/units", json=body, headers=tokens["chief_a"], timeout=60
-        )
-        units.append(made.json()["id"])
-    CTX["units"] = units
-    from pingan.db import make_engine, make_session_factory, unit_of_work
-    from pingan.incidents import open311
+    try:
+        base = procs.web("web", workers=2 if backend == "postgres" else 1)
+        if backend == "postgres":
+            procs.job_worker()
+        in_a, in_b = station_points(settings)  # at 70 % and 30 % of the city's width
+        half = (in_a[1] - in_b[1]) * 0.3
+        CTX["box"] = (in_a[0] - 0.003, in_a[0] + 0.003, in_a[1] - half, in_a[1] + half)
+        tokens = {}
+        for role in ("citizen", "dispatcher_a", "chief_a"):
+            answer = requests.post(
+                f"{base}/api/v1/auth/token",
+                json={"username": role, "password": TEST_DEMO_PASSWORD},
+                timeout=60,
+            )
+            tokens[role] = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+        CTX["tokens"] = tokens
+        units = []
+        for n in range(500):
+            lat, lon = _point()
+            body = {
+                "callsign": f"N{n:03d}",
+                "kind": "patrol_car" if n % 3 else "foot_patrol",
+                "station_code": "station-a",
+                "city": "helsinki",
+                "post_lat": lat,
+                "post_lon": lon,
+            }
+            made = requests.post(
+                f"{base}/api/v1/units", json=body, headers=tokens["chief_a"], timeout=60
+            )
+            assert made.status_code == 201, made.text
+            units.append(made.json()["id"])
+        CTX["units"] = units
+        from pingan.audit import keys
+        from pingan.db import make_engine, make_session_factory, unit_of_work
+        from pingan.incidents import open311
 
-    engine = make_engine(url)
-    with unit_of_work(make_session_factory(engine)) as session:
-        CTX["open311_key"] = open311.create_key(session, "bench", "station-a")[0]
-    engine.dispose()
+        engine = keys.keyed(make_engine(url), keys.load_key(settings))
+        with unit_of_work(make_session_factory(engine)) as session:
+            CTX["open311_key"] = open311.create_key(session, "bench", "station-a")[0]
+        engine.dispose()
+    except BaseException:
+        procs.stop()
+        if redis_cm is not None:
+            redis_cm.__exit__(None, None, None)
+        if pg is not None:
+            pg.stop()
+        raise
     CTX["url"] = url
     return procs, (pg, redis_cm), base
 
@@ -323,13 +334,14 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="pingan-night-"))
     load_before = os.getloadavg()
     procs, (pg, redis_cm), base = setup(args.backend, root)
+    result: dict[str, Any] = {}
     try:
         env = Environment(
             user_classes=[UnitUser, ReportUser, BoardUser, PlanUser], events=events, host=base
         )
         runner = env.create_local_runner()
         total = sum(u.fixed_count for u in (UnitUser, ReportUser, BoardUser, PlanUser))
-        runner.start(total, spawn_rate=200)
+        runner.start(total, spawn_rate=100)
         gevent.spawn_later(args.minutes * 60, runner.quit)
         runner.greenlet.join()
         gevent.sleep(3)  # the boards read the last changes
