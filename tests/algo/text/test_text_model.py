@@ -107,12 +107,3 @@ def test_training_rows_leave_out_held_out_rows(tmp_path: Path) -> None:
         )
     got = training_rows(tmp_path)
     assert [(r.text, r.is_report) for r in got] == [("电瓶车被偷了", True), ("谢谢", False)]
-
-
-def test_where_the_model_is_unsure_a_rule_that_names_the_type_wins() -> None:
-    # a short confirming message of a group chat (tests/data/chat): the rules read 打架
-    text = "对 幸福路菜市场门口打架 好多人围着"
-    report = extract_report(text, AT)
-    assert report.type == "assault"
-    assert report.is_report
-    assert report.type_uncertain is guess_type(text).uncertain

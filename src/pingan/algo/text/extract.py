@@ -189,12 +189,10 @@ def extract_report(
     confidence, uncertain = verdict.confidence, False
     if not rules_only:
         guess = guess_type(text)
-        if not (
-            guess.uncertain and verdict.is_report and verdict.type not in ("other", guess.type)
-        ):
-            kind, fraud_type, is_report = guess.type, guess.fraud_type, guess.is_report
-        # else the model is unsure and the rules name a type outright: the rules' type
-        # (98.5% against 96.6% of types right out of fold on the training rows)
+        # no rule overrides the model's type: taking the rules' type where the model is
+        # unsure, or where it reads chatter, was right less often out of fold on the
+        # training rows (1,126 messages) than the model alone
+        kind, fraud_type, is_report = guess.type, guess.fraud_type, guess.is_report
         confidence, uncertain = guess.confidence, guess.uncertain
     when = resolve_time(text, sent_at, tz=tz)
     ref = read_place(text, find_places=find_places)
