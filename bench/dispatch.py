@@ -171,8 +171,32 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def build_reference():  # type: ignore[no-untyped-def]
+    """The app with the recommendation route as it was before issue 19 (the reference):
+    synchronous dependencies for the session, the caller and the settings, the answer
+    validated and serialised by FastAPI's ``response_model``."""
+    from typing import Any
+
+    from pingan.dispatch import recommend as recommendation
+    from pingan.dispatch.schemas import Recommendation
+    from pingan.web.deps import PrincipalDep, SessionDep, SettingsDep
+    from pingan.web.main import build as build_app
+
+    app = build_app()
+    path = "/api/v1/incidents/{incident_id}/recommendation"
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) != path]
+
+    @app.get(path, response_model=Recommendation)
+    def recommend(
+        incident_id: int, caller: PrincipalDep, db_session: SessionDep, settings: SettingsDep
+    ) -> dict[str, Any]:
+        return recommendation.recommend(db_session, settings, caller, incident_id)
+
+    return app
+
+
 def through_api(
-    data_dir: Path, incident_ids: list[int], requests: int
+    data_dir: Path, incident_ids: list[int], requests: int, factory: str = "pingan.web.main:build"
 ) -> tuple[list[float], float]:
     """Wall-clock ms per request, and the server's CPU ms per request."""
     port = free_port()
@@ -183,6 +207,9 @@ def through_api(
         "PINGAN_DEMO_PASSWORD": PASSWORD,
         "PINGAN_SECRET_KEY": SECRET,
         "PINGAN_SECURE_COOKIES": "0",
+        "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]
+        ),
     }
     env.pop("PINGAN_DATABASE_URL", None)
     server = subprocess.Popen(
@@ -190,7 +217,7 @@ def through_api(
             sys.executable,
             "-m",
             "uvicorn",
-            "pingan.web.main:build",
+            factory,
             "--factory",
             "--workers",
             "1",
@@ -381,6 +408,7 @@ def main() -> None:
 
     load = os.getloadavg()
     api_ms, server_cpu_ms = through_api(data_dir, sample, args.requests)
+    ref_ms, ref_cpu_ms = through_api(data_dir, sample, args.requests, "dispatch:build_reference")
     service_ms, service_cpu_ms = in_process(data_dir, sample[:300])
     base_ms, worst = networkx_baseline(data_dir, sample[: args.baseline])
     load_after = os.getloadavg()
@@ -395,6 +423,10 @@ def main() -> None:
     print(
         f"| API: GET /recommendation (uvicorn, 1 worker) | {len(api_ms)} | {summary(api_ms)} "
         f"| {server_cpu_ms:.1f} (server) |"
+    )
+    print(
+        f"| reference: the route before issue 19 (sync dependencies, response_model) "
+        f"| {len(ref_ms)} | {summary(ref_ms)} | {ref_cpu_ms:.1f} (server) |"
     )
     print(
         f"| in process: recommend.recommend | {len(service_ms)} | {summary(service_ms)} "
