@@ -29,7 +29,7 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("公交站", "公交车站", "公交站台", "车站"), "bus_stop"),
     **dict.fromkeys(("火车站", "高铁站", "地铁站", "地铁口"), "station"),
     **dict.fromkeys(("银行",), "bank"),
-    **dict.fromkeys(("取款机", "ATM", "atm"), "atm"),
+    **dict.fromkeys(("取款机", "ATM机", "ATM", "atm"), "atm"),
     **dict.fromkeys(("医院",), "hospital"),
     **dict.fromkeys(("商场", "购物中心"), "mall"),
     **dict.fromkeys(("电影院",), "cinema"),
@@ -69,6 +69,10 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("游泳馆", "体育馆"), "sports_centre"),
     **dict.fromkeys(("景区",), "attraction"),
     **dict.fromkeys(("广场",), "square"),
+    **dict.fromkeys(("厂门口", "厂里", "工厂", "工作室", "茶水间", "工位"), "office"),
+    **dict.fromkeys(("桥头", "桥洞下", "高架桥下", "隧道", "国道", "国道边上"), "outdoor"),
+    **dict.fromkeys(("茶馆", "发廊", "澡堂", "洗浴中心"), "shop"),
+    **dict.fromkeys(("地铁车厢",), "station"),
     # English
     **dict.fromkeys(("night market", "market", "food market"), "marketplace"),
     **dict.fromkeys(
@@ -152,7 +156,8 @@ KIND_TAGS: dict[str, tuple[str, ...]] = {
 
 #: Chinese relation words after a landmark → relation.
 RELATIONS: dict[str, str] = {
-    **dict.fromkeys(("门口", "大门口", "大门", "正门", "门前"), "gate"),
+    **dict.fromkeys(("门口", "大门口", "大门", "正门", "门前", "出口", "入口", "巷子口"), "gate"),
+    **dict.fromkeys(("外面", "外边"), "outside"),
     **dict.fromkeys(("东门", "西门", "南门", "北门", "后门", "侧门"), "gate"),
     **dict.fromkeys(("对面", "马路对面", "对过"), "opposite"),
     **dict.fromkeys(("旁边", "边上", "隔壁", "旁"), "beside"),

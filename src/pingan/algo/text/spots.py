@@ -54,7 +54,7 @@ _EN_WORDS = sorted(
 )
 _REL_ZH = sorted((r for r in RELATIONS if RELATIONS[r] != "inside"), key=len, reverse=True)
 _ZH_GENERIC_RE = re.compile(
-    r"(?P<pre>小区|单元|公司|学校|地下|楼下|楼上|路边|马路边|街边|门口|隔壁|男生|女生|校外)?"
+    r"(?P<pre>单元|公司|学校|地下|楼下|楼上|路边|马路边|街边|门口|男生|女生|校外|工人|员工|小)?"
     r"(?P<word>" + "|".join(map(re.escape, _ZH_WORDS)) + r")"
     r"(?P<rel>" + "|".join(_REL_ZH) + r")?"
 )
@@ -99,6 +99,9 @@ _STOP_WORD_CHARS = (
 )
 #: Generic words that are also words of relation to a place before them (3栋楼下).
 _RELATIVE_WORDS = frozenset({"楼下", "楼上", "隔壁"})
+_JUNK_PREFIX_RE = re.compile(
+    r"^(?:[\d一二三四五六七八九十两]*点[半多钟]?|最近|刚才|然后|停进|停到|停在|停|放在|放|锁在|锁|去|在|进)+"
+)
 #: Characters that tell a span before a generic word is a story, not a name (逛, 带, 时候).
 _VERBISH = frozenset("带逛候冒充送发现回来孩子时去到在是了")
 #: Kinds also named as institutions (冒充银行, 学校通知): a place only with a cue of place.
@@ -403,6 +406,10 @@ def _first_place(
     spans = find_place_spans(norm, find_places=find_places)
     known = {(k.start, k.end) for k in find_places(norm)} if find_places is not None else set()
     for i, span in enumerate(spans):
+        junk = _JUNK_PREFIX_RE.match(span.name)
+        if junk is not None and junk.end() and len(span.name) - junk.end() >= 2:
+            # 6点半停进商场停车场, 最近小区南门: time and verb words are no part of the name
+            span = PlaceSpan(span.start + junk.end(), span.end, span.name[junk.end() :])
         first = next((g for g in generics if g.start < span.start), None)
         if first is not None and first.end <= span.start:
             gap = norm[first.end : span.start]
