@@ -335,6 +335,28 @@ def _store_payloads(server: Any) -> Stored:
     asked = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     message = {"group": group["name"], "sender": "李阿姨", "sent_at": asked, "text": "请问几点关门"}
     _ok(httpx.post(f"{url}/chat/messages", headers=dispatcher, json=message, timeout=30))
+    # a campaign of grid A1 (station A has the demo's) and its focus place: the chief's
+    # dashboard opens on the newest running campaign
+    today = datetime.now(UTC).date()
+    campaign = {
+        "name": _payload("campaign name"),
+        "from": str(today - timedelta(days=30)),
+        "to": str(today + timedelta(days=30)),
+        "jurisdictions": ["grid-a1"],
+        "focus_places": [
+            {
+                "name": _payload("focus place"),
+                "lat": 60.17,
+                "lon": 24.948,
+                "hours_from": "20:00",
+                "hours_to": "02:00",
+            }
+        ],
+        "targets": [
+            {"jurisdiction": "grid-a1", "figure": "incidents_yoy", "direction": "<=", "value": 0}
+        ],
+    }
+    _ok(httpx.post(f"{url}/campaigns", headers=chief_a, json=campaign, timeout=60))
     _store_ledger_payloads(server, stored)
     _store_community_payloads(server)
     return stored
@@ -492,6 +514,7 @@ def test_no_stored_payload_runs_on_any_page(live_server: Any, browser: Any) -> N
     dashboard, watch = _login(chief_context, server, "chief_a")
     dashboard.goto(f"{server.url}/dashboard")
     dashboard.wait_for_selector("#dash-map[data-ready='1']", timeout=60_000)
+    assert "campaign name" in dashboard.locator("[data-campaign-name]").inner_text()
     assert "<img src=x" in dashboard.locator("#plan-note").inner_text()
     dashboard.wait_for_selector("#chat-groups-panel:not([hidden])", timeout=30_000)
     assert "chat group name" in dashboard.locator("#chat-groups-panel [data-list]").inner_text()
