@@ -95,3 +95,13 @@ def test_a_clock_with_no_part_of_day_takes_the_last_reading_past() -> None:
 def test_numbers_that_are_not_clock_times_stay_out() -> None:
     found = resolve_time("lost around 5 days of pay, 2000 yuan, at 2 people's request", AT)
     assert found is None
+
+
+def test_an_english_weekday_reads_without_error() -> None:
+    # Friday 10 July: "last Friday" is 3 July; "on Monday" is 6 July
+    found = resolve_time("My bike was stolen last Friday night outside the bar", AT)
+    assert found is not None
+    assert found.start <= at(3, 23) <= found.end
+    monday = resolve_time("someone scratched my car on Monday in the parking garage", AT)
+    assert monday is not None
+    assert (monday.start, monday.end) == (at(6, 0), at(7, 0))

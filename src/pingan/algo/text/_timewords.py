@@ -277,8 +277,9 @@ def day_atom(m: re.Match[str], today: date) -> tuple[date | None, str | None]:
     if text in EN_DAY_WORDS:
         offset, part = EN_DAY_WORDS[text]
         return today + timedelta(days=offset), part
-    if m.group("dayc"):
-        return today + timedelta(days={"今": 0, "昨": -1, "前": -2}[m.group("dayc")]), None
+    groups = m.groupdict()  # the English pattern has no 今/昨/前 group
+    if groups.get("dayc"):
+        return today + timedelta(days={"今": 0, "昨": -1, "前": -2}[groups["dayc"]]), None
     if m.group("wkday"):
         wk = m.group("wkday").lower()
         wkday = EN_WEEKDAYS[wk] if wk in EN_WEEKDAYS else WEEKDAYS[wk]
