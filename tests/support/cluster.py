@@ -33,7 +33,7 @@ def free_port() -> int:
 
 
 def _wait_port(port: int, process: subprocess.Popen[bytes], what: str, log: Path) -> None:
-    for _ in range(600):
+    for _ in range(3000):  # a loaded machine imports slowly
         if process.poll() is not None:
             raise RuntimeError(f"{what} exited: {log.read_text(errors='replace')[-2000:]}")
         with socket.socket() as sock:

@@ -299,9 +299,6 @@ def write_reports(
     the key check to be final; on PostgreSQL a concurrent twin raises ``IntegrityError``
     at the idempotency insert.
     """
-    # PostgreSQL: the event order's lock first, so the stamps below follow commit order and
-    # a concurrent twin key waits here, then finds its winner's record
-    live_order.take(connection)
     triage = _triage(connection, batch)
     outcomes = triage.outcomes
     if triage.fresh:
@@ -332,7 +329,6 @@ def write(db_session: Session, batch: Sequence[PendingReport]) -> list[Written]:
         db_session.rollback()
         return [writer.submit(pending) for pending in batch]
     db_session.flush()
-    live_order.mark_written(db_session)
     retry = any(pending.claim is not None for pending in batch)
     try:
         with db_session.begin_nested():
@@ -348,6 +344,10 @@ def write(db_session: Session, batch: Sequence[PendingReport]) -> list[Written]:
         if isinstance(outcome, PinganError):
             raise outcome
         written.append(outcome)
+    # stamped again at commit, in commit order (PostgreSQL; pingan.live.order)
+    live_order.mark_written(
+        db_session, "incident", [w.incident_id for w in written if not w.replayed]
+    )
     return written
 
 

@@ -1,15 +1,23 @@
 """Commit-ordered stamps and change notices for incidents and units (see the package).
 
-:func:`install` hooks every ORM session once; the Core incident writer calls
-:func:`take` itself. Both are no-ops on SQLite. After a commit that changed an incident or
-a unit, the notice goes out: ``NOTIFY`` (sent by PostgreSQL at commit, in commit order)
-and, when :func:`use_redis` configured one, a Redis ``PUBLISH``.
+:func:`install` hooks every ORM session once: after each flush it notes the incidents and
+units the transaction wrote; the Core incident writer notes its own through
+:func:`mark_written`. Just before the commit, on PostgreSQL, the transaction takes the
+event order's lock (a transaction-level advisory lock, one for incidents, one for units,
+always in that order and always last, so it can wait for nothing but another commit's last
+step), stamps ``updated_at`` of the rows it noted, and queues a ``NOTIFY`` that PostgreSQL
+sends at commit, in commit order. The lock is held only for the commit itself, so a
+reader's ``(updated_at, id)`` cursor never skips a row committed later with an earlier
+stamp, at the cost of serialising commits, not whole transactions. After the commit, a
+Redis ``PUBLISH`` follows when :func:`use_redis` configured one. SQLite needs none of this:
+``BEGIN IMMEDIATE`` already serialises its writers, whose stamps follow commit order.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, event, text
@@ -18,10 +26,9 @@ from sqlalchemy.orm import Session
 from pingan.db import utcnow
 
 CHANNEL = "pingan_live"
-LIVE_TABLES = frozenset({"incident", "unit"})
-_LOCKED = "pingan.live.locked"
-_HEAD_LOCK = text("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")
-_BOOT_LOCK = text("SELECT pg_advisory_xact_lock(7461626)")  # only before the first audit row
+LIVE_TABLES = ("incident", "unit")  # the lock order
+_TOUCHED = "pingan.live.touched"
+_LOCK = {"incident": 7461626, "unit": 7461627}
 _NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', :payload)")
 
 log = logging.getLogger(__name__)
@@ -29,54 +36,52 @@ _installed = threading.Lock()
 _state: dict[str, Any] = {"installed": False, "redis": None}
 
 
-def take(connection: Connection) -> bool:
-    """Lock the event order for this transaction and queue its notice (PostgreSQL only).
+def _touched(session: Session) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = session.info.setdefault(_TOUCHED, {})
+    return found
 
-    Returns whether the lock was taken; it is held until the transaction ends, so every
-    ``updated_at`` stamped after this call is later than any stamp already committed.
-    """
-    if connection.dialect.name != "postgresql":
+
+def mark_written(session: Session, table: str, ids: Iterable[int]) -> None:
+    """Note rows of a live table this session's transaction wrote through Core."""
+    _touched(session).setdefault(table, set()).update(ids)
+
+
+def stamp(connection: Connection, touched: dict[str, set[int]]) -> bool:
+    """Take the event order's locks and stamp the touched rows (PostgreSQL only)."""
+    if connection.dialect.name != "postgresql" or not any(touched.values()):
         return False
-    if connection.execute(_HEAD_LOCK).first() is None:
-        connection.execute(_BOOT_LOCK)
-    connection.execute(_NOTIFY, {"payload": str(utcnow().timestamp())})
+    for table in LIVE_TABLES:
+        if touched.get(table):
+            connection.execute(text(f"SELECT pg_advisory_xact_lock({_LOCK[table]})"))
+    now = utcnow()  # after the locks: commit order
+    for table in LIVE_TABLES:
+        ids = sorted(touched.get(table, ()))
+        if ids:
+            connection.execute(
+                text(f"UPDATE {table} SET updated_at = :now WHERE id = ANY(:ids)"),
+                {"now": now, "ids": ids},
+            )
+    connection.execute(_NOTIFY, {"payload": str(now.timestamp())})
     return True
 
 
-def _live_changes(session: Session) -> list[Any]:
-    changed = [o for o in session.new if getattr(o, "__tablename__", None) in LIVE_TABLES]
-    changed += [
-        o
-        for o in session.dirty
-        if getattr(o, "__tablename__", None) in LIVE_TABLES and session.is_modified(o)
-    ]
-    return changed
+def _after_flush(session: Session, _context: Any) -> None:
+    for obj in (*session.new, *session.dirty):
+        table = str(getattr(obj, "__tablename__", ""))
+        known = table in _LOCK and getattr(obj, "id", None) is not None
+        if known and (obj in session.new or session.is_modified(obj)):
+            _touched(session).setdefault(table, set()).add(obj.id)
 
 
-def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    changed = _live_changes(session)
-    if not changed:
-        return
-    if not session.info.get(_LOCKED):
-        if session.get_bind().dialect.name != "postgresql":
-            session.info[_LOCKED] = "sqlite"
-            return
-        take(session.connection())
-        session.info[_LOCKED] = "postgresql"
-    if session.info[_LOCKED] == "postgresql":
-        now = utcnow()  # stamped under the lock: commit order
-        for obj in changed:
-            if obj not in session.new or getattr(obj, "updated_at", None) is not None:
-                obj.updated_at = now
-
-
-def mark_written(session: Session) -> None:
-    """Note that this session's transaction wrote live rows through Core (a notice follows)."""
-    session.info.setdefault(_LOCKED, session.get_bind().dialect.name)
+def _before_commit(session: Session) -> None:
+    touched = session.info.get(_TOUCHED)
+    if touched and session.in_transaction():
+        stamp(session.connection(), touched)
 
 
 def _after_commit(session: Session) -> None:
-    if session.info.pop(_LOCKED, None) and _state["redis"] is not None:
+    touched = session.info.pop(_TOUCHED, None)
+    if touched and any(touched.values()) and _state["redis"] is not None:
         try:
             _state["redis"].publish(CHANNEL, str(utcnow().timestamp()))
         except Exception as exc:  # the stream still wakes on its safety timer
@@ -84,7 +89,7 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_LOCKED, None)
+    session.info.pop(_TOUCHED, None)
 
 
 def use_redis(url: str) -> None:
@@ -102,7 +107,8 @@ def install() -> None:
     with _installed:
         if _state["installed"]:
             return
-        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)
         _state["installed"] = True
