@@ -60,6 +60,7 @@ def seeded(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     for step, extra in (
         (demo.seed_units, {}),
         (demo.seed_history, {"incidents_per_year": {"helsinki": 3000.0}}),
+        (demo.seed_analytics, {}),
     ):
         with unit_of_work(factory) as db_session:
             step(db_session, settings, lambda *_: None, **extra)
@@ -134,6 +135,7 @@ def test_campaign_bad_input_brief_progress_report(seeded: Settings, tmp_path: Pa
     assert "一、警情" in text.output
     assert "二、接处警" in text.output
     assert "模拟数据" in text.output
+    assert "七、今日关注" in text.output  # the demo's forecast and candidate series
     count = int(re.search(r"东街派出所：当日接报警情(\d+)起", text.output).group(1))
     listed = client.get(
         "/api/v1/incidents",
@@ -197,9 +199,22 @@ def test_campaign_bad_input_brief_progress_report(seeded: Settings, tmp_path: Pa
     assert html.status_code == 200
     parser = _Links()
     parser.feed(html.text)
+    brief_html = client.get(
+        f"/api/v1/campaigns/{campaign_id}/brief",
+        params={"date": DAY.isoformat(), "format": "html"},
+        headers=chief,
+    )
     assert parser.links
     for link in parser.links:
         opened = client.get(link.replace("&amp;", "&"), headers=chief)
+        assert opened.status_code == 200, (link, opened.text)
+    # the brief's links, the city forecast's among them, open for the analyst of the city
+    brief_links = _Links()
+    brief_links.feed(brief_html.text)
+    assert any("/analytics/forecasts/" in link for link in brief_links.links)
+    analyst = token_for(client, settings, "analyst")
+    for link in brief_links.links:
+        opened = client.get(link.replace("&amp;", "&"), headers=analyst)
         assert opened.status_code == 200, (link, opened.text)
 
 

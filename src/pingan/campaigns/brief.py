@@ -24,6 +24,7 @@ from pingan.analytics import stats as analytics
 from pingan.analytics.history import counted, local_midnight, occurred_at
 from pingan.campaigns import figures as campaign_figures
 from pingan.campaigns.brief_text import TEXT
+from pingan.campaigns.brief_watch import watch_lines
 from pingan.campaigns.creation import jurisdictions_of
 from pingan.campaigns.models import Campaign
 from pingan.config import Settings
@@ -117,6 +118,7 @@ def brief(
         ("fraud", _fraud_lines(db_session, settings, nodes, day, lang)),
         ("ledgers", _hazard_lines(db_session, settings, nodes, day, lang)),
         ("volunteers", _volunteer_lines(db_session, settings, nodes, day, lang)),
+        ("watch", watch_lines(db_session, settings, nodes, lang)),
     ):
         if lines:
             sections.append(
