@@ -17,6 +17,7 @@ from pingan.web.pages import (
     community,
     dashboard,
     ledgers,
+    plans,
     session,
 )
 
@@ -29,6 +30,7 @@ router.include_router(analysis.router)
 router.include_router(antifraud.router)
 router.include_router(ledgers.router)
 router.include_router(community.router)
+router.include_router(plans.router)
 router.include_router(stream.router)
 
 __all__ = ["router"]
