@@ -48,6 +48,13 @@ def check_lang(lang: str) -> None:
         raise InvalidInput(f"lang must be one of {', '.join(LANGUAGES)}", field="lang")
 
 
+def numbered(index: int, heading: str, lang: str) -> str:
+    """``一、警情`` / ``1. Incidents``: sections are numbered as they appear."""
+    if lang == "zh-CN":
+        return f"{'一二三四五六七八九十'[index]}、{heading}"
+    return f"{index + 1}. {heading}"
+
+
 def p_text(p_value: float) -> str:
     """``p = 0.46`` (two significant figures), ``p < 0.001``."""
     return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
@@ -122,7 +129,10 @@ def brief(
     ):
         if lines:
             sections.append(
-                {"heading": words[heading], "lines": [{"text": t, "link": u} for t, u in lines]}
+                {
+                    "heading": numbered(len(sections), words[heading], lang),
+                    "lines": [{"text": t, "link": u} for t, u in lines],
+                }
             )
     return {
         "title": title,

@@ -29,16 +29,16 @@ from pingan.db import unit_of_work
 REPORT_TEXT = {
     "zh-CN": {
         "title": "{name}总结报告（{start}至{end}）",
-        "targets": "一、目标完成情况",
-        "results": "二、行动成效",
+        "targets": "目标完成情况",
+        "results": "行动成效",
         "line": "{where}{figure}：{value}（目标{direction}{target}{interval}），{verdict}。",
         "interval": "，95%区间{low}至{high}",
         "total": "行动开展以来，{where}共接报警情{count}起，去年同期{last}起{change}（{verdict}）。",  # noqa: E501
     },
     "en": {
         "title": "{name}: closing report ({start} to {end})",
-        "targets": "1. Targets",
-        "results": "2. Results",
+        "targets": "Targets",
+        "results": "Results",
         "line": "{where}, {figure}: {value} (target {direction} {target}{interval}), {verdict}.",
         "interval": "; 95% interval {low} to {high}",
         "total": "Since the campaign began, {where} received {count} incidents against {last} in the same days last year{change} ({verdict}).",  # noqa: E501
@@ -113,9 +113,12 @@ def report(
         )
         result_lines.append({"text": text, "link": row.get("query")})
     sections = [
-        {"heading": words[key], "lines": lines}
-        for key, lines in (("targets", target_lines), ("results", result_lines))
-        if lines
+        {"heading": briefs.numbered(k, words[key], lang), "lines": lines}
+        for k, (key, lines) in enumerate(
+            (key, lines)
+            for key, lines in (("targets", target_lines), ("results", result_lines))
+            if lines
+        )
     ]
     return {
         "title": words["title"].format(
