@@ -109,3 +109,22 @@ def test_extract_places_a_relative_place_at_its_landmark_with_less_confidence() 
         "kind": "karaoke_box",
         "osm_tags": ["amenity=karaoke_box"],
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "kind"),
+    [
+        ("my phone was stolen at night market last night", "night market", "marketplace"),
+        (
+            "someone smashed my car window in the underground car park",
+            "underground car park",
+            "parking",
+        ),
+        ("a guy grabbed my bag outside the convenience store", "convenience store", "shop"),
+        ("Loud music from the flat above me in 幸福里小区 all night", "幸福里小区", "residential"),
+    ],
+)
+def test_english_places_without_names(text: str, place: str, kind: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert (ref.text, ref.kind) == (place, kind)

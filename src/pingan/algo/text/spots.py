@@ -61,8 +61,12 @@ _ZH_GENERIC_RE = re.compile(
 _EN_GENERIC_RE = re.compile(
     r"\b(?:(?P<rel>"
     + "|".join(map(re.escape, sorted(EN_RELATIONS, key=len, reverse=True)))
-    + r")\s+)?(?:the|a|an|our|my|this|that)\s+(?:local\s+|nearby\s+|underground\s+)?"
-    r"(?P<word>" + "|".join(map(re.escape, _EN_WORDS)) + r")\b",
+    + r")\s+)?(?:(?:the|a|an|our|my|this|that|some)\s+|(?<=\bat )|(?<=\bin )|(?<=\bnear )"
+    r"|(?<=\boutside )|(?<=\bfrom )|(?<=\bby )|(?<=\binside )|(?<=\bbehind ))"
+    r"(?:local\s+|nearby\s+|big\s+|small\s+|little\s+)?"
+    r"(?P<word>(?:(?:underground|outdoor|multi-storey|covered|basement)\s+)?(?:"
+    + "|".join(map(re.escape, _EN_WORDS))
+    + r"))\b",
     re.IGNORECASE,
 )
 _EN_REL_BEFORE_RE = re.compile(
@@ -125,6 +129,10 @@ _CUE_BEFORE_RE = re.compile(r"(?:(?<!现)在|到|去|从|进|出|回|路过|经�
 _CUE_AFTER_RE = re.compile(r"(?:里|内|外|上|那|这边|门|边|附近|旁|对面|楼下|停车|大厅)")
 #: Between an English generic place and a named one: "the car park of 江景花园".
 _EN_OF_RE = re.compile(r"^[\s,]*(?:of|at|in|on|near|by|behind|outside)?\s*$", re.IGNORECASE)
+#: A longer gap: "the flat above me in 幸福里小区".
+_EN_GAP_RE = re.compile(
+    r"^[\s,]*(?:[a-z]+\s+){0,3}?(?:of|at|in|on|near|by|behind|outside)?\s*$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -185,6 +193,11 @@ class PlaceRef:
             "kind": self.kind,
             "osm_tags": list(self.osm_tags),
         }
+
+
+def _en_kind(words: str) -> str | None:
+    """Return the kind of an English generic place, past its modifier (underground car park)."""
+    return _kind_of(words) or _kind_of(words.split(maxsplit=1)[-1])
 
 
 def _kind_of(word: str) -> str | None:
@@ -282,7 +295,7 @@ def find_generic(text: str) -> list[PlaceRef]:
                 m.end(),
                 None,
                 EN_RELATIONS.get(rel.lower()) if rel else None,
-                _kind_of(m.group("word")),
+                _en_kind(m.group("word")),
                 m.group("word") if rel else None,
             )
         )
@@ -413,7 +426,7 @@ def _first_place(
         first = next((g for g in generics if g.start < span.start), None)
         if first is not None and first.end <= span.start:
             gap = norm[first.end : span.start]
-            if not (first.phrase.isascii() and _EN_OF_RE.match(gap)):
+            if not (first.phrase.isascii() and _EN_GAP_RE.match(gap)):
                 return first
         kind = None if (span.start, span.end) in known else _generic_name(span.name)
         tail = next((g for g in generics if span.start < g.start < span.end <= g.end), None)
