@@ -30,3 +30,9 @@ def test_spoken_amount(text: str, yuan: int) -> None:
 def test_counts_and_clock_times_are_not_amounts() -> None:
     assert find_amount_yuan("凌晨三点多 两个人在车棚里撬了三辆车") is None
     assert find_amount_yuan("we were 20 people at the night market around 8pm") is None
+
+
+def test_english_stories_about_money() -> None:
+    assert find_amount_yuan("it cost 300 kuai and the seller vanished") == 300
+    assert find_amount_yuan("my phone, worth about 4000, was taken at the bus stop") == 4000
+    assert find_amount_yuan("robbed at 11 by 2 men near the night market") is None

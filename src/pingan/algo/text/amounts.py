@@ -20,7 +20,7 @@ _CN_AMOUNT = "[" + CN_NUMERAL_DIGITS + "十百千万亿几]+"
 
 _AMOUNT_RE = re.compile(
     r"(?:(?P<cur1>¥|￥|rmb|cny)\s*(?P<n1>" + _NUMBER + r")(?:\s*(?P<u1>万|千|k|w))?)"
-    r"|(?<![\d.])(?P<n2>" + _NUMBER + r")\s*(?P<u2>万|千|百|k|w)?"
+    r"|(?<![\d.])(?P<n2>" + _NUMBER + r")\s*(?P<u2>万|千|百|k(?![a-z])|w(?![a-z]))?"
     r"(?:(?<=[万千kw])(?P<tail>\d)(?![\d.]))?"
     r"(?P<more2>多|来|余)?(?P<u2b>(?<=[多来余])(?:万|千|w|k))?\s*"
     r"(?P<cur2>块钱|块|元|rmb|yuan|kuai|人民币)?"
@@ -109,6 +109,8 @@ def _amounts(text: str) -> list[tuple[int, bool]]:
 _MONEY_STORY_RE = re.compile(
     r"骗|转|交|付|买|卖|投|借|贷|罚|赔|钱|现金|收银|钱箱|钱包|没了|被偷|被抢|抢了|偷了|丢了|价|费|工资|押金|"
     r"提现|充|垫|分红|返|欠|扒|盗|损失|偷|抢|赚|佣金|购|办了|进去了"
+    r"|\b(?:worth|cost|costs|charged|paid|pay|price|lost|sent|transferred|deposit|fee|cash"
+    r"|scam\w*|stolen|robbed|owe\w*)\b"
 )
 #: What may not follow a bare number that is money (counts, measures, times, places).
 _NOT_MONEY_AFTER_RE = re.compile(
