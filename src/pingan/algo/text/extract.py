@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from pingan.algo.text.amounts import find_amount_yuan
-from pingan.algo.text.classify import classify
+from pingan.algo.text.classify import chatter_score, classify
 from pingan.algo.text.items import Item, find_items
 from pingan.algo.text.numbers import parse_small_int
 from pingan.algo.text.personal import find_phones
@@ -189,11 +189,20 @@ def extract_report(
     confidence, uncertain = verdict.confidence, False
     if not rules_only:
         guess = guess_type(text)
-        # no rule overrides the model's type: out of fold on the training rows (1,513
-        # messages), taking the rules' type where the model is unsure was no better
-        # (94.9% against 94.8%), and where the model reads chatter it was worse (94.6%)
-        kind, fraud_type, is_report = guess.type, guess.fraud_type, guess.is_report
         confidence, uncertain = guess.confidence, guess.uncertain
+        if (
+            guess.is_report
+            or not verdict.is_report
+            or verdict.type == "other"
+            or chatter_score(text) > 0
+        ):
+            kind, fraud_type, is_report = guess.type, guess.fraud_type, guess.is_report
+        # else the model reads chatter, but the rules read a report of a named type (东街有人
+        # 打架) and the message has no chatter cue: the rules' report stands, flagged
+        # uncertain. Tests (test_chat, test_lifecycle) show it right on short reports; out
+        # of fold on the 1,513 training rows it changes type accuracy by -0.06 points.
+        else:
+            confidence, uncertain = 1.0 - guess.confidence, True
     when = resolve_time(text, sent_at, tz=tz)
     ref = read_place(text, find_places=find_places)
     place = None if ref is None else ref.text
