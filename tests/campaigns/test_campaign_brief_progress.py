@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from pingan import demo
 from pingan.analytics.history import local_midnight
+from pingan.analytics.report import CJK_FONT
 from pingan.campaigns import figures as campaign_figures
 from pingan.cli import app
 from pingan.config import Settings, get_settings
@@ -193,6 +194,8 @@ def test_campaign_bad_input_brief_progress_report(seeded: Settings, tmp_path: Pa
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert data.count(b"/Type /Page") >= 2
+    if CJK_FONT.exists():  # the Chinese text is set in the embedded CJK font
+        assert b"NotoSansCJK" in data
     html = client.get(
         f"/api/v1/campaigns/{campaign_id}/report", params={"format": "html"}, headers=chief
     )
