@@ -168,7 +168,11 @@ class BoardUser(HttpUser):
                 with requests.get(
                     url, params={"max_s": 120}, headers=headers, stream=True, timeout=180
                 ) as response:
-                    for line in response.iter_lines(decode_unicode=True):
+                    if response.status_code != 200:
+                        gevent.sleep(1)
+                        continue
+                    for raw in response.iter_lines():
+                        line = raw.decode() if isinstance(raw, bytes) else raw
                         if line.startswith("id: "):
                             last = line[4:]
                         elif line.startswith('data: {"id"') and '"updated_at"' in line:
