@@ -32,6 +32,7 @@ def test_the_steps_run_in_order_and_are_the_modules_functions() -> None:
         "pingan.demo.community",
         "pingan.demo.community_groups",
         "pingan.demo.ledgers",
+        "pingan.demo.campaign",
     ]
 
 
