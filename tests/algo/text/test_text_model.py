@@ -107,3 +107,13 @@ def test_training_rows_leave_out_held_out_rows(tmp_path: Path) -> None:
         )
     got = training_rows(tmp_path)
     assert [(r.text, r.is_report) for r in got] == [("电瓶车被偷了", True), ("谢谢", False)]
+
+
+def test_a_short_report_the_model_reads_as_chatter_stands_flagged() -> None:
+    # the rules read 打架 and no chatter cue; the report stands, and the officer checks it
+    report = extract_report("东街有人打架", AT)
+    assert report.is_report
+    assert report.type == "assault"
+    assert report.type_uncertain is (not guess_type("东街有人打架").is_report)
+    chatter = extract_report("王警官辛苦了👍", AT)
+    assert not chatter.is_report
