@@ -105,3 +105,19 @@ def test_an_english_weekday_reads_without_error() -> None:
     monday = resolve_time("someone scratched my car on Monday in the parking garage", AT)
     assert monday is not None
     assert (monday.start, monday.end) == (at(6, 0), at(7, 0))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("someone knocked on my door at 2:30am", at(10, 2, 25), at(10, 2, 50)),
+        ("between 2 and 3 am a man tried every door handle", at(10, 1, 45), at(10, 3, 10)),
+        ("my bike went from the rack between 8 and 9pm", at(10, 19, 45), AT),
+        ("the night before last somebody scratched my car", at(8, 18), at(9, 6)),
+        ("8ish this morning a kid snatched my phone", at(10, 7, 45), at(10, 8, 30)),
+    ],
+)
+def test_english_clock_times(text: str, start: datetime, end: datetime) -> None:
+    found = resolve_time(text, AT)
+    assert found is not None
+    assert (found.start, found.end) == (start, end)

@@ -163,15 +163,17 @@ EN_ATOM_RE = re.compile(
     r"|(?P<weekend>over the weekend|at the weekend|last weekend|this weekend"
     r"|上个?周末|这个?周末|周末)"
     r"|(?P<overnight>overnight|woke up|when i got up)"
-    r"|(?P<day>the day before yesterday|yesterday|today|tonight|last night|this morning"
+    r"|(?P<day>the day before yesterday|the night before last|yesterday|today|tonight|last night"
+    r"|this morning"
     r"|this afternoon|this evening|earlier today|(?:(?P<wkprefix>last|on|this) )?"
     r"(?P<wkday>monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
     r"|(?P<part>morning|afternoon|evening|night(?!\s*(?:market|club|shift|bus|life|stall)))"
     r"|(?P<clock>(?P<h>\d{1,2})(?::(?P<m>\d\d))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])"
-    r"|(?:(?<=at )|(?<=around )|(?<=about )|(?<=by )|(?<=after )|(?<=before ))(?P<h3>\d{1,2})"
+    r"|(?:(?<=at )|(?<=around )|(?<=about )|(?<=by )|(?<=after )|(?<=before )|(?<=between )"
+    r"|(?<=from )|(?<=till )|(?<=until ))(?P<h3>\d{1,2})"
     r"(?::(?P<m3>\d\d))?(?:\s*o'?clock)?(?![\d:%.,]?\d|\s*(?:days?|hours?|hrs?|min|minutes?"
     r"|weeks?|months?|years?|yuan|rmb|kuai|k\b|people|men|guys|of|floor|percent|%))"
-    r"|(?P<h4>\d{1,2})\s*o'?clock"
+    r"|(?P<h4>\d{1,2})\s*(?:o'?clock|ish\b)"
     r"|(?<=at )(?P<h2>\d{1,2}):(?P<m2>\d\d)|midnight|noon)",
     re.IGNORECASE,
 )
@@ -258,6 +260,7 @@ def en_num(word: str) -> int | None:
 #: English day words: (offset in days from the message day, implied part of the day).
 EN_DAY_WORDS: dict[str, tuple[int, str | None]] = {
     "the day before yesterday": (-2, None),
+    "the night before last": (-2, "night"),
     "yesterday": (-1, None),
     "today": (0, None),
     "earlier today": (0, None),

@@ -63,6 +63,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from pingan.algo.text._timewords import (
@@ -263,8 +264,13 @@ def _scan(text: str) -> list[tuple[re.Match[str], str]]:
             kind = next(k for k in ATOM_KINDS if found.get(k))
             kind = "rel" if kind in ("span", "ndays", "within", "weekend") else kind
             atoms.append((m, kind))
-    atoms.sort(key=lambda a: a[0].start())
-    return atoms
+    atoms.sort(key=lambda a: (a[0].start(), -a[0].end()))
+    kept: list[tuple[re.Match[str], str]] = []
+    for atom in atoms:
+        if kept and atom[0].start() < kept[-1][0].end():
+            continue  # "2:30am" read by both patterns: the longer reading wins
+        kept.append(atom)
+    return kept
 
 
 def resolve_time(text: str, sent_at: datetime, *, tz: str = "Asia/Shanghai") -> TimeInterval | None:
@@ -303,6 +309,7 @@ def resolve_time(text: str, sent_at: datetime, *, tz: str = "Asia/Shanghai") -> 
     now = sent_at.astimezone(zone).replace(tzinfo=None)
     norm = normalize(text)
     mentions = _mentions(norm, now)
+    _share_half_of_day(norm, mentions)
     spans = _mention_spans(norm, mentions, now)
     if not spans:
         if NOW_RE.search(norm):
@@ -430,7 +437,23 @@ def _mention_spans(
     return spans
 
 
-_RANGE_LINK_RE = re.compile(r"^\s*(?:到|至|-|~|—|–|to|until|till)\s*$", re.IGNORECASE)
+def _share_half_of_day(norm: str, mentions: list[_Mention]) -> None:
+    """Give the first clock of a range the half of the day of the second ("between 2 and 3 am")."""
+    for first, second in pairwise(mentions):
+        if (
+            first.clock is None
+            or second.clock is None
+            or first.clock[3]
+            or not second.clock[3]
+            or not _RANGE_LINK_RE.match(norm[first.end_pos : second.start_pos])
+        ):
+            continue
+        hour, minute, qual, _ = first.clock
+        pm = second.clock[0] >= 12 and hour < 12 and hour + 12 <= second.clock[0]
+        first.clock = (hour + 12 if pm else hour, minute, qual, True)
+
+
+_RANGE_LINK_RE = re.compile(r"^\s*(?:到|至|-|~|—|–|to|and|until|till)\s*$", re.IGNORECASE)
 
 
 def _range_end(
