@@ -35,6 +35,10 @@ phrase                                         interval
 8点左右, 大概8点, "around 8", "about 8pm"      [t − 30 min, t + 30 min]
 8点来钟                                        [t − 15 min, t + 30 min]
 两三点, 七八点                                 [t − 15 min, t + 2 h]
+两点到三点四十, "between 2 and 3 am"           [first − its window, second + 10 min]
+"8ish", "8 o'clock"                            [t − 15 min, t + 30 min]
+十来分钟前                                     [now − 15 min, now]
+"the night before last"                        18:00 – 06:00, two nights back
 "at 8" / 8点 with no part of the day           the latest of 08:00 and 20:00 already past
 "8 in the morning", "at 8 last night"          the part picks the reading (08:00, 20:00)
 半夜, 深夜                                     22:00–06:00; 后半夜 00:00–06:00
