@@ -62,6 +62,7 @@ def seeded(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
         (demo.seed_units, {}),
         (demo.seed_history, {"incidents_per_year": {"helsinki": 3000.0}}),
         (demo.seed_analytics, {}),
+        (demo.seed_plan, {}),
     ):
         with unit_of_work(factory) as db_session:
             step(db_session, settings, lambda *_: None, **extra)
@@ -136,6 +137,7 @@ def test_campaign_bad_input_brief_progress_report(seeded: Settings, tmp_path: Pa
     assert "一、警情" in text.output
     assert "二、接处警" in text.output
     assert "模拟数据" in text.output
+    assert "巡逻防控" in text.output  # the demo's active plan and its visibility
     assert "今日关注" in text.output  # the demo's forecast and candidate series
     count = int(re.search(r"东街派出所：当日接报警情(\d+)起", text.output).group(1))
     listed = client.get(

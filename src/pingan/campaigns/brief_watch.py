@@ -15,6 +15,8 @@ from pingan.analytics.models import SeriesStatus
 from pingan.campaigns.brief_text import TEXT
 from pingan.config import Settings
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.patrol import reads as patrol
+from pingan.patrol.models import PlanStatus
 from pingan.policy import Role
 from pingan.principal import Grant, Principal
 
@@ -101,6 +103,33 @@ def watch_lines(
                         n=len(body["members"]),
                     ),
                     f"/api/v1/analytics/series/{body['id']}",
+                )
+            )
+    return lines
+
+
+def plan_lines(
+    db_session: Any, nodes: list[Jurisdiction], lang: str
+) -> list[tuple[str, str | None]]:
+    """The patrol plans in force in each jurisdiction, with the visibility they achieve at
+    the hotspots (:func:`pingan.patrol.reads.plan_json`)."""
+    words = TEXT[lang]
+    lines: list[tuple[str, str | None]] = []
+    for node in nodes:
+        where = node.name_zh if lang == "zh-CN" else node.name_en
+        for plan in patrol.list_plans(db_session, _reader(node), status=PlanStatus.active, limit=3):
+            body = patrol.plan_json(db_session, plan)
+            share = body["visibility_share"]
+            lines.append(
+                (
+                    words["plan_line"].format(
+                        where=where,
+                        name=body["name"],
+                        shift=body["shift"],
+                        groups=body["groups"],
+                        share="–" if share is None else f"{share:.0%}",
+                    ),
+                    f"/api/v1/plans/{body['id']}",
                 )
             )
     return lines
