@@ -402,7 +402,7 @@ async def submit_clue(
     incident_id: Annotated[Id | None, Form()] = None,
     series_id: Annotated[Id | None, Form()] = None,
     station_code: Annotated[str | None, Form(max_length=64)] = None,
-    photos: Annotated[list[UploadFile] | None, File()] = None,
+    photos: Annotated[list[UploadFile] | None, File(max_length=clues.MAX_PHOTOS)] = None,
 ) -> dict[str, Any]:
     """Hand in a clue (text and/or up to 4 photos, place, time, optional incident or series);
     neither text nor photo: 422."""
@@ -471,7 +471,7 @@ def get_clue(clue_id: Id, caller: PrincipalDep, db_session: SessionDep) -> dict[
 @audited_read
 def clue_photo(
     clue_id: Id,
-    index: Annotated[int, Path(ge=0, lt=clues.MAX_PHOTOS)],
+    index: Annotated[int, Path(ge=0, le=clues.MAX_PHOTOS - 1)],
     caller: PrincipalDep,
     db_session: SessionDep,
     settings: SettingsDep,

@@ -38,7 +38,7 @@
   }
 
   function icon(className, text) {
-    return L.divIcon({ className: className, html: P.label(text), iconSize: [24, 24], iconAnchor: [12, 12] });
+    return L.divIcon({ className: className, html: pingan.label(text), iconSize: [24, 24], iconAnchor: [12, 12] });
   }
 
   function ensureMap(layer) {
@@ -79,7 +79,7 @@
       },
       onEachFeature: function (f, zoneLayer) {
         const p = f.properties;
-        zoneLayer.bindTooltip(P.label(t("%(share)s within %(minutes)s min on foot", {
+        zoneLayer.bindTooltip(pingan.label(t("%(share)s within %(minutes)s min on foot", {
           share: percent(p.share), minutes: Math.round(layer.walk_s / 60),
         })), { sticky: true });
       },
@@ -94,7 +94,7 @@
     state.stalls.clearLayers();
     stalls.forEach(function (s) {
       L.marker([s.lat, s.lon], { icon: icon("af-stall-marker", "★"), keyboard: false })
-        .bindTooltip(P.label(s.place_text + " · " + when(s.starts_at)), { direction: "top" })
+        .bindTooltip(pingan.label(s.place_text + " · " + when(s.starts_at)), { direction: "top" })
         .addTo(state.stalls);
     });
   }
@@ -139,7 +139,7 @@
         sitesList.appendChild(siteItem(s));
         if (state.sites) {
           L.marker([s.lat, s.lon], { icon: icon("num-marker af-site-marker", s.rank), keyboard: false })
-            .bindTooltip(P.label(s.name), { direction: "top" })
+            .bindTooltip(pingan.label(s.name), { direction: "top" })
             .addTo(state.sites);
         }
       });
