@@ -12,6 +12,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from pingan.sheets import put_cell
+
 COLUMNS = (
     "station",
     "week",
@@ -36,13 +38,6 @@ COLUMNS = (
 )
 
 
-def _put(sheet: Any, row: int, column: int, value: object) -> None:
-    cell = sheet.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # text, even "=HYPERLINK(…)": no formula is ever stored
-
-
 def figures_xlsx(rows: Sequence[dict[str, Any]]) -> bytes:
     """The rows of :func:`pingan.antifraud.figures.weekly_figures` as an XLSX file."""
     workbook = Workbook()
@@ -50,10 +45,10 @@ def figures_xlsx(rows: Sequence[dict[str, Any]]) -> bytes:
     assert sheet is not None  # a new workbook has one sheet
     sheet.title = "antifraud"
     for column, name in enumerate(COLUMNS, start=1):
-        _put(sheet, 1, column, name)
+        put_cell(sheet, 1, column, name)
     for number, row in enumerate(rows, start=2):
         for column, name in enumerate(COLUMNS, start=1):
-            _put(sheet, number, column, row.get(name))
+            put_cell(sheet, number, column, row.get(name))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

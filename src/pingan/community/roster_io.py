@@ -28,6 +28,7 @@ from pingan.errors import InvalidInput
 from pingan.incidents.imports import MAX_FILE_BYTES, decode_upload
 from pingan.jurisdictions.models import Jurisdiction
 from pingan.principal import Principal
+from pingan.sheets import put_cell
 
 HEADERS = {
     "name": "name",
@@ -262,10 +263,7 @@ def roster_xlsx(rows: Sequence[dict[str, Any]]) -> bytes:
         [dict(zip(EXPORT_COLUMNS, EXPORT_COLUMNS, strict=True)), *rows], start=1
     ):
         for column, name in enumerate(EXPORT_COLUMNS, start=1):
-            cell = sheet.cell(row=number, column=column)
-            cell.value = values.get(name)
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula
+            put_cell(sheet, number, column, values.get(name))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

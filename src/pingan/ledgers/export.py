@@ -29,6 +29,7 @@ from pingan.ledgers.hazards import hazard_rows
 from pingan.ledgers.models import DutyShift, Inspection, InspectionItem, TrainingSession
 from pingan.ledgers.workbook import OPERATOR_FIELDS, ROOM_FIELDS, SITE_FIELDS
 from pingan.principal import Principal
+from pingan.sheets import put_cell
 
 SHIFT_COLUMNS = ("control_room_code", "site_code", "starts_at", "ends_at", "on_duty", "flags")
 INSPECTION_COLUMNS = (
@@ -41,24 +42,13 @@ HAZARD_COLUMNS = (
 DRILL_COLUMNS = ("site_code", "held_on", "kind", "attendee_count", "duration_min")
 
 
-def _put(sheet: Any, row: int, column: int, value: object) -> None:
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, datetime):
-        value = value.astimezone(UTC).replace(tzinfo=None)  # XLSX has no zones: UTC
-    if isinstance(value, str):
-        value = str(value)  # an enum member becomes its plain value
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # text, even "=HYPERLINK(…)": no formula is ever stored
-
-
 def _sheet(book: Workbook, title: str, columns: Sequence[str], rows: list[dict[str, Any]]) -> None:
     sheet = book.create_sheet(title)
     for column, name in enumerate(columns, start=1):
-        _put(sheet, 1, column, name)
+        put_cell(sheet, 1, column, name)
     for number, row in enumerate(rows, start=2):
         for column, name in enumerate(columns, start=1):
-            _put(sheet, number, column, row.get(name))
+            put_cell(sheet, number, column, row.get(name))
 
 
 def _room_row(room: dict[str, Any]) -> dict[str, Any]:
