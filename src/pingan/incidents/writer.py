@@ -346,7 +346,7 @@ def write(db_session: Session, batch: Sequence[PendingReport]) -> list[Written]:
         written.append(outcome)
     # stamped again at commit, in commit order (PostgreSQL; pingan.live.order)
     live_order.mark_written(
-        db_session, "incident", [w.incident_id for w in written if not w.replayed]
+        db_session, "incident", [w.incident_id for w in written if not w.replayed], created=True
     )
     return written
 

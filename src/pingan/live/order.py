@@ -5,7 +5,8 @@ units the transaction wrote; the Core incident writer notes its own through
 :func:`mark_written`. Just before the commit, on PostgreSQL, the transaction takes the
 event order's lock (a transaction-level advisory lock, one for incidents, one for units,
 always in that order and always last, so it can wait for nothing but another commit's last
-step), stamps ``updated_at`` of the rows it noted, and queues a ``NOTIFY`` that PostgreSQL
+step), stamps ``updated_at`` of the rows it noted (and ``created_at`` of those it created,
+so a new row's two stamps stay equal), and queues a ``NOTIFY`` that PostgreSQL
 sends at commit, in commit order. The lock is held only for the commit itself, so a
 reader's ``(updated_at, id)`` cursor never skips a row committed later with an earlier
 stamp, at the cost of serialising commits, not whole transactions. After the commit, a
@@ -28,6 +29,8 @@ from pingan.db import utcnow
 CHANNEL = "pingan_live"
 LIVE_TABLES = ("incident", "unit")  # the lock order
 _TOUCHED = "pingan.live.touched"
+_CREATED = "pingan.live.created"
+_WITH_CREATED_AT = frozenset({"incident"})  # a unit row has no creation stamp
 _LOCK = {"incident": 7461626, "unit": 7461627}
 _NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', :payload)")
 
@@ -41,13 +44,29 @@ def _touched(session: Session) -> dict[str, set[int]]:
     return found
 
 
-def mark_written(session: Session, table: str, ids: Iterable[int]) -> None:
-    """Note rows of a live table this session's transaction wrote through Core."""
+def _created(session: Session) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = session.info.setdefault(_CREATED, {})
+    return found
+
+
+def mark_written(
+    session: Session, table: str, ids: Iterable[int], *, created: bool = False
+) -> None:
+    """Note rows of a live table this session's transaction wrote (``created``: inserted)
+    through Core."""
+    ids = list(ids)
     _touched(session).setdefault(table, set()).update(ids)
+    if created and table in _WITH_CREATED_AT:
+        _created(session).setdefault(table, set()).update(ids)
 
 
-def stamp(connection: Connection, touched: dict[str, set[int]]) -> bool:
-    """Take the event order's locks and stamp the touched rows (PostgreSQL only)."""
+def stamp(
+    connection: Connection,
+    touched: dict[str, set[int]],
+    created: dict[str, set[int]] | None = None,
+) -> bool:
+    """Take the event order's locks and stamp the touched rows, and the creation time of
+    the ``created`` ones (PostgreSQL only)."""
     if connection.dialect.name != "postgresql" or not any(touched.values()):
         return False
     for table in LIVE_TABLES:
@@ -61,6 +80,12 @@ def stamp(connection: Connection, touched: dict[str, set[int]]) -> bool:
                 text(f"UPDATE {table} SET updated_at = :now WHERE id = ANY(:ids)"),
                 {"now": now, "ids": ids},
             )
+        new = sorted((created or {}).get(table, ()))
+        if new:
+            connection.execute(
+                text(f"UPDATE {table} SET created_at = :now WHERE id = ANY(:ids)"),
+                {"now": now, "ids": new},
+            )
     connection.execute(_NOTIFY, {"payload": str(now.timestamp())})
     return True
 
@@ -69,18 +94,21 @@ def _after_flush(session: Session, _context: Any) -> None:
     for obj in (*session.new, *session.dirty):
         table = str(getattr(obj, "__tablename__", ""))
         known = table in _LOCK and getattr(obj, "id", None) is not None
-        if known and (obj in session.new or session.is_modified(obj)):
-            _touched(session).setdefault(table, set()).add(obj.id)
+        if known and obj in session.new:
+            mark_written(session, table, [obj.id], created=True)
+        elif known and session.is_modified(obj):
+            mark_written(session, table, [obj.id])
 
 
 def _before_commit(session: Session) -> None:
     touched = session.info.get(_TOUCHED)
     if touched and session.in_transaction():
-        stamp(session.connection(), touched)
+        stamp(session.connection(), touched, session.info.get(_CREATED))
 
 
 def _after_commit(session: Session) -> None:
     touched = session.info.pop(_TOUCHED, None)
+    session.info.pop(_CREATED, None)
     if touched and any(touched.values()) and _state["redis"] is not None:
         try:
             _state["redis"].publish(CHANNEL, str(utcnow().timestamp()))
@@ -90,6 +118,7 @@ def _after_commit(session: Session) -> None:
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(_TOUCHED, None)
+    session.info.pop(_CREATED, None)
 
 
 def use_redis(url: str) -> None:
