@@ -409,6 +409,17 @@ def _groups_named(db_session: Session, names: set[str]) -> list[ChatGroup]:
     )
 
 
+def is_police_sender(db_session: Session, group_name: str, sender: str) -> bool:
+    """Whether ``sender`` writes for the police in the registered group ``group_name`` (its
+    officer's display name or a registered officer sender): such a message is an answer,
+    never a citizen's report."""
+    for group in _groups_named(db_session, {group_name}):
+        officer = db_session.get(User, group.officer_id)
+        if officer is not None and sender in officer_names(group, officer):
+            return True
+    return False
+
+
 def _link_where(db_session: Session, *conditions: Any) -> int:
     """Link the unlinked messages that meet ``conditions``."""
     rows = db_session.execute(

@@ -204,6 +204,7 @@ def post_chat_message(
     geocode: Geocoder | None = None,
     text_field: str = "text",
     simulated: bool = False,
+    from_police: bool = False,
 ) -> ChatOutcome:
     """Take in one group-chat message.
 
@@ -211,7 +212,8 @@ def post_chat_message(
     a report becomes a draft incident, or joins a draft about the same event (same
     type, jurisdiction, within :data:`DEDUP_WINDOW` and :data:`DEDUP_RADIUS_M` or the
     same place words). ``simulated`` marks the drafts of a demo's messages (never set by a
-    client).
+    client). ``from_police``: the group's own officer wrote it (an answer or a notice), so
+    it is kept and read but files nothing.
     """
     principal.require("chat", "write")
     if sent_at.tzinfo is None:
@@ -245,13 +247,13 @@ def post_chat_message(
         sender=sender,
         sent_at=sent_at,
         text=data.text,
-        is_report=extraction.is_report,
+        is_report=extraction.is_report and not from_police,
         extraction=json.dumps(extraction.to_json(), ensure_ascii=False),
     )
     db_session.add(message)
     incident: Incident | None = None
     joined = False
-    if extraction.is_report:
+    if message.is_report:
         incident = _find_draft(db_session, placed, extraction.type)
         joined = incident is not None
         if incident is None:

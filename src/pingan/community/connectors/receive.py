@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from pingan.antifraud import demand
 from pingan.auth import service as auth
 from pingan.auth.models import User
+from pingan.community import groups
 from pingan.community.connectors.models import ConnectorSeen
 from pingan.community.connectors.verify import Message
 from pingan.community.models import ChatGroup, ChatGroupMessage
@@ -95,6 +96,7 @@ def take_in(
         text=message.text,
         jurisdiction_code=jurisdictions.get(db_session, group.jurisdiction_id).code,
         source_ref=f"{platform}:{message.msg_id}" if message.msg_id else None,
+        from_police=message.sender in groups.officer_names(group, officer),
     )
     db_session.add(ChatGroupMessage(message_id=outcome.message.id, group_id=group.id))
     db_session.flush()

@@ -216,6 +216,7 @@ def post_chat_message(
         sent_at=body.sent_at,
         text=body.text,
         jurisdiction_code=body.jurisdiction_code,
+        from_police=community_groups.is_police_sender(db_session, body.group, body.sender),
     )
     # the group registry (community) sits above the intake: the link is made here
     community_groups.link_messages(db_session, [outcome.message.id])
