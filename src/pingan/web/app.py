@@ -33,6 +33,7 @@ from pingan.web.api import patrol as patrol_api
 from pingan.web.api import units as units_api
 from pingan.web.bodies import BodyLimitMiddleware
 from pingan.web.errors import install_error_handlers
+from pingan.web.lean_intake import LeanIntakeMiddleware
 from pingan.web.logs import RequestIdMiddleware, use_json_logs
 from pingan.web.security import SecurityHeadersMiddleware
 
@@ -88,6 +89,7 @@ def create_app(settings: Settings) -> FastAPI:
     live_order.install()
     live_order.use_redis(settings.redis_url)
     install_error_handlers(app)
+    app.add_middleware(LeanIntakeMiddleware)  # innermost: POST /api/v1/reports, lean path
     app.add_middleware(BodyLimitMiddleware)  # inner: the headers reach its 413 and 422 too
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
     app.add_middleware(RequestIdMiddleware)  # outermost: request id, one log line, latency
