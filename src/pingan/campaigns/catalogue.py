@@ -47,6 +47,13 @@ FIGURES: dict[str, FigureSpec] = {
         FigureSpec(
             "hazards_on_time", "隐患按期整改率", "hazards rectified by their deadline", "share", "%"
         ),
+        FigureSpec(
+            "focus_visibility",
+            "重点部位见警率",
+            "police visibility at focus places in focus hours",
+            "share",
+            "%",
+        ),
         FigureSpec("volunteer_hours", "志愿者巡逻时长", "volunteer hours", "total", "h"),
     )
 }

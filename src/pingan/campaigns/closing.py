@@ -32,6 +32,7 @@ from pingan.ledgers import summary as ledgers
 REPORT_TEXT = {
     "zh-CN": {
         "title": "{name}总结报告（{start}至{end}）",
+        "all": "全部辖区（{codes}）合计",
         "targets": "目标完成情况",
         "done": "工作开展情况",
         "results": "行动成效",
@@ -43,6 +44,7 @@ REPORT_TEXT = {
     },
     "en": {
         "title": "{name}: closing report ({start} to {end})",
+        "all": "All jurisdictions ({codes}) together",
         "targets": "Targets",
         "done": "What was done",
         "results": "Results",
@@ -76,38 +78,20 @@ def report(
     words = REPORT_TEXT[lang]
     last = min(as_of or campaign.ends_on, campaign.ends_on)
     found = progress(db_session, settings, campaign, last)
-    target_lines = []
-    for row in found["targets"]:
-        unit = "%" if row.get("kind") != "total" else ""
-        band = row["interval"]
-        interval = (
-            words["interval"].format(low=show(band[0], unit), high=show(band[1], unit))
-            if band and band[1] is not None
-            else ""
+    target_lines = [
+        _target_line(
+            row,
+            row["jurisdiction_name_zh"] if lang == "zh-CN" else row["jurisdiction_name_en"],
+            lang,
         )
-        where = row["jurisdiction_name_zh"] if lang == "zh-CN" else row["jurisdiction_name_en"]
-        figure = row.get("name_zh" if lang == "zh-CN" else "name_en", row["figure"])
-        verdict = VERDICT_WORDS[lang][row["verdict"]]
-        detail = row.get("detail") or {}
-        if "p_value" in detail:
-            tested = change_words(
-                TEXT[lang], detail["last_year"], detail["count"], detail["p_value"]
-            )
-            verdict = (
-                f"{verdict}，{tested['verdict']}"
-                if lang == "zh-CN"
-                else f"{verdict}, {tested['verdict']}"
-            )
-        text = words["line"].format(
-            where=where,
-            figure=figure,
-            value=show(row["value"], unit),
-            direction=row["direction"],
-            target=show(row["target"], unit),
-            interval=interval,
-            verdict=verdict,
-        )
-        target_lines.append({"text": text, "link": row.get("query")})
+        for row in found["targets"]
+    ]
+    for row in found["rollup"]:
+        joined = ("、" if lang == "zh-CN" else ", ").join(row["jurisdictions"])
+        line = _target_line(row, words["all"].format(codes=joined), lang)
+        # the progress behind the roll-up lists each station's part with its own query
+        line["link"] = f"/api/v1/campaigns/{campaign.id}/progress?as_of={last.isoformat()}"
+        target_lines.append(line)
     result_lines = []
     for row in found["targets"]:
         detail = row.get("detail") or {}
@@ -142,6 +126,38 @@ def report(
         "sections": sections,
         "progress": found,
     }
+
+
+def _target_line(row: dict[str, Any], where: str, lang: str) -> dict[str, Any]:
+    """One target (a station's or the roll-up's): figure, target, interval, verdict, test."""
+    words = REPORT_TEXT[lang]
+    unit = "%" if row.get("kind") != "total" else ""
+    band = row["interval"]
+    interval = (
+        words["interval"].format(low=show(band[0], unit), high=show(band[1], unit))
+        if band and band[1] is not None
+        else ""
+    )
+    figure = row.get("name_zh" if lang == "zh-CN" else "name_en", row["figure"])
+    verdict = VERDICT_WORDS[lang][row["verdict"]]
+    detail = row.get("detail") or {}
+    if "p_value" in detail:
+        tested = change_words(TEXT[lang], detail["last_year"], detail["count"], detail["p_value"])
+        verdict = (
+            f"{verdict}，{tested['verdict']}"
+            if lang == "zh-CN"
+            else f"{verdict}, {tested['verdict']}"
+        )
+    text = words["line"].format(
+        where=where,
+        figure=figure,
+        value=show(row["value"], unit),
+        direction=row["direction"],
+        target=show(row["target"], unit),
+        interval=interval,
+        verdict=verdict,
+    )
+    return {"text": text, "link": row.get("query")}
 
 
 def _done(

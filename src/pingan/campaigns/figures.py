@@ -13,6 +13,7 @@ only the interval (:mod:`pingan.algo.campaign_stats`) and the link to the record
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -24,7 +25,9 @@ from pingan.algo import stats as st
 from pingan.analytics import stats as analytics
 from pingan.analytics.history import local_midnight
 from pingan.antifraud import yoy
+from pingan.campaigns import visibility
 from pingan.campaigns.catalogue import spec
+from pingan.campaigns.models import FocusPlace
 from pingan.community import hours
 from pingan.config import Settings
 from pingan.dispatch import figures as dispatch
@@ -61,7 +64,7 @@ def _interval(band: cs.Interval | None) -> list[float | None] | None:
     return [round(band.low, 4), None if band.high == float("inf") else round(band.high, 4)]
 
 
-def _figure(key: str, **fields: Any) -> dict[str, Any]:
+def figure_body(key: str, **fields: Any) -> dict[str, Any]:
     figure = spec(key)
     out: dict[str, Any] = {
         "figure": key,
@@ -80,13 +83,13 @@ def _figure(key: str, **fields: Any) -> dict[str, Any]:
     return out
 
 
-def _change(
+def change_figure(
     key: str, before: int, after: int, simulated: bool, query: str | None
 ) -> dict[str, Any]:
     test = st.compare_counts(before, after)
     value = None if before == 0 else round(after / before - 1, 4)
     band = cs.change_interval(before, after)
-    return _figure(
+    return figure_body(
         key,
         value=value,
         interval=_interval(band) if value is not None else None,
@@ -102,9 +105,9 @@ def _change(
     )
 
 
-def _share(key: str, k: int, n: int, simulated: bool, query: str | None) -> dict[str, Any]:
+def share_figure(key: str, k: int, n: int, simulated: bool, query: str | None) -> dict[str, Any]:
     band = cs.wilson(k, n)
-    return _figure(
+    return figure_body(
         key,
         value=None if n == 0 else round(k / n, 4),
         interval=_interval(band),
@@ -122,14 +125,19 @@ def measure(
     key: str,
     start: dt.date,
     end: dt.date,
+    *,
+    places: Sequence[FocusPlace] = (),
 ) -> dict[str, Any]:
-    """The figure ``key`` of ``jurisdiction`` over ``start`` … ``end`` (inclusive)."""
+    """The figure ``key`` of ``jurisdiction`` over ``start`` … ``end`` (inclusive);
+    ``places``: the campaign's focus places that count for it (``focus_visibility``)."""
     spec(key)
     reader = scoped(jurisdiction)
+    if key == "focus_visibility":
+        return focus_visibility(db_session, settings, places, start, end)
     if key == "incidents_yoy":
         found = analytics.incident_stats(db_session, settings, reader, start=start, end=end)
         total = found["total"]
-        return _change(
+        return change_figure(
             key,
             total["last_year"],
             total["count"],
@@ -149,7 +157,7 @@ def measure(
         share = overall["share_within"].get(tier)
         n = int(overall["count"])
         k = 0 if share is None else round(share * n)
-        out = _share(
+        out = share_figure(
             key,
             k,
             n,
@@ -173,14 +181,14 @@ def measure(
         found = ledgers.chief_figures(db_session, settings, reader, start=start, end=end)
         if key == "rooms_surveyed":
             n, k = found["control_rooms_registered"], found["control_rooms_surveyed"]
-            return _figure(
+            return figure_body(
                 key,
                 value=None if n == 0 else round(k / n, 4),
                 interval_reason="every registered room is counted (no sample)",
                 query="/api/v1/ledgers/control-rooms",
                 detail={"k": k, "n": n},
             )
-        out = _share(
+        out = share_figure(
             key,
             found["hazards_rectified_on_time"],
             found["hazards_found"],
@@ -215,8 +223,8 @@ def _fraud(
                 side[i] += cell[i]
     link = incidents_link(settings, jurisdiction.code, start, end, "fraud")
     if key == "fraud_yoy":
-        return _change(key, then[0], now[0], now[2] + then[2] > 0, link)
-    return _figure(
+        return change_figure(key, then[0], now[0], now[2] + then[2] > 0, link)
+    return figure_body(
         key,
         value=None if then[1] == 0 else round(now[1] / then[1] - 1, 4),
         interval_reason="a sum of yuan is no Poisson count: no interval",
@@ -242,9 +250,51 @@ def _volunteer_hours(
         )
         total += sum(float(row["hours"]) for row in found["rows"])
         lo = hi + dt.timedelta(days=1)
-    return _figure(
+    return figure_body(
         "volunteer_hours",
         value=round(total, 1),
         interval_reason="hours attended are counted, not estimated",
         query="/api/v1/community/hours",
     )
+
+
+def focus_visibility(
+    db_session: Session,
+    settings: Settings,
+    places: Sequence[FocusPlace],
+    start: dt.date,
+    end: dt.date,
+) -> dict[str, Any]:
+    """Police visibility at ``places`` in their focus hours (:mod:`pingan.campaigns.visibility`):
+    the share of focus-place-hours seen, with the Wilson interval of hours seen of all."""
+    zone = ZoneInfo(settings.time_zone)
+    found = [visibility.place_visibility(db_session, p, start, end, zone) for p in places]
+    seen = sum(f.seen_h for f in found)
+    hours_all = sum(f.hours for f in found)
+    positions = sum(f.positions for f in found)
+    detail = {
+        "seen_hours": round(seen, 2),
+        "hours": round(hours_all, 2),
+        "positions": positions,
+        "places": [
+            {
+                "id": f.place_id,
+                "name": f.name,
+                "seen_hours": f.seen_h,
+                "hours": f.hours,
+                "share": None if not f.hours else round(f.seen_h / f.hours, 4),
+            }
+            for f in found
+        ],
+    }
+    if not found or positions == 0:
+        reason = (
+            "no focus place in this jurisdiction"
+            if not found
+            else "no unit reported a position in the focus places' city over the period"
+        )
+        return figure_body("focus_visibility", interval_reason=reason, detail=detail)
+    out = share_figure("focus_visibility", round(seen), round(hours_all), False, None)
+    out["value"] = round(seen / hours_all, 4)
+    out["detail"].update(detail)
+    return out

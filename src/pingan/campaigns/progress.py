@@ -6,6 +6,8 @@ its interval (:func:`pingan.algo.campaign_stats.project_count` for totals; a rat
 or change is carried as it stands, interval and all), and the verdict
 (:func:`pingan.algo.campaign_stats.verdict`): on track, at risk, off track; once the
 campaign has ended, met or missed. Stations are ranked by how many targets are at risk.
+Each figure with targets is also rolled up over the campaign's jurisdictions
+(:mod:`pingan.campaigns.rollup`).
 """
 
 from __future__ import annotations
@@ -17,30 +19,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pingan.algo import campaign_stats as cs
 from pingan.campaigns.creation import campaign_json, jurisdictions_of
 from pingan.campaigns.figures import measure
-from pingan.campaigns.models import Campaign, CampaignTarget
+from pingan.campaigns.models import Campaign, CampaignTarget, FocusPlace
+from pingan.campaigns.rollup import rollup
+from pingan.campaigns.verdicts import VERDICT_WORDS, judge, project
+from pingan.campaigns.visibility import places_of
 from pingan.config import Settings
 
-VERDICT_WORDS = {
-    "zh-CN": {
-        "on_track": "进度正常",
-        "at_risk": "存在风险",
-        "off_track": "明显滞后",
-        "met": "已完成",
-        "missed": "未完成",
-        None: "无法判断",
-    },
-    "en": {
-        "on_track": "on track",
-        "at_risk": "at risk",
-        "off_track": "off track",
-        "met": "met",
-        "missed": "missed",
-        None: "cannot tell",
-    },
-}
+__all__ = ["VERDICT_WORDS", "measured_span", "progress", "rank_stations"]
 
 
 def measured_span(campaign: Campaign, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -51,37 +38,9 @@ def measured_span(campaign: Campaign, as_of: dt.date) -> tuple[dt.date, dt.date]
     return campaign.starts_on, last
 
 
-def _project(figure: dict[str, Any], elapsed: int, total: int) -> dict[str, Any]:
-    value = figure["value"]
-    if value is None:
-        return {"value": None, "interval": None, "reason": "no value to date"}
-    if figure["kind"] == "total":
-        return {
-            "value": round(value * total / elapsed, 1),
-            "interval": None,
-            "reason": "carried at the rate so far; hours are no Poisson count, no interval",
-        }
-    band = figure["interval"]
-    return {
-        "value": value,
-        "interval": band,
-        "reason": None if band else figure["interval_reason"],
-    }
-
-
-def _judge(projection: dict[str, Any], direction: str, target: float, ended: bool) -> str | None:
-    value = projection["value"]
-    if value is None:
-        return None
-    if ended:
-        return "met" if cs.meets(value, direction, target) else "missed"
-    band = projection["interval"]
-    interval = None
-    if band is not None:
-        low = band[0] if band[0] is not None else float("-inf")
-        high = band[1] if band[1] is not None else float("inf")
-        interval = cs.Interval(low, high)
-    return cs.verdict(value, interval, direction, target)
+def records_link(campaign: Campaign, kind: str, code: str) -> str:
+    """The campaign's listing of the records behind one figure of one jurisdiction."""
+    return f"/api/v1/campaigns/{campaign.id}/records/{kind}?jurisdiction={code}"
 
 
 def progress(
@@ -92,6 +51,12 @@ def progress(
     span = measured_span(campaign, as_of)
     total_days = (campaign.ends_on - campaign.starts_on).days + 1
     ended = as_of >= campaign.ends_on
+    elapsed = 0 if span is None else (span[1] - span[0]).days + 1
+    places = list(
+        db_session.scalars(
+            select(FocusPlace).where(FocusPlace.campaign_id == campaign.id).order_by(FocusPlace.id)
+        )
+    )
     rows: list[dict[str, Any]] = []
     targets = db_session.scalars(
         select(CampaignTarget)
@@ -121,9 +86,17 @@ def progress(
             )
             rows.append(row)
             continue
-        figure = measure(db_session, settings, node, target.figure, *span)
-        elapsed = (span[1] - span[0]).days + 1
-        projection = _project(figure, elapsed, total_days)
+        figure = measure(
+            db_session,
+            settings,
+            node,
+            target.figure,
+            *span,
+            places=places_of(db_session, node, list(nodes.values()), places),
+        )
+        if target.figure == "focus_visibility":
+            figure["query"] = records_link(campaign, "visibility", node.code)
+        projection = project(figure, elapsed, total_days)
         row.update(
             name_zh=figure["name_zh"],
             name_en=figure["name_en"],
@@ -132,7 +105,7 @@ def progress(
             interval=figure["interval"],
             interval_reason=None if figure["interval"] else figure["interval_reason"],
             projection=projection,
-            verdict=_judge(projection, target.direction, target.value, ended),
+            verdict=judge(projection, target.direction, target.value, ended),
             simulated=figure["simulated"],
             query=figure["query"],
             detail=figure["detail"],
@@ -144,6 +117,7 @@ def progress(
         "measured": None if span is None else {"from": span[0], "to": span[1]},
         "ended": ended,
         "targets": rows,
+        "rollup": [] if span is None else rollup(rows, elapsed, total_days, ended),
         "stations": rank_stations(rows),
         "simulated": any(r["simulated"] for r in rows) or campaign.simulated,
     }

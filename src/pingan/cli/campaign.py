@@ -153,6 +153,12 @@ def show_progress(
             f" value {row['value']}  interval {row['interval'] or '–'}  "
             f"{VERDICT_WORDS['en'][row['verdict']]}"
         )
+    for row in data["rollup"]:
+        typer.echo(
+            f"{'+'.join(row['jurisdictions']):<12} {row['figure']:<22} {row['direction']} "
+            f"{row['target']:<8} value {row['value']}  interval {row['interval'] or '–'}  "
+            f"{VERDICT_WORDS['en'][row['verdict']]} (rolled up)"
+        )
 
 
 def _yesterday(settings: Any) -> dt.date:

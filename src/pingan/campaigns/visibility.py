@@ -1,0 +1,136 @@
+"""Police visibility at a campaign's focus places in their focus hours (重点部位见警率).
+
+The same measure as a patrol plan's observed visibility at its hot spots
+(:mod:`pingan.patrol.visibility`, computed by :func:`pingan.algo.visibility.hotspot_visibility`
+and :func:`~pingan.algo.visibility.presence_from_positions`), with the focus places as the
+hot spots and their focus hours as the windows: each day's window (``hours_from`` …
+``hours_to``, closing the next day when it crosses midnight) is cut into hours from its opening; an
+hour is *seen* when some unit of the place's city reported a position within the place's
+radius (a report stands for its unit until its next report, at most :data:`MAX_GAP_S`).
+
+The figure is the share of focus-place-hours seen. Its 95% interval is the Wilson interval
+of seen hours out of all hours, the hours taken as trials (nights are not independent,
+so the interval is if anything too narrow; it says how far the share can move, not more).
+With no position report at all in the place's city over the period there is no value:
+an absent GPS feed is not an absent police.
+
+A focus place counts for the covered jurisdiction whose area holds it
+(:func:`pingan.jurisdictions.service.jurisdiction_for_point`); a place inside none of them
+counts for each. A polygon place is measured at its point and radius.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from pingan.algo.visibility import hotspot_visibility, presence_from_positions
+from pingan.campaigns.models import FocusPlace
+from pingan.city import service as cities
+from pingan.jurisdictions import service as jurisdictions
+from pingan.jurisdictions.models import Jurisdiction
+from pingan.units import service as units
+
+#: A position report stands for its unit for at most this long (as the plans' measure).
+MAX_GAP_S = 120.0
+#: Days of positions read at a time.
+CHUNK_DAYS = 31
+SLOT_S = 3600.0
+METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class PlaceVisibility:
+    """Seen and all focus hours of one place (slot-length weighted, in hours)."""
+
+    place_id: int
+    name: str
+    seen_h: float
+    hours: float
+    positions: int
+
+
+def places_of(
+    db_session: Session,
+    node: Jurisdiction,
+    covered: Sequence[Jurisdiction],
+    places: Sequence[FocusPlace],
+) -> list[FocusPlace]:
+    """The focus places that count for ``node`` (see the module)."""
+    mine = []
+    for place in places:
+        found = jurisdictions.jurisdiction_for_point(db_session, place.lat, place.lon)
+        owners = [c for c in covered if found is not None and found.path.startswith(c.path)]
+        if not owners or node in owners:
+            mine.append(place)
+    return mine
+
+
+def focus_windows(
+    place: FocusPlace, first_day: dt.date, last_day: dt.date, zone: ZoneInfo
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The place's focus window on each day ``first_day`` … ``last_day`` (wall clock)."""
+    opens_at = dt.time(place.hours_from // 60, place.hours_from % 60)
+    closes_at = dt.time(place.hours_to // 60, place.hours_to % 60)
+    out = []
+    day = first_day
+    while day <= last_day:
+        opens = dt.datetime.combine(day, opens_at, zone)
+        closes = dt.datetime.combine(day, closes_at, zone)
+        if closes <= opens:
+            closes = dt.datetime.combine(day + dt.timedelta(days=1), closes_at, zone)
+        out.append((opens, closes))
+        day += dt.timedelta(days=1)
+    return out
+
+
+def place_visibility(
+    db_session: Session, place: FocusPlace, first_day: dt.date, last_day: dt.date, zone: ZoneInfo
+) -> PlaceVisibility:
+    """Seen and all focus hours of ``place`` over ``first_day`` … ``last_day``."""
+    city = cities.city_for_point(db_session, place.lat, place.lon)
+    seen = total = 0.0
+    positions = 0
+    lo = first_day
+    while lo <= last_day:
+        hi = min(last_day, lo + dt.timedelta(days=CHUNK_DAYS - 1))
+        windows = focus_windows(place, lo, hi, zone)
+        length = sum((b - a).total_seconds() for a, b in windows)
+        total += length
+        lo = hi + dt.timedelta(days=1)
+        if city is None:
+            continue
+        origin = windows[0][0]
+        since = origin - dt.timedelta(seconds=MAX_GAP_S)
+        fixes = units.positions_in_city(db_session, city.name, since, windows[-1][1])
+        positions += len(fixes)
+        if not fixes:
+            continue
+        per_lon = METRES_PER_DEGREE * float(np.cos(np.radians(place.lat)))
+        presence = presence_from_positions(
+            [0.0],
+            [0.0],
+            [f.unit_id for f in fixes],
+            [(f.at - origin).total_seconds() for f in fixes],
+            [(f.lon - place.lon) * per_lon for f in fixes],
+            [(f.lat - place.lat) * METRES_PER_DEGREE for f in fixes],
+            radius_m=place.radius_m,
+            max_gap_s=MAX_GAP_S,
+        )
+        result = hotspot_visibility(
+            1,
+            np.zeros(len(windows), dtype=np.int64),
+            [(a - origin).total_seconds() for a, _ in windows],
+            [(b - origin).total_seconds() for _, b in windows],
+            *presence,
+            slot_s=SLOT_S,
+        )
+        seen += result.share * length
+    return PlaceVisibility(
+        place.id, place.name, round(seen / SLOT_S, 4), round(total / SLOT_S, 4), positions
+    )
