@@ -204,7 +204,9 @@ def extract_report(
         else:
             confidence, uncertain = 1.0 - guess.confidence, True
     when = resolve_time(text, sent_at, tz=tz)
-    ref = read_place(text, find_places=find_places)
+    # a fraud is told over the phone or online: the places in its story (店里, 学校, 公司)
+    # are where the victim was, not a scene to send anyone to (no labelled fraud has one)
+    ref = None if kind == "fraud" else read_place(text, find_places=find_places)
     place = None if ref is None else ref.text
     hit = _place_point(ref, geocode, nearest)
     items = tuple(find_items(text)) if kind in _PROPERTY_TYPES else ()

@@ -104,7 +104,9 @@ _STOP_WORD_CHARS = (
 #: Generic words that are also words of relation to a place before them (3栋楼下).
 _RELATIVE_WORDS = frozenset({"楼下", "楼上", "隔壁"})
 _JUNK_PREFIX_RE = re.compile(
-    r"^(?:[\d一二三四五六七八九十两]*点[半多钟]?|最近|刚才|然后|停进|停到|停在|停|放在|放|锁在|锁|去|在|进)+"
+    r"^(?:(?:凌晨|早上|上午|中午|下午|傍晚|晚上|半夜|夜里)?[\d一二三四五六七八九十两]*点"
+    r"(?:[\d一二三四五六七八九十]{1,3}分?|[半多钟])?|[\d一二三四五六七八九十]{1,3}分?(?=[锁停放])"
+    r"|最近|刚才|然后|回来|发现|地址是|地址|进入|停进|停到|停在|停(?!车)|放在|放|锁在|锁|去|在|进)+"
 )
 #: Characters that tell a span before a generic word is a story, not a name (逛, 带, 时候).
 _VERBISH = frozenset("带逛候冒充送发现回来孩子时去到在是了")
@@ -125,6 +127,22 @@ _WEAK_KINDS = frozenset(
         "community_centre",
     }
 )
+#: Endings that make a word a place by themselves (地铁口, 地铁上, 自习室).
+_PLACE_ENDINGS = ("口", "上", "里", "室")
+#: A word that opens a message or a clause is said as its setting (商场一楼等餐, 自习室充电的…).
+_CLAUSE_START_RE = re.compile(r"(?:^|[\s，。！？、；：,.!?;:]|[了啊呀吧呢])$")
+
+#: After an institution's name, words that make it the one acting (学校通知, 公司说): no place.
+_ACTOR_AFTER_RE = re.compile(
+    r"(?:说|也|让|叫|通知|打电话|打来|来电|发|要求|要|给|拖欠|不|没|都|联系)"
+)
+
+
+def _opens_clause(text: str, start: int) -> bool:
+    """Tell whether ``text[start:]`` opens the message or a clause of it."""
+    return start == 0 or _CLAUSE_START_RE.search(text[max(0, start - 1) : start]) is not None
+
+
 _CUE_BEFORE_RE = re.compile(r"(?:(?<!现)在|到|去|从|进|出|回|路过|经过|对面|旁边|附近)$")
 _CUE_AFTER_RE = re.compile(r"(?:里|内|外|上|那|这边|门|边|附近|旁|对面|楼下|停车|大厅)")
 #: Between an English generic place and a named one: "the car park of 江景花园".
@@ -211,6 +229,9 @@ _SHOP_RE = re.compile(
 #: Characters that end the trade word before 店 (我开的店, 那家店, 到店).
 _SHOP_STOP = set(_STOP_WORD_CHARS)
 
+#: Words of relation before a trade (对面夜宵店): no part of the shop's name.
+_SHOP_LEAD_RE = re.compile(r"对面|隔壁|旁边|楼下|楼上")
+
 
 def _shops(text: str) -> list[PlaceRef]:
     """Shops named by their trade: the words before 店 (at most four) that are no stop words."""
@@ -219,6 +240,9 @@ def _shops(text: str) -> list[PlaceRef]:
         start = m.start()
         while start > 0 and m.start() - start < 4 and text[start - 1] not in _SHOP_STOP:
             start -= 1
+        lead = _SHOP_LEAD_RE.match(text, start, m.start())
+        if lead is not None:
+            start = lead.end()  # 对面夜宵店, 隔壁水果店: the shop is the place
         if start == m.start() and not m.group("rel"):
             continue  # 店 alone names no place
         relation = RELATIONS.get(m.group("rel") or "")
@@ -254,10 +278,12 @@ def _zh_generics(text: str) -> list[PlaceRef]:
             continue  # 小区 / 车站 alone name no one place
         if (
             _kind_of(word) in _WEAK_KINDS
-            and not (rel_word or pre or "门" in word)
+            and not (rel_word or pre or "门" in word or word.endswith(_PLACE_ENDINGS))
             and not _CUE_BEFORE_RE.search(text[max(0, s - 2) : s])
+            and not (_opens_clause(text, s) and not _ACTOR_AFTER_RE.match(text, m.end()))
             and not _CUE_AFTER_RE.match(text, m.end())
             and not _EXIT_RE.match(text, m.end())
+            and not _FLOOR_RE.match(text, m.end())
         ):
             continue
         floor = _FLOOR_RE.match(text, end)
@@ -345,7 +371,29 @@ def _named_ref(norm: str, span: PlaceSpan, generics: list[PlaceRef]) -> PlaceRef
 
 
 #: Between a place and the generic place it holds: 城中村车棚, 学校附近的棋牌室, 城中村那个棋牌室.
-_HOLDS_RE = re.compile(r"^(?:的|那个|那家|这个|这家|里的|里面的)?$")
+_HOLDS_RE = re.compile(
+    r"^(?:的|那个|那家|这个|这家|里的|里面的|有个|有家|开了个|开了家|新开的|那几个|那几家)?$"
+)
+#: Streets named by what they are, not by a name (商业街, 学校后街): no proper name.
+_COMMON_STREETS = ("商业街", "步行街", "美食街", "小吃街", "酒吧街", "后街", "老街", "街")
+
+
+def _is_proper(name: str) -> bool:
+    """Tell whether a place name is a proper one (和平路, 东门夜市).
+
+    商业街 or 学校后街 is a common name: a street type, or a generic word before one.
+    """
+    for street in _COMMON_STREETS:
+        if name.endswith(street):
+            rest = name[: -len(street)]
+            return not (
+                rest == "" or rest in KIND_WORDS or (street != "街" and rest[-2:] in KIND_WORDS)
+            )
+    return True
+
+
+#: Kinds that are no establishment: after a place they do not replace it (学校旁边路口).
+_OPEN_KINDS = frozenset({"outdoor", "residential"})
 
 
 def read_place(
@@ -371,6 +419,18 @@ def read_place(
         gap = norm[first.end : g.start]
         if not _HOLDS_RE.match(gap):
             break
+        if first.landmark is None and first.phrase in _RELATIVE_WORDS and gap == "":
+            return g  # 隔壁出租屋: the place next door is the place
+        if first.relation not in (None, "inside") and g.kind == "outdoor":
+            return first  # 幼儿园旁边路口, 学校旁边路边: the landmark says where
+        if (
+            first.landmark is not None
+            and not _is_proper(first.landmark)
+            and first.relation is None
+            and gap
+            and g.kind not in _OPEN_KINDS
+        ):
+            return g  # 商业街有个棋牌室, 学校后街的复印店: the place held by the named one
         if first.landmark is not None:
             # 金沙湾车棚, 江景花园对面KTV: the named place is the place; the generic word
             # gives its kind
@@ -420,7 +480,12 @@ def _first_place(
     known = {(k.start, k.end) for k in find_places(norm)} if find_places is not None else set()
     for i, span in enumerate(spans):
         junk = _JUNK_PREFIX_RE.match(span.name)
-        if junk is not None and junk.end() and len(span.name) - junk.end() >= 2:
+        if (
+            junk is not None
+            and junk.end()
+            and len(span.name) - junk.end() >= 2
+            and _kind_of(span.name) is None
+        ):
             # 6点半停进商场停车场, 最近小区南门: time and verb words are no part of the name
             span = PlaceSpan(span.start + junk.end(), span.end, span.name[junk.end() :])
         first = next((g for g in generics if g.start < span.start), None)

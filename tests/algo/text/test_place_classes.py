@@ -1,0 +1,53 @@
+"""Places the training passes missed, by class (issue 16 item 3); sentences written here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pingan.algo.text import extract_report
+from pingan.algo.text.spots import read_place
+
+AT = datetime(2026, 7, 10, 21, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_fraud_has_no_scene() -> None:
+    # the shop is where the victim took the call, not a place to send anyone to
+    got = extract_report("我在店里接到一个自称客服的电话 让我扫码退款 被骗了三千", AT)
+    assert got.type == "fraud"
+    assert (got.place, got.place_ref, got.location) == (None, None, None)
+    assert got.amount_yuan == 3000
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # the place next door or across the road is the place (not 隔壁出租屋)
+        ("隔壁出租屋半夜一直有人吵架摔东西", "出租屋"),
+        ("对面夜宵店半夜还在放音乐", "夜宵店"),
+        # a crossing or a roadside after a relative place: the landmark says where
+        ("幼儿园旁边的路口早上有电动车撞了人", "幼儿园旁边"),
+        # a street named by what it is holds the place; a proper name stays the place
+        ("步行街有个按摩店晚上在门口拉客", "按摩店"),
+        ("和平路那家按摩店晚上在门口拉客", "和平路"),
+        # a place that opens the message, an exit or a floor is a place, even of a weak kind
+        ("商场二楼试衣服的时候包被人拿了", "商场二楼"),
+        ("地铁上手机被偷了 十点左右", "地铁上"),
+        # times and verbs before a place are no part of it; 停车场 keeps its 停
+        ("凌晨三点多停车场有人撬车门", "停车场"),
+        ("昨晚九点四十锁地铁站B口的单车没了", "地铁站B口"),
+        ("回来发现幸福里小区家里门被撬了", "幸福里小区"),
+        ("停车场收费员跟车主吵起来了", "停车场"),
+    ],
+)
+def test_place_classes(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place
+
+
+def test_an_institution_acting_is_no_place() -> None:
+    assert read_place("公司说他三天没来上班了 电话也打不通") is None
+    assert read_place("学校通知交资料费 结果是骗子") is None
