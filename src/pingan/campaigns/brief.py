@@ -24,7 +24,7 @@ from pingan.analytics import stats as analytics
 from pingan.analytics.history import counted, local_midnight, occurred_at
 from pingan.campaigns import figures as campaign_figures
 from pingan.campaigns.brief_text import TEXT
-from pingan.campaigns.brief_watch import plan_lines, watch_lines
+from pingan.campaigns.brief_watch import focus_lines, plan_lines, watch_lines
 from pingan.campaigns.creation import jurisdictions_of
 from pingan.campaigns.models import Campaign
 from pingan.config import Settings
@@ -121,7 +121,11 @@ def brief(
     for heading, lines in (
         ("incidents", incidents),
         ("response", _response_lines(db_session, settings, nodes, day, lang)),
-        ("patrol", plan_lines(db_session, nodes, lang)),
+        (
+            "patrol",
+            plan_lines(db_session, nodes, lang)
+            + focus_lines(db_session, settings, campaign, nodes, day, lang),
+        ),
         ("notable", _notable_lines(db_session, settings, nodes, day, lang)),
         ("fraud", _fraud_lines(db_session, settings, nodes, day, lang)),
         ("ledgers", _hazard_lines(db_session, settings, nodes, day, lang)),

@@ -6,13 +6,20 @@ not re-cut to the focus hours."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
 
 from pingan.analytics import forecasts
 from pingan.analytics import series as crime_series
 from pingan.analytics.models import SeriesStatus
+from pingan.campaigns import figures
 from pingan.campaigns.brief_text import TEXT
+from pingan.campaigns.models import Campaign, FocusPlace
+from pingan.campaigns.records import records_link
+from pingan.campaigns.visibility import places_of
 from pingan.config import Settings
 from pingan.jurisdictions.models import Jurisdiction
 from pingan.patrol import reads as patrol
@@ -132,4 +139,45 @@ def plan_lines(
                     f"/api/v1/plans/{body['id']}",
                 )
             )
+    return lines
+
+
+def focus_lines(
+    db_session: Any,
+    settings: Settings,
+    campaign: Campaign,
+    nodes: list[Jurisdiction],
+    day: dt.date,
+    lang: str,
+) -> list[tuple[str, str | None]]:
+    """The police visibility achieved at each jurisdiction's focus places in the focus hours
+    of ``day`` (:func:`pingan.campaigns.figures.focus_visibility`), linked to its windows;
+    nothing where no unit reported a position."""
+    words = TEXT[lang]
+    every = list(
+        db_session.scalars(
+            select(FocusPlace).where(FocusPlace.campaign_id == campaign.id).order_by(FocusPlace.id)
+        )
+    )
+    lines: list[tuple[str, str | None]] = []
+    for node in nodes:
+        places = places_of(db_session, node, nodes, every)
+        if not places:
+            continue
+        found = figures.focus_visibility(db_session, settings, places, day, day)
+        if found["value"] is None:
+            continue
+        detail = found["detail"]
+        lines.append(
+            (
+                words["focus_line"].format(
+                    where=node.name_zh if lang == "zh-CN" else node.name_en,
+                    places=len(places),
+                    share=f"{found['value']:.0%}",
+                    seen=f"{detail['seen_hours']:g}",
+                    hours=f"{detail['hours']:g}",
+                ),
+                records_link(campaign, "visibility", node.code, day, day),
+            )
+        )
     return lines

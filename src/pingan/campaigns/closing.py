@@ -21,13 +21,11 @@ from pingan.campaigns import brief as briefs
 from pingan.campaigns import render
 from pingan.campaigns.brief import change_words
 from pingan.campaigns.brief_text import TEXT
-from pingan.campaigns.creation import jurisdictions_of
-from pingan.campaigns.figures import measure, scoped
+from pingan.campaigns.done import done_lines as done_lines_of
 from pingan.campaigns.models import Campaign
 from pingan.campaigns.progress import VERDICT_WORDS, progress
 from pingan.config import Settings
 from pingan.db import unit_of_work
-from pingan.ledgers import summary as ledgers
 
 REPORT_TEXT = {
     "zh-CN": {
@@ -36,8 +34,6 @@ REPORT_TEXT = {
         "targets": "目标完成情况",
         "done": "工作开展情况",
         "results": "行动成效",
-        "ledger_done": "{where}：摸排消防控制室{surveyed}个（登记{registered}个），检查发现隐患{found}处，按期整改{on_time}处，开展消防演练{drills}次。",  # noqa: E501
-        "hours_done": "{where}：志愿者参加巡逻{hours}小时。",
         "line": "{where}{figure}：{value}（目标{direction}{target}{interval}），{verdict}。",
         "interval": "，95%区间{low}至{high}",
         "total": "行动开展以来，{where}共接报警情{count}起，去年同期{last}起{change}（{verdict}）。",  # noqa: E501
@@ -48,8 +44,6 @@ REPORT_TEXT = {
         "targets": "Targets",
         "done": "What was done",
         "results": "Results",
-        "ledger_done": "{where}: {surveyed} control rooms surveyed ({registered} registered), {found} hazards found, {on_time} rectified by their deadline, {drills} fire drills held.",  # noqa: E501
-        "hours_done": "{where}: {hours} volunteer patrol hours.",
         "line": "{where}, {figure}: {value} (target {direction} {target}{interval}), {verdict}.",
         "interval": "; 95% interval {low} to {high}",
         "total": "Since the campaign began, {where} received {count} incidents against {last} in the same days last year{change} ({verdict}).",  # noqa: E501
@@ -105,7 +99,7 @@ def report(
             **change_words(TEXT[lang], detail["last_year"], detail["count"], detail["p_value"]),
         )
         result_lines.append({"text": text, "link": row.get("query")})
-    done_lines = _done(db_session, settings, campaign, last, lang)
+    done_lines = done_lines_of(db_session, settings, campaign, last, lang)
     sections = [
         {"heading": briefs.numbered(k, words[key], lang), "lines": lines}
         for k, (key, lines) in enumerate(
@@ -158,36 +152,6 @@ def _target_line(row: dict[str, Any], where: str, lang: str) -> dict[str, Any]:
         verdict=verdict,
     )
     return {"text": text, "link": row.get("query")}
-
-
-def _done(
-    db_session: Session, settings: Settings, campaign: Campaign, last: dt.date, lang: str
-) -> list[dict[str, Any]]:
-    """What was done in the campaign, per jurisdiction, from the ledgers and the rosters."""
-    words = REPORT_TEXT[lang]
-    lines: list[dict[str, Any]] = []
-    if last < campaign.starts_on:
-        return lines
-    for node in jurisdictions_of(db_session, campaign):
-        where = node.name_zh if lang == "zh-CN" else node.name_en
-        found = ledgers.chief_figures(
-            db_session, settings, scoped(node), start=campaign.starts_on, end=last
-        )
-        if found["control_rooms_registered"] or found["hazards_found"] or found["drills_held"]:
-            text = words["ledger_done"].format(
-                where=where,
-                surveyed=found["control_rooms_surveyed"],
-                registered=found["control_rooms_registered"],
-                found=found["hazards_found"],
-                on_time=found["hazards_rectified_on_time"],
-                drills=found["drills_held"],
-            )
-            lines.append({"text": text, "link": "/api/v1/ledgers/hazards"})
-        hours = measure(db_session, settings, node, "volunteer_hours", campaign.starts_on, last)
-        if hours["value"]:
-            text = words["hours_done"].format(where=where, hours=hours["value"])
-            lines.append({"text": text, "link": hours["query"]})
-    return lines
 
 
 def report_chart(document: dict[str, Any], lang: str) -> dict[str, Any]:

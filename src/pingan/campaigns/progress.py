@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from pingan.campaigns.creation import campaign_json, jurisdictions_of
 from pingan.campaigns.figures import measure
 from pingan.campaigns.models import Campaign, CampaignTarget, FocusPlace
+from pingan.campaigns.records import records_link
 from pingan.campaigns.rollup import rollup
 from pingan.campaigns.verdicts import VERDICT_WORDS, judge, project
 from pingan.campaigns.visibility import places_of
@@ -36,11 +37,6 @@ def measured_span(campaign: Campaign, as_of: dt.date) -> tuple[dt.date, dt.date]
     if last < campaign.starts_on:
         return None
     return campaign.starts_on, last
-
-
-def records_link(campaign: Campaign, kind: str, code: str) -> str:
-    """The campaign's listing of the records behind one figure of one jurisdiction."""
-    return f"/api/v1/campaigns/{campaign.id}/records/{kind}?jurisdiction={code}"
 
 
 def progress(
@@ -95,7 +91,7 @@ def progress(
             places=places_of(db_session, node, list(nodes.values()), places),
         )
         if target.figure == "focus_visibility":
-            figure["query"] = records_link(campaign, "visibility", node.code)
+            figure["query"] = records_link(campaign, "visibility", node.code, *span)
         projection = project(figure, elapsed, total_days)
         row.update(
             name_zh=figure["name_zh"],

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 
 from pingan.bounds import Id
 from pingan.campaigns import brief as briefs
-from pingan.campaigns import closing, creation, render
+from pingan.campaigns import closing, creation, records, render
 from pingan.campaigns.progress import progress
 from pingan.campaigns.schemas import CampaignCreate
 from pingan.db import utcnow
@@ -24,6 +24,7 @@ CampaignWriter = Annotated[Principal, allowed("campaign", "write")]
 Lang = Annotated[Literal["zh-CN", "en"], Query()]
 Format = Annotated[Literal["text", "html", "pdf", "json"], Query()]
 Day = Annotated[dt.date, Query(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
+RecordKind = Literal["shifts", "stalls", "rooms", "inspections", "drills", "checkins", "visibility"]
 
 
 @router.post("", status_code=201)
@@ -93,3 +94,35 @@ def report(
         db_session, settings, campaign, min(campaign.ends_on, today - dt.timedelta(days=1)), lang
     )
     return _answer(document, format, lang, closing.report_chart(document, lang))
+
+
+@router.get("/{campaign_id}/records/{kind}")
+def campaign_records(
+    caller: CampaignReader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    campaign_id: Id,
+    kind: RecordKind,
+    jurisdiction: Annotated[str, Query(min_length=1, max_length=64)],
+    first: Annotated[
+        dt.date | None, Query(alias="from", ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
+    ] = None,
+    to: Day | None = None,
+    limit: Annotated[int, Query(ge=0, le=records.MAX_ROWS)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    """The records behind one figure of the closing report (or the focus-place visibility
+    of progress): every row's figures, and a page of the rows."""
+    campaign = creation.get_campaign(db_session, caller, campaign_id)
+    return records.campaign_records(
+        db_session,
+        settings,
+        caller,
+        campaign,
+        kind,
+        jurisdiction,
+        first,
+        to,
+        limit=limit,
+        offset=offset,
+    )
