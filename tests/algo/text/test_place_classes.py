@@ -51,3 +51,35 @@ def test_place_classes(text: str, place: str) -> None:
 def test_an_institution_acting_is_no_place() -> None:
     assert read_place("公司说他三天没来上班了 电话也打不通") is None
     assert read_place("学校通知交资料费 结果是骗子") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "landmark"),
+    [
+        # the first place said, named after a relation, before a street named later
+        (
+            "My wallet was stolen across from Starbucks on Nanjing Road around 8pm",
+            "Starbucks",
+            True,
+        ),
+        ("psa someone snatched a phone at the gate of People's Park lol", "People's Park", True),
+        # a capitalised name after "at" / "in" when nothing else names a place
+        ("my phone was stolen at Starbucks this afternoon", "Starbucks", True),
+        ("I was mugged in Sanlitun last night", "Sanlitun", True),
+        # English places without names
+        ("there is a guy following girls near the university gate", "university gate", False),
+        ("I was pickpocketed on the bus this morning around 8", "bus", False),
+        ("someone grabbed my bag in the park at 7pm", "park", False),
+        ("my laptop was stolen in a coffee shop near the hostel", "coffee shop", False),
+    ],
+)
+def test_english_place_classes(text: str, place: str, landmark: bool) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place
+    assert (ref.landmark is not None) == landmark
+
+
+def test_an_app_or_a_month_is_no_place() -> None:
+    assert read_place("Got scammed on Telegram, lost 3k") is None
+    assert read_place("It started in March and I paid in RMB") is None

@@ -110,6 +110,46 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("library",), "library"),
     **dict.fromkeys(("office building", "office"), "office"),
     **dict.fromkeys(("parcel locker",), "parcel_locker"),
+    **dict.fromkeys(
+        (
+            "university gate",
+            "campus gate",
+            "college gate",
+            "university",
+            "campus",
+            "college",
+            "classroom",
+        ),
+        "school",
+    ),
+    **dict.fromkeys(("kindergarten", "nursery"), "kindergarten"),
+    **dict.fromkeys(("park", "park gate", "public park"), "park"),
+    **dict.fromkeys(("square", "plaza"), "square"),
+    **dict.fromkeys(("cafe", "café", "coffee shop", "tea house", "teahouse"), "cafe"),
+    **dict.fromkeys(("food court", "street food stall", "noodle shop", "food stand"), "fast_food"),
+    **dict.fromkeys(("bank",), "bank"),
+    **dict.fromkeys(("clinic",), "hospital"),
+    **dict.fromkeys(("airport",), "airport"),
+    **dict.fromkeys(("temple",), "place_of_worship"),
+    **dict.fromkeys(("museum",), "museum"),
+    **dict.fromkeys(("beach",), "beach"),
+    **dict.fromkeys(("scenic area", "scenic spot", "tourist spot"), "attraction"),
+    **dict.fromkeys(("shopping centre", "shopping center", "department store"), "mall"),
+    **dict.fromkeys(("night club",), "nightclub"),
+    **dict.fromkeys(("karaoke room", "ktv room"), "karaoke_box"),
+    **dict.fromkeys(("parking space", "parking spot", "parking bay"), "parking"),
+    **dict.fromkeys(
+        ("bus", "taxi", "train", "subway train", "metro train", "high-speed train", "ferry"),
+        "station",
+    ),
+    **dict.fromkeys(("bus station", "railway station", "ticket hall"), "station"),
+    **dict.fromkeys(
+        ("building", "apartment building", "residential compound", "stairs", "staircase"),
+        "residential",
+    ),
+    **dict.fromkeys(("street", "road", "sidewalk", "pavement", "bike lane", "roadside"), "outdoor"),
+    **dict.fromkeys(("hotel lobby", "hostel room", "room"), "hotel"),
+    **dict.fromkeys(("swimming pool", "pool", "sports centre", "stadium"), "sports_centre"),
 }
 
 #: Kind → the OSM tags (``key=value``) of its features; empty: never on the map.
@@ -158,6 +198,10 @@ KIND_TAGS: dict[str, tuple[str, ...]] = {
     "community_centre": ("amenity=community_centre",),
     "pharmacy": ("amenity=pharmacy",),
     "convenience": ("shop=convenience",),
+    "airport": ("aeroway=aerodrome",),
+    "place_of_worship": ("amenity=place_of_worship",),
+    "museum": ("tourism=museum",),
+    "beach": ("natural=beach",),
 }
 
 #: Chinese relation words after a landmark → relation.
@@ -195,3 +239,12 @@ EN_RELATIONS: dict[str, str] = {
 }
 #: Relations that put the event off the landmark itself (its point is only near it).
 OFFSET_RELATIONS = frozenset({"opposite", "beside", "near", "behind", "front", "side", "below"})
+#: Capitalised words after "at" / "in" that name no place (a time, a language, an app).
+EN_NOT_PLACES = frozenset(
+    """I I'm Im Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
+    April May June July August September October November December Christmas English Chinese
+    Mandarin WeChat Wechat Alipay Telegram WhatsApp Whatsapp Taobao Douyin TikTok Instagram
+    Facebook Tinder Bumble Hinge Line QQ RMB CNY USD AM PM China Weibo Xianyu Didi DiDi Meituan
+    Ele Pinduoduo JD Jingdong Amazon Binance USDT Bitcoin Skype Zoom Signal Apple Huawei
+    Xiaomi Google Gmail Email Bank My The A An This That Our""".split()  # noqa: SIM905
+)

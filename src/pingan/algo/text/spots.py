@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pingan.algo.text._placewords import (
+    EN_NOT_PLACES,
     EN_RELATIONS,
     KIND_TAGS,
     KIND_WORDS,
@@ -81,6 +82,11 @@ _EN_LANDMARK_RE = re.compile(
     + "|".join(map(re.escape, sorted(EN_RELATIONS, key=len, reverse=True)))
     + r"))\s+(?:the\s+)?(?P<name>[A-Z][\w'’&.-]*(?:\s(?:[A-Z][\w'’&.-]*|of|de|and)){0,4}"
     r"(?<!\sof)(?<!\sde)(?<!\sand))"
+)
+#: "at Starbucks", "outside McDonald's": a capitalised name after a preposition of place.
+_EN_AT_NAME_RE = re.compile(
+    r"\b(?i:at|in|inside|outside|near|from|by|behind)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w'’&-]*(?:\s(?:[A-Z][\w'’&-]*|of)){0,3}(?<!\sof))"
 )
 _ZH_REL_AFTER_RE = re.compile(r"(?:的)?(?P<rel>" + "|".join(_REL_ZH) + r")")
 #: Words that end in a generic word but name something else (菜场 in 菜场价, 车站 in 火车站).
@@ -478,6 +484,13 @@ def _first_place(
     ]
     spans = find_place_spans(norm, find_places=find_places)
     known = {(k.start, k.end) for k in find_places(norm)} if find_places is not None else set()
+    en = _en_landmark(norm)
+    if (
+        en is not None
+        and (not spans or en.start < spans[0].start)
+        and (not generics or en.start < generics[0].start)
+    ):
+        return en  # "across from Starbucks on Nanjing Road": the first place said
     for i, span in enumerate(spans):
         junk = _JUNK_PREFIX_RE.match(span.name)
         if (
@@ -515,8 +528,27 @@ def _first_place(
         ):
             return _named_ref(norm, later, [PlaceRef(span.name, span.start, span.end, kind=kind)])
         return PlaceRef(span.name, span.start, span.end, None, None, kind)
-    en = _EN_LANDMARK_RE.search(norm)
-    if en is not None and (not generics or en.start() < generics[0].start):
+    if generics:
+        return generics[0]
+    return _en_named(norm)
+
+
+def _en_landmark(norm: str) -> PlaceRef | None:
+    """Read "across from Starbucks", "at the gate of People's Park": a name after a relation."""
+    for en in _EN_LANDMARK_RE.finditer(norm):
+        name = en.group("name")
+        if name.split()[0] in EN_NOT_PLACES:
+            continue
         rel = EN_RELATIONS[en.group("rel").lower()]
-        return PlaceRef(en.group(0), en.start(), en.end(), en.group("name"), rel, None)
-    return generics[0] if generics else None
+        return PlaceRef(en.group(0), en.start(), en.end(), name, rel, None)
+    return None
+
+
+def _en_named(norm: str) -> PlaceRef | None:
+    """Read a capitalised name after at / in / outside ("at Starbucks"), when nothing else is."""
+    for m in _EN_AT_NAME_RE.finditer(norm):
+        name = m.group("name")
+        if name.split()[0] in EN_NOT_PLACES:
+            continue
+        return PlaceRef(name, m.start("name"), m.end("name"), name, None, None)
+    return None
