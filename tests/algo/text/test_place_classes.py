@@ -40,6 +40,20 @@ def test_a_fraud_has_no_scene() -> None:
         ("昨晚九点四十锁地铁站B口的单车没了", "地铁站B口"),
         ("回来发现幸福里小区家里门被撬了", "幸福里小区"),
         ("停车场收费员跟车主吵起来了", "停车场"),
+        # a market or street named by its trade is no name: its words of relation stay
+        ("批发市场门口有人抢了我的包", "批发市场门口"),
+        ("劳务市场旁边几个人在打架", "劳务市场旁边"),
+        ("城中村巷子里有人抢包", "城中村巷子"),
+        # a part of a generic place, a building or a room number makes it more precise
+        ("火锅店后厨有人吵架动了刀", "火锅店后厨"),
+        ("商场卫生间里有人偷拍", "商场卫生间"),
+        ("男生宿舍3栋有人偷电脑", "男生宿舍3栋"),
+        ("305宿舍的笔记本电脑被偷了", "305宿舍"),
+        ("宿舍楼道里堆满了纸箱子", "宿舍楼道"),
+        ("有人在小区里遛狗不拴绳 咬了我", "小区里"),
+        # a bus ridden is a place; 跑路 is no road
+        ("今天坐公交去上班手机被偷了", "公交"),
+        ("健身房跑路了 年卡三千没退", "健身房"),
     ],
 )
 def test_place_classes(text: str, place: str) -> None:

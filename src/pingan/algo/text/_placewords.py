@@ -72,7 +72,9 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("厂门口", "厂里", "工厂", "工作室", "茶水间", "工位"), "office"),
     **dict.fromkeys(("桥头", "桥洞下", "高架桥下", "隧道", "国道", "国道边上"), "outdoor"),
     **dict.fromkeys(("茶馆", "发廊", "澡堂", "洗浴中心"), "shop"),
-    **dict.fromkeys(("地铁车厢",), "station"),
+    **dict.fromkeys(("地铁车厢", "公交车", "公交"), "station"),
+    **dict.fromkeys(("园区", "产业园", "工业园"), "office"),
+    **dict.fromkeys(("寝室",), "residential"),
     # English
     **dict.fromkeys(("night market", "market", "food market"), "marketplace"),
     **dict.fromkeys(
@@ -247,4 +249,12 @@ EN_NOT_PLACES = frozenset(
     Facebook Tinder Bumble Hinge Line QQ RMB CNY USD AM PM China Weibo Xianyu Didi DiDi Meituan
     Ele Pinduoduo JD Jingdong Amazon Binance USDT Bitcoin Skype Zoom Signal Apple Huawei
     Xiaomi Google Gmail Email Bank My The A An This That Our""".split()  # noqa: SIM905
+)
+#: Words that say what a market or a street is for (劳务市场, 批发市场, 步行街): no name.
+TRADES = frozenset(
+    {
+        *("劳务", "批发", "农贸", "商业", "步行", "美食", "小吃", "建材", "家具", "服装"),
+        *("二手", "花鸟", "水果", "海鲜", "蔬菜", "人才", "酒吧", "夜宵", "会议", "购物"),
+        *("活动", "文化"),
+    }
 )

@@ -33,7 +33,9 @@ from pingan.algo.text._placewords import (
     KIND_WORDS,
     OFFSET_RELATIONS,
     RELATIONS,
+    TRADES,
 )
+from pingan.algo.text.lexicon import PLACE_SUFFIXES
 from pingan.algo.text.numbers import normalize
 from pingan.algo.text.places import PlaceSpan, find_place_spans
 
@@ -55,7 +57,8 @@ _EN_WORDS = sorted(
 )
 _REL_ZH = sorted((r for r in RELATIONS if RELATIONS[r] != "inside"), key=len, reverse=True)
 _ZH_GENERIC_RE = re.compile(
-    r"(?P<pre>单元|公司|学校|地下|楼下|楼上|路边|马路边|街边|门口|男生|女生|校外|工人|员工|小)?"
+    r"(?P<pre>单元|公司|学校|地下|楼下|楼上|路边|马路边|街边|门口|男生|女生|校外|工人|员工|物业|小"
+    r"|\d{3,4}(?=宿舍|寝室|教室|办公室|自习室))?"
     r"(?P<word>" + "|".join(map(re.escape, _ZH_WORDS)) + r")"
     r"(?P<rel>" + "|".join(_REL_ZH) + r")?"
 )
@@ -92,6 +95,11 @@ _ZH_REL_AFTER_RE = re.compile(r"(?:的)?(?P<rel>" + "|".join(_REL_ZH) + r")")
 #: Words that end in a generic word but name something else (菜场 in 菜场价, 车站 in 火车站).
 _NOT_GENERIC_BEFORE = set("火汽高动铁")
 _NOT_GENERIC_AFTER = ("费", "卡", "证", "价", "员", "号", "群", "老师", "生", "系统", "税")
+#: What follows a generic place and makes it more precise: a part of it, a building, a stairwell.
+_PART_RE = re.compile(
+    r"大堂|大厅|后厨|更衣室|厕所|卫生间|洗手间|走廊|院里|院子|道(?![歉理路])"
+    r"|\s?(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[A-Z])(?:号楼|栋|幢|单元|座)"
+)
 _FLOOR_RE = re.compile(r"(?:[一二三四五六七八九十]|\d{1,2})(?:楼|层)(?![下上道梯])")
 _EXIT_RE = re.compile(r"[A-Za-z]\d?\s?(?:出口|口)|\d{1,2}号(?:出口|口)")
 
@@ -149,7 +157,7 @@ def _opens_clause(text: str, start: int) -> bool:
     return start == 0 or _CLAUSE_START_RE.search(text[max(0, start - 1) : start]) is not None
 
 
-_CUE_BEFORE_RE = re.compile(r"(?:(?<!现)在|到|去|从|进|出|回|路过|经过|对面|旁边|附近)$")
+_CUE_BEFORE_RE = re.compile(r"(?:(?<!现)在|到|去|从|进|出|回|坐|乘|搭|路过|经过|对面|旁边|附近)$")
 _CUE_AFTER_RE = re.compile(r"(?:里|内|外|上|那|这边|门|边|附近|旁|对面|楼下|停车|大厅)")
 #: Between an English generic place and a named one: "the car park of 江景花园".
 _EN_OF_RE = re.compile(r"^[\s,]*(?:of|at|in|on|near|by|behind|outside)?\s*$", re.IGNORECASE)
@@ -202,7 +210,7 @@ class PlaceRef:
         Kamppi Mall); a place without a name keeps its words of relation in Chinese
         (宿舍楼下, 奶茶店对面) and drops them in English ("near the school gate" → school gate).
         """
-        if self.landmark is not None:
+        if self.landmark is not None and (self.phrase.isascii() or _is_proper(self.landmark)):
             return self.landmark
         if self.phrase.isascii():
             return self.core or self.phrase
@@ -278,8 +286,9 @@ def _zh_generics(text: str) -> list[PlaceRef]:
         exit_ = _EXIT_RE.match(text, end)
         if exit_ is not None and kind_is_station(word):
             relation, end = "gate", exit_.end()  # 地铁站B口
-        if word == "小区" and text.startswith("里", m.end()):
-            rel_word = "里"  # 小区里 is the estate itself
+        if word == "小区" and text.startswith("里", m.end()) and rel_word is None:
+            rel_word = "里"  # 小区里 is the estate itself; 在小区里 is said as one place
+            end += text[s - 1 : s] == "在"
         if word in ("小区", "车站", "烧烤", "校门") and not (rel_word or pre):
             continue  # 小区 / 车站 alone name no one place
         if (
@@ -295,6 +304,10 @@ def _zh_generics(text: str) -> list[PlaceRef]:
         floor = _FLOOR_RE.match(text, end)
         if floor is not None:
             end = floor.end()  # 图书馆三楼, 商场一楼
+        if rel_word is None:
+            part = _PART_RE.match(text, end)
+            if part is not None and not (part.group(0) == "道" and not word.endswith("楼")):
+                end = part.end()  # 餐厅后厨, 游泳馆更衣室, 男生宿舍5栋, 宿舍楼道
         out.append(
             PlaceRef(
                 text[start:end],
@@ -381,20 +394,21 @@ _HOLDS_RE = re.compile(
     r"^(?:的|那个|那家|这个|这家|里的|里面的|有个|有家|开了个|开了家|新开的|那几个|那几家)?$"
 )
 #: Streets named by what they are, not by a name (商业街, 学校后街): no proper name.
-_COMMON_STREETS = ("商业街", "步行街", "美食街", "小吃街", "酒吧街", "后街", "老街", "街")
+_COMMON_STREETS = ("后街", "老街", "街", "路", "巷", "巷子", "市场", "广场", "中心")
 
 
 def _is_proper(name: str) -> bool:
-    """Tell whether a place name is a proper one (和平路, 东门夜市).
+    """Tell whether a place name is a proper one (和平路, 东门夜市, 锦绣花园).
 
-    商业街 or 学校后街 is a common name: a street type, or a generic word before one.
+    A common name says what the place is, not which one: a generic word (批发市场), a street
+    or market type (商业街, 劳务市场), or a generic word before one (学校后街, 城中村巷子).
     """
+    if name in KIND_WORDS or name in PLACE_SUFFIXES:
+        return False
     for street in _COMMON_STREETS:
         if name.endswith(street):
             rest = name[: -len(street)]
-            return not (
-                rest == "" or rest in KIND_WORDS or (street != "街" and rest[-2:] in KIND_WORDS)
-            )
+            return not (rest in TRADES or rest in KIND_WORDS or rest[-2:] in KIND_WORDS)
     return True
 
 
