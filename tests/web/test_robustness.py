@@ -676,3 +676,11 @@ def test_open311_request_ids_are_bounded(settings: Settings) -> None:
         "/open311/v2/requests.json", params={"api_key": key, "service_request_id": "1,2"}
     )
     assert response.status_code == 200
+
+
+def test_every_schema_in_the_api_document_has_its_own_name(settings: Settings) -> None:
+    """Two models of one name would be published as ``pingan__module__Name``: a client
+    generated from the document would get names no one chose."""
+    client = seeded_client(settings)
+    names = client.app.openapi()["components"]["schemas"]
+    assert [n for n in names if n.startswith("pingan__")] == []

@@ -185,7 +185,7 @@ class ConsultationRead(ScreeningRead):
     case: CaseAdvice | None
 
 
-class FigureRow(BaseModel):
+class FraudFigureRow(BaseModel):
     """One station's week (see :mod:`pingan.antifraud.figures`)."""
 
     station: str

@@ -104,7 +104,8 @@ def _number(value: float) -> float | None:
 
 
 def year_over_year(days: DayCounts, station: str, week: str, today: dt.date) -> dict[str, Any]:
-    """The 同比 fields of one station's week (see :class:`~pingan.antifraud.schemas.FigureRow`)."""
+    """The 同比 fields of one station's week (see
+    :class:`~pingan.antifraud.schemas.FraudFigureRow`)."""
     lo, hi = week_days(week, today)
     last_lo, last_hi = st.same_period_last_year(lo, hi)
     now_n, now_lost, now_simulated = _sum(days, station, lo, hi)

@@ -48,7 +48,7 @@ class VolunteerUpdate(BaseModel):
     availability: str | None = Field(default=None, max_length=200)
 
 
-class StatusChange(BaseModel):
+class VolunteerStatusChange(BaseModel):
     status: VolunteerStatus
 
 
@@ -123,7 +123,7 @@ class TeamRead(BaseModel):
     active_members: int
 
 
-class ImportResult(BaseModel):
+class RosterImportResult(BaseModel):
     created: int
     ids: list[int]
 

@@ -77,7 +77,7 @@ class FiguresRead(BaseModel):
     simulated_incidents: int = 0
 
 
-class MutualAidRead(BaseModel):
+class MutualAidHelpRead(BaseModel):
     """One of the caller's units helping another station: where it goes, not the record."""
 
     assignment_id: int

@@ -29,7 +29,7 @@ from pingan.antifraud.schemas import (
     ConsultationRead,
     ContactCreate,
     DemandRead,
-    FigureRow,
+    FraudFigureRow,
     OutcomeCreate,
     OutreachCreate,
     OutreachFigureRow,
@@ -187,7 +187,7 @@ Weeks = Query(default=8, ge=1, le=104)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@router.get("/figures", response_model=list[FigureRow])
+@router.get("/figures", response_model=list[FraudFigureRow])
 def weekly_figures(
     caller: WarningReader, db_session: SessionDep, settings: SettingsDep, weeks: int = Weeks
 ) -> list[dict[str, Any]]:

@@ -32,17 +32,16 @@ from pingan.community.schemas import (
     ClueRead,
     ClueTriage,
     HoursReport,
-    ImportResult,
     LeaderboardRow,
     MyPoints,
     PhonePosition,
     PlanCode,
     PointInfo,
     QualificationIn,
+    RosterImportResult,
     ShiftCreate,
     ShiftRead,
     SignupIn,
-    StatusChange,
     TeamCreate,
     TeamRead,
     TeamUpdate,
@@ -50,6 +49,7 @@ from pingan.community.schemas import (
     VolunteerCreate,
     VolunteerPage,
     VolunteerRead,
+    VolunteerStatusChange,
     VolunteerUpdate,
 )
 from pingan.db import utcnow
@@ -152,7 +152,7 @@ def export_volunteers(
     )
 
 
-@router.post("/volunteers/import", response_model=ImportResult, status_code=201)
+@router.post("/volunteers/import", response_model=RosterImportResult, status_code=201)
 async def import_volunteers(
     caller: VolunteerWriter,
     db_session: SessionDep,
@@ -189,7 +189,7 @@ def update_volunteer(
 @router.post("/volunteers/{volunteer_id}/status", response_model=VolunteerRead)
 def change_status(
     volunteer_id: Id,
-    body: StatusChange,
+    body: VolunteerStatusChange,
     caller: VolunteerWriter,
     db_session: SessionDep,
     settings: SettingsDep,

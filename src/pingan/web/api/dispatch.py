@@ -24,7 +24,7 @@ from pingan.dispatch.schemas import (
     AssignmentRead,
     DispatchIn,
     FiguresRead,
-    MutualAidRead,
+    MutualAidHelpRead,
     Recommendation,
 )
 from pingan.errors import Unauthenticated
@@ -93,7 +93,7 @@ def cleared(assignment_id: Id, caller: PrincipalDep, db_session: SessionDep) -> 
     return unit_assignments.cleared(db_session, caller, assignment_id)
 
 
-@router.get("/dispatch/mutual-aid", response_model=list[MutualAidRead])
+@router.get("/dispatch/mutual-aid", response_model=list[MutualAidHelpRead])
 def mutual_aid(caller: PrincipalDep, db_session: SessionDep) -> list[dict[str, Any]]:
     """The caller's units now helping another station (mutual aid), oldest first."""
     return aid.mutual_aid_of_units(db_session, caller)
