@@ -105,6 +105,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # the job worker a deployment runs beside the web process (plan solves are jobs)
+    worker_log = (data_dir / "worker.log").open("wb")
+    worker = subprocess.Popen(
+        [str(pingan), "worker"], env=env, stdout=worker_log, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -120,12 +125,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             time.sleep(0.2)
         yield LiveServer(url, data_dir, DEMO_PASSWORD)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for process in (server, worker):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
         log.close()
+        worker_log.close()
 
 
 @pytest.fixture(scope="session")

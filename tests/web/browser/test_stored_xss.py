@@ -9,6 +9,7 @@ itself is shown to refuse an inline script.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -254,8 +255,9 @@ def _store_payloads(server: Any) -> Stored:
         )
     )
 
-    # a patrol plan, made active, whose name the chief's dashboard shows
-    _ok(
+    # a patrol plan, made active, whose name the chief's dashboard shows: solved as a job by
+    # the server's own worker, followed until it ends
+    job = _ok(
         httpx.post(
             f"{url}/plans",
             headers=chief_a,
@@ -271,6 +273,12 @@ def _store_payloads(server: Any) -> Stored:
             timeout=300,
         )
     )
+    for _ in range(600):
+        job = _ok(httpx.get(f"{server.url}/api/v1/jobs/{job['id']}", headers=chief_a, timeout=30))
+        if job["status"] in ("done", "failed", "cancelled"):
+            break
+        time.sleep(0.5)
+    assert job["status"] == "done", job
 
     # warnings on station A's anti-fraud desk: the person's name and the situation typed at
     # the desk, and a citizen's red consultation (its text becomes the warning's situation)
