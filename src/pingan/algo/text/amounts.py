@@ -20,7 +20,7 @@ _CN_AMOUNT = "[" + CN_NUMERAL_DIGITS + "十百千万亿几]+"
 
 _AMOUNT_RE = re.compile(
     r"(?:(?P<cur1>¥|￥|rmb|cny)\s*(?P<n1>" + _NUMBER + r")(?:\s*(?P<u1>万|千|k|w))?)"
-    r"|(?<![\d.])(?P<n2>" + _NUMBER + r")\s*(?P<u2>万|千|百|k(?![a-z])|w(?![a-z]))?"
+    r"|(?<![\d.])(?P<n2>" + _NUMBER + r")\s*(?P<u2>万|千|百|k(?![a-z])|w(?![a-z])|grand\b)?"
     r"(?:(?<=[万千kw])(?P<tail>\d)(?![\d.]))?"
     r"(?P<more2>多|来|余)?(?P<u2b>(?<=[多来余])(?:万|千|w|k))?\s*"
     r"(?P<cur2>块钱|块|元|rmb|yuan|kuai|人民币)?"
@@ -33,8 +33,8 @@ _PHONE_RE = re.compile(
     r"|(?<!\d)(?P<landline>0\d{2,3}-?\d{7,8})(?!\d)"
 )
 _MONEY_CONTEXT = re.compile(
-    r"(?:骗|转|付|赔|损失|价值|花了|买的|借|贷|充|押金|定金|工资|交|打了|给了|亏|投了|收了|欠|一共|解冻"
-    r"|lost|paid)"
+    r"(?:骗|转|付|赔|损失|价值|花了|买的|借|贷|充|押金|定金|工资|交|打了|给了|亏|投|收了|欠|一共|解冻"
+    r"|扣了|垫了|输光|输了|[货欠罚]款|路费|班费|lost|paid)"
 )
 _PAY_BEFORE_RE = re.compile(
     r"(?:转了|付了|交了|充了|骗了|被骗|骗走|转账|付款|花了|收了|扣了|赔了|充值|损失|一共|共计|总共"
@@ -48,7 +48,7 @@ _MONEY_AFTER_RE = re.compile(
 )
 #: Words right before an amount that make it the loss (被骗了5万, 转了3000).
 _LOSS_BEFORE_RE = re.compile(
-    r"(?:骗|骗了|被骗|骗走|损失|转了|转走|亏了|交了?|付了?|投了|垫了|lost|transferred|moved)\s*$",
+    r"(?:骗|骗了|被骗|骗走|损失|转了|转走|亏了|交了?|付了?|投了?|垫了|扣了|lost|transferred|moved)\s*$",
     re.IGNORECASE,
 )
 _PLATE_RE = re.compile(
@@ -56,6 +56,8 @@ _PLATE_RE = re.compile(
 )
 _MEASURE_NOUN_RE = re.compile(r"(?:电瓶|电池|手表|表|砖|玻璃|石头|牌|地|屏|肉|蛋糕|钢筋)")
 _AMOUNT_END = ("", "，", ",", "。", " ", "的", "啊", "呢")
+#: Words after a numeral that say it is a rough sum (一万出头, 两千左右).
+_ABOUT = ("出头", "左右", "上下")
 
 
 def find_amounts(text: str) -> list[int]:
@@ -79,7 +81,7 @@ def find_amounts(text: str) -> list[int]:
     return [value for value, _ in _amounts(text)]
 
 
-_UNIT_FACTORS = {"万": 10_000, "w": 10_000, "千": 1000, "k": 1000, "百": 100}
+_UNIT_FACTORS = {"万": 10_000, "w": 10_000, "千": 1000, "k": 1000, "grand": 1000, "百": 100}
 
 
 def _amounts(text: str) -> list[tuple[int, bool]]:
@@ -87,6 +89,7 @@ def _amounts(text: str) -> list[tuple[int, bool]]:
     norm = normalize(text)
     masked = _PHONE_RE.sub(lambda m: "#" * len(m.group(0)), norm)
     masked = _PLATE_RE.sub(lambda m: "#" * len(m.group(0)), masked)
+    masked = masked.replace("二手", "#手")  # 一千八二手买的: 二手 is second-hand, no digit
     out: list[tuple[int, bool]] = []
     money_story = _MONEY_STORY_RE.search(masked) is not None
     for m in _AMOUNT_RE.finditer(masked):
@@ -108,7 +111,7 @@ def _amounts(text: str) -> list[tuple[int, bool]]:
 #: Words that make a message a story about money: its bare numbers (2500买的, 一千八) are yuan.
 _MONEY_STORY_RE = re.compile(
     r"骗|转|交|付|买|卖|投|借|贷|罚|赔|钱|现金|收银|钱箱|钱包|没了|被偷|被抢|抢了|偷了|丢了|价|费|工资|押金|"
-    r"提现|充|垫|分红|返|欠|扒|盗|损失|偷|抢|赚|佣金|购|办了|进去了"
+    r"提现|充|垫|分红|返|欠|扒|盗|损失|偷|抢|赚|佣金|购|办了|进去了|扣了|拿走|顺走|输光"
     r"|\b(?:worth|cost|costs|charged|paid|pay|price|lost|sent|transferred|deposit|fee|cash"
     r"|scam\w*|stolen|robbed|owe\w*)\b"
 )
@@ -116,14 +119,24 @@ _MONEY_STORY_RE = re.compile(
 _NOT_MONEY_AFTER_RE = re.compile(
     r"\s*(?:点|号|栋|楼|幢|单元|室|分|米|公里|km|天|个|人|岁|路|次|年|月|日|度|层|斤|克|瓦|毫安|条|单|张"
     r"|宿舍|寝室|房|班|保障|医疗"
-    r"|部|台|辆|块(?:电|砖|表)|%|[A-Za-z])"
+    r"|部|台|辆|块(?:电|砖|表)|%"
+    r"|(?i:km|m|cm|mm|kg|g|meters?|metres?|people|persons?|steps?|times|years?|days?|weeks?"
+    r"|months?|minutes?|mins?|hours?|hrs?|floors?|am|pm|o'?clock)\b)|[A-Za-z]"
+)
+
+
+#: English words before a number that names a thing (room 1203, bus 1105, flight 8871).
+_NUMBERED_BEFORE_RE = re.compile(
+    r"\b(?:room|rm|no\.?|number|bus|line|flat|apt|apartment|unit|building|block|gate|exit"
+    r"|platform|route|seat|floor|flight|train|tel|phone|code|id|order)\s*$",
+    re.IGNORECASE,
 )
 
 
 def _bare_amount(masked: str, m: re.Match[str]) -> int | None:
     """Read a bare number in a story about money as yuan (2500买的, 一千八), else None."""
-    if _NOT_MONEY_AFTER_RE.match(masked, m.end()):
-        return None
+    if _NOT_MONEY_AFTER_RE.match(masked, m.start() + len(m.group(0).rstrip())):
+        return None  # a letter right after the number (5km, 3pcs), a word of measure after it
     if m.group("n2"):
         raw = m.group("n2").replace(",", "")
         before = masked[max(0, m.start() - 1) : m.start()]
@@ -131,6 +144,8 @@ def _bare_amount(masked: str, m: re.Match[str]) -> int | None:
             return None
         if (before.isascii() and before.isalnum()) or before in ("-", ":", "/", "#", "."):
             return None
+        if _NUMBERED_BEFORE_RE.search(masked[max(0, m.start() - 12) : m.start()]):
+            return None  # room 1203, bus 1105: a number that names a thing
         if raw.startswith(("19", "20")) and len(raw) == 4 and masked.startswith("年", m.end()):
             return None
         return int(raw)
@@ -154,7 +169,7 @@ def _digit_amount(masked: str, m: re.Match[str]) -> int | None:
     """Read an amount written in digits (``500元``, ``2千``), or None when it is no amount."""
     unit = (m.group("u2") or m.group("u2b") or "").lower()
     cur = m.group("cur2")
-    if not cur and unit not in ("万", "k", "w", "千"):
+    if not cur and unit not in ("万", "k", "w", "千", "grand"):
         context = masked[max(0, m.start() - 8) : m.end() + 4]
         verb_before = _PAY_BEFORE_RE.search(masked[max(0, m.start() - 14) : m.start()])
         money_after = _MONEY_AFTER_RE.match(masked, m.end())
@@ -166,7 +181,7 @@ def _digit_amount(masked: str, m: re.Match[str]) -> int | None:
     after = masked[unit_end : unit_end + 1]  # 5km is no amount; "50k by" is
     if unit in ("k",) and after.isalpha() and after.isascii():
         return None
-    if not cur and unit == "千" and after in "米克瓦卡":
+    if not cur and unit == "千" and after and after in "米克瓦卡":
         return None
     if cur == "块" and _MEASURE_NOUN_RE.match(masked, m.end()):
         return None  # 两块电瓶: 块 counts things here
@@ -196,10 +211,12 @@ def _numeral_amount(masked: str, m: re.Match[str]) -> int | None:
         parsed *= _UNIT_FACTORS[m.group("u3")]  # 二十多万, 十来万: the unit follows 多 / 来
     # 三千米, 一万步: a bare numeral needs money words nearby
     context = masked[max(0, m.start() - 8) : m.end() + 4]
+    end = m.start() + len(m.group(0).rstrip())  # the space after the numeral ends it
     if (
         not cur
         and not _MONEY_CONTEXT.search(context)
-        and masked[m.end() : m.end() + 1] not in _AMOUNT_END
+        and masked[end : end + 1] not in _AMOUNT_END
+        and not masked.startswith(_ABOUT, end)
     ):
         return None
     return parsed
