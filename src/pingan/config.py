@@ -78,6 +78,12 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("var")
     database_url: str = ""
+    #: Database connections per process: PostgreSQL's pool keeps this many and opens as many
+    #: again while busy (so a process holds at most twice this: size ``max_connections`` for
+    #: web workers × 2 × this + job workers). A web process lets this many requests hold a
+    #: session at once (the others wait their turn, they do not fail) and runs its blocking
+    #: work on this many threads (pingan.web.capacity).
+    db_pool_size: int = Field(default=16, ge=1, le=500)
     secret_key: str = DEFAULT_SECRET
     time_zone: str = "Asia/Shanghai"
     default_language: str = "zh-CN"

@@ -69,8 +69,20 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Build an engine with pingan's connection settings for SQLite or PostgreSQL."""
+#: Connections a PostgreSQL pool keeps when the caller does not say (the default of
+#: ``Settings.db_pool_size``; servers pass their setting).
+POOL_SIZE = 16
+
+
+def make_engine(url: str, *, echo: bool = False, pool_size: int = POOL_SIZE) -> Engine:
+    """Build an engine with pingan's connection settings for SQLite or PostgreSQL.
+
+    On PostgreSQL the pool keeps ``pool_size`` connections and opens up to as many again
+    while busy; a checkout waits up to 30 s for a free one. The web app admits at most
+    ``pool_size`` requests holding a session and runs at most ``pool_size`` threads
+    (:mod:`pingan.web.capacity`), so its threads never wait on a pool that its parked
+    requests have emptied.
+    """
     url = normalise_url(url)
     if url.startswith("sqlite"):
         # Keep as many connections as the thread pool has threads (anyio: 40): a pool
@@ -86,7 +98,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=30,
+    )
 
 
 #: Execution option choosing how a SQLite transaction begins: ``"IMMEDIATE"`` (the default:

@@ -32,6 +32,7 @@ from pingan.web.api import ledgers as ledgers_api
 from pingan.web.api import patrol as patrol_api
 from pingan.web.api import units as units_api
 from pingan.web.bodies import BodyLimitMiddleware
+from pingan.web.capacity import SessionGate
 from pingan.web.errors import install_error_handlers
 from pingan.web.lean_intake import LeanIntakeMiddleware
 from pingan.web.logs import RequestIdMiddleware, use_json_logs
@@ -68,7 +69,8 @@ def create_app(settings: Settings) -> FastAPI:
     settings.check_safe()
     # audit rows written through this engine are keyed (pingan.audit.keys)
     engine = audit_keys.keyed(
-        make_engine(settings.effective_database_url), audit_keys.load_key(settings)
+        make_engine(settings.effective_database_url, pool_size=settings.db_pool_size),
+        audit_keys.load_key(settings),
     )
     app = FastAPI(
         title="pingan 平安",
@@ -83,6 +85,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.read_session_factory = make_session_factory(engine, read_only=True)
+    # requests holding a session at once, and the thread pool, sized to the connections
+    app.state.session_gate = SessionGate(settings.db_pool_size)
     # rate-limit counters shared by all workers: Redis when configured, else this database
     app.state.limiter = make_limiter(settings.redis_url, engine, settings.secret_key)
     # live events: commit-ordered stamps and change notices (pingan.live)

@@ -11,11 +11,12 @@ name; record-level checks go through :meth:`Principal.check`, which answers 404.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -53,16 +54,23 @@ def _writes(request: Request) -> bool:
     return bool(getattr(endpoint, _WRITES_MARK, False))
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request. On SQLite, requests that write (unsafe methods and GET
     routes marked :func:`audited_read`) open their transaction with ``BEGIN IMMEDIATE``;
     plain reads use a deferred ``BEGIN`` and never hold the write lock, so a long read
-    (live reach, a report) does not stall intake."""
+    (live reach, a report) does not stall intake.
+
+    At most ``Settings.db_pool_size`` requests of a process hold a session at once; the
+    others wait for their turn before they take a connection (pingan.web.capacity)."""
     state = request.app.state
     factory = state.session_factory if _writes(request) else state.read_session_factory
     # Failures that were recorded on purpose (failed logins, audit of denials) are
-    # committed by the route before it raises; everything else rolls back.
-    with unit_of_work(factory) as session:
+    # committed by the route before it raises; everything else rolls back. The unit of
+    # work's blocking enter and exit run in the thread pool, as for a sync dependency.
+    async with (
+        state.session_gate.admit(),
+        contextmanager_in_threadpool(unit_of_work(factory)) as session,
+    ):
         yield session
 
 
