@@ -325,6 +325,10 @@ def _day_of_month_date(m: re.Match[str], today: date) -> date | None:
     following = m.string[m.end() : m.end() + 6]
     if not m.group("dnum").isdigit() and not AFTER_CN_DATE_RE.match(following):
         return None  # 九号 is also a brand of e-bike
+    if m.string[max(0, m.start() - 2) : m.start()].endswith("的") and not m.string[
+        max(0, m.start() - 2) : m.start()
+    ].startswith("月"):
+        return None  # 我的九号, 楼下的九号: the e-bike, not the 9th
     mday = parse_small_int(m.group("dnum"))
     if mday is None or not 1 <= mday <= 31:
         return None

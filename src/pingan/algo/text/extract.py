@@ -21,6 +21,13 @@ from pingan.errors import InvalidInput
 
 _CARS_RE = re.compile(r"(?:([0-9一二两三四五六七八九十]{1,2})\s*辆)?车")
 
+#: Types that report a standing condition: a time only when a clock time is named.
+_STANDING_TYPES = frozenset({"vice", "fire_hazard", "other"})
+_CLOCK_RE = re.compile(
+    r"[\d一二三四五六七八九十两]\s*(?:点|:\d\d|时)|\d\s*(?:am|pm|a\.m|p\.m)\b|o'?clock",
+    re.IGNORECASE,
+)
+
 #: Longest message accepted, in characters (a chat message's limit).
 MAX_TEXT_CHARS = 10_000
 
@@ -204,6 +211,13 @@ def extract_report(
         else:
             confidence, uncertain = 1.0 - guess.confidence, True
     when = resolve_time(text, sent_at, tz=tz)
+    if when is not None and kind in _STANDING_TYPES and not _CLOCK_RE.search(text):
+        # a gambling den, a blocked fire exit, a missing manhole cover: a standing condition
+        # whose 晚上 / 最近 / 白天 says when it shows, not when something happened
+        when = None
+    if when is not None and kind == "missing_person" and when.end < sent_at:
+        # last seen then, still missing now
+        when = TimeInterval(when.start, sent_at.astimezone(when.end.tzinfo), when.confidence)
     # a fraud is told over the phone or online: the places in its story (店里, 学校, 公司)
     # are where the victim was, not a scene to send anyone to (no labelled fraud has one)
     ref = None if kind == "fraud" else read_place(text, find_places=find_places)

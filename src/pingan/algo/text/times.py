@@ -190,6 +190,8 @@ def _clock_hours(hour: int, minute: int, part: str | None, known: bool) -> list[
         readings = [hour + minute / 60]
         if hour < 12:
             readings.append(hour + 12 + minute / 60)
+        elif hour == 12:
+            readings.append(minute / 60)  # 十二点二十 said at one in the night: 00:20
         return readings
     h: float = hour
     if part in NIGHT_PARTS:
@@ -201,6 +203,8 @@ def _clock_hours(hour: int, minute: int, part: str | None, known: bool) -> list[
             h = 24
     elif (part in PM_PARTS and h < 12) or (part in ("中午", "午") and h <= 3):
         h += 12
+    elif part == "凌晨" and h == 12:
+        h = 0  # 凌晨十二点半: half past midnight
     return [h + minute / 60]
 
 
@@ -311,7 +315,7 @@ def resolve_time(text: str, sent_at: datetime, *, tz: str = "Asia/Shanghai") -> 
     except (KeyError, ValueError) as exc:
         raise InvalidInput(f"unknown time zone {tz!r}", field="tz") from exc
     now = sent_at.astimezone(zone).replace(tzinfo=None)
-    norm = normalize(text)
+    norm = _EARLY_CLASS_RE.sub("早上八点", normalize(text))
     mentions = _mentions(norm, now)
     _share_half_of_day(norm, mentions)
     spans = _mention_spans(norm, mentions, now)
@@ -457,6 +461,8 @@ def _share_half_of_day(norm: str, mentions: list[_Mention]) -> None:
         first.clock = (hour + 12 if pm else hour, minute, qual, True)
 
 
+#: 早八: students' eight o'clock class, eight in the morning.
+_EARLY_CLASS_RE = re.compile(r"早八(?![点时])")
 _RANGE_LINK_RE = re.compile(r"^\s*(?:到|至|-|~|—|–|to|and|until|till)\s*$", re.IGNORECASE)
 
 
@@ -479,6 +485,8 @@ def _range_end(
         readings.append(hour + 12 + minute / 60)
     if not known and hour == 12:
         readings.append(minute / 60)  # 十二点十分 after 十一点四十 at night: 00:10
+    if mention.part is not None and mention.part in PARTS:
+        readings = _clock_hours(hour, minute, mention.part, known)  # 早上七点到晚上八点四十
     first = story.start
     times = [hm(first.date() + timedelta(days=extra), h) for extra in (0, 1) for h in readings]
     later = [t for t in times if first + timedelta(minutes=20) < t <= first + timedelta(hours=14)]
