@@ -331,6 +331,20 @@ def count_after(url: str) -> dict[str, int]:
     }
 
 
+def server_errors(procs: Any) -> dict[str, int]:
+    """Error lines in the server processes' logs, by kind (read before they are removed)."""
+    kinds = Counter()
+    for log in sorted(procs.root.glob("*.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if "database is locked" in line:
+                kinds["database is locked"] += 1
+            elif "QueuePool limit" in line:
+                kinds["QueuePool timeout"] += 1
+            elif "unexpected error" in line or line.startswith("Traceback"):
+                kinds[f"{log.stem}: {line[-120:]}"] += 1
+    return dict(kinds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backend", choices=["postgres", "sqlite"], default="postgres")
@@ -380,6 +394,7 @@ def main() -> None:
             "job_queue_wait_s": {"n": len(QUEUE_WAITS), "max": _pct(QUEUE_WAITS, 1.0)},
             "plans": CTX.get("plans", []),
             "writes": count_after(CTX["url"]),
+            "server_errors": server_errors(procs),
         }
     finally:
         procs.stop()

@@ -124,13 +124,19 @@ def list_units(
     *,
     city: str | None = None,
     status: UnitStatus | None = None,
+    changed_since: datetime | None = None,
 ) -> list[UnitRow]:
+    """The units the caller may read; with ``changed_since``, only those whose
+    ``updated_at`` is at or after it (the live stream's read, which must not load every
+    unit on each change)."""
     principal.require("unit", "read")
     query = _base_query().where(principal.visible_clause("unit", "read", Jurisdiction.path))
     if city:
         query = query.where(Unit.city == city)
     if status:
         query = query.where(Unit.status == status)
+    if changed_since is not None:
+        query = query.where(Unit.updated_at >= changed_since)
     return _rows(db_session, query.order_by(Unit.callsign))
 
 

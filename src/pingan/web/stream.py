@@ -26,7 +26,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Annotated, Any
 
@@ -73,6 +73,9 @@ class Cursor:
         return cls(incidents, int(micros), int(unit_id))
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _micros(moment: datetime) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -100,7 +103,10 @@ def poll(
     if principal.matching_grants("unit", "read"):
         from pingan.units import service as units
 
-        rows = units.list_units(db_session, principal)
+        # after the first read, only the units changed since the mark (less a millisecond:
+        # the mark's microseconds went through a float); the exact cut is the key below
+        since = None if cursor is None else _EPOCH + timedelta(microseconds=mark[0] - 1000)
+        rows = units.list_units(db_session, principal, changed_since=since)
         keyed = sorted(
             ((_micros(r.unit.updated_at), r.unit.id), r) for r in rows if r.unit.updated_at
         )
