@@ -51,6 +51,14 @@ def test_a_fraud_has_no_scene() -> None:
         ("305宿舍的笔记本电脑被偷了", "305宿舍"),
         ("宿舍楼道里堆满了纸箱子", "宿舍楼道"),
         ("有人在小区里遛狗不拴绳 咬了我", "小区里"),
+        # inside an area, a place of its own is the place; the area's facilities stay whole
+        ("城中村出租屋昨晚被人撬了门", "出租屋"),
+        ("厂里宿舍车棚的电瓶全被撬了", "宿舍车棚"),
+        ("小区车棚里的自行车被偷了", "小区车棚"),
+        # verbs and times before a shop are no part of it
+        ("一个男的拿着刀冲进入便利店抢钱", "便利店"),
+        ("我关店回家路上 在小区南门被抢了手机", "小区南门"),
+        ("上礼拜店后面的三轮车丢了", "店后面"),
         # a bus ridden is a place; 跑路 is no road
         ("今天坐公交去上班手机被偷了", "公交"),
         ("健身房跑路了 年卡三千没退", "健身房"),

@@ -82,6 +82,7 @@ _STOP_TOKENS = {
 }
 _SINGLE_CHAR_SUFFIX_MIN_NAME = 2
 _NOT_BEFORE_LI = set("道区家车店屋院楼房间心子面层场园城梯库箱包这那哪夜戏信群机网司")
+_NOT_BEFORE_LI |= set("棚厅堂摊吧馆厂室")  # 车棚里, 大厅里: a place and 里, no name in 里
 _MAX_NAME = 8
 _CONNECTORS = {"和", "与", "跟", "、", "/"}
 _EN_PLACE_RE = re.compile(

@@ -58,7 +58,7 @@ _EN_WORDS = sorted(
 _REL_ZH = sorted((r for r in RELATIONS if RELATIONS[r] != "inside"), key=len, reverse=True)
 _ZH_GENERIC_RE = re.compile(
     r"(?P<pre>单元|公司|学校|地下|楼下|楼上|路边|马路边|街边|门口|男生|女生|校外|工人|员工|物业|小"
-    r"|\d{3,4}(?=宿舍|寝室|教室|办公室|自习室))?"
+    r"|\d{3,4}(?=宿舍|寝室|教室|办公室|自习室)|小区(?=(?:地下)?(?:车棚|车库|停车|充电)))?"
     r"(?P<word>" + "|".join(map(re.escape, _ZH_WORDS)) + r")"
     r"(?P<rel>" + "|".join(_REL_ZH) + r")?"
 )
@@ -241,7 +241,7 @@ _SHOP_RE = re.compile(
     r"(?P<word>店)(?P<rel>门口|门前|里面|里|后面|对面|旁边|隔壁|外面)?(?![员长主家铺面])"
 )
 #: Characters that end the trade word before 店 (我开的店, 那家店, 到店).
-_SHOP_STOP = set(_STOP_WORD_CHARS)
+_SHOP_STOP = set(_STOP_WORD_CHARS) | set("关来拜")  # 关店, 来店里, 上礼拜店后面
 
 #: Words of relation before a trade (对面夜宵店): no part of the shop's name.
 _SHOP_LEAD_RE = re.compile(r"对面|隔壁|旁边|楼下|楼上")
@@ -257,6 +257,11 @@ def _shops(text: str) -> list[PlaceRef]:
         lead = _SHOP_LEAD_RE.match(text, start, m.start())
         if lead is not None:
             start = lead.end()  # 对面夜宵店, 隔壁水果店: the shop is the place
+        known = next(
+            (k for k in range(start, m.start()) if text[k : m.end("word")] in KIND_WORDS), None
+        )
+        if known is not None:
+            start = known  # 进入便利店: the generic word is the shop
         if start == m.start() and not m.group("rel"):
             continue  # 店 alone names no place
         relation = RELATIONS.get(m.group("rel") or "")
@@ -412,6 +417,11 @@ def _is_proper(name: str) -> bool:
     return True
 
 
+#: Areas that hold places of their own (城中村出租屋 is the 出租屋) …
+_AREAS = frozenset({"城中村", "小区", "工地", "厂里", "园区"})
+#: … except the area's own facilities (小区车棚, 城中村路口, 工地食堂 stay whole).
+_FACILITY_KINDS = frozenset({"parking", "bicycle_parking", "outdoor", "canteen"})
+
 #: Kinds that are no establishment: after a place they do not replace it (学校旁边路口).
 _OPEN_KINDS = frozenset({"outdoor", "residential"})
 
@@ -457,6 +467,14 @@ def read_place(
             return PlaceRef(
                 first.phrase, first.start, first.end, first.landmark, first.relation, g.kind
             )
+        if (
+            gap == ""
+            and first.relation is None
+            and first.phrase in _AREAS
+            and g.kind not in _FACILITY_KINDS
+        ):
+            first = g  # 城中村出租屋, 小区广场: the place of its own inside the area
+            continue
         if gap == "" and first.relation is None:
             return PlaceRef(
                 norm[first.start : g.end], first.start, g.end, first.landmark, g.relation, g.kind
