@@ -130,6 +130,43 @@ def _read_for(
     return body
 
 
+def _read_all(
+    db_session: Session,
+    principal: Principal,
+    found: Sequence[Any],
+    report_counts: dict[int, int] | None = None,
+) -> list[dict[str, Any]]:
+    """Each ``(incident, path)`` as :func:`_read_for` reads it, with the unmasked personal
+    reads audited together at the end: the chain's head is locked once for the batch and
+    only until the commit (a live board reads on every change; locking the head at its
+    first row held it through the whole batch, stalling every writer behind it)."""
+    items: list[dict[str, Any]] = []
+    seen: list[Incident] = []
+    for incident, path in found:
+        own = _is_own(principal, incident)
+        sight = privacy.sight_of(principal, path, own=own)
+        count = None if report_counts is None else report_counts.get(incident.id, 0)
+        items.append(
+            incident_json(db_session, incident, sight=sight, show_token=own, report_count=count)
+        )
+        if not own and sight.sees_any and _holds_personal(incident):
+            seen.append(incident)
+    if seen:
+        db_session.flush()
+        entries = [
+            audit.AuditEntry.of(
+                action="personal_data.read",
+                object_type="incident",
+                object_id=incident.id,
+                principal=principal,
+                jurisdiction_id=incident.jurisdiction_id,
+            )
+            for incident in seen
+        ]
+        audit.record_many(db_session.connection(), entries)
+    return items
+
+
 def _load(db_session: Session, incident_id: int) -> tuple[Incident, str]:
     row = db_session.execute(
         select(Incident, Jurisdiction.path)
@@ -253,9 +290,7 @@ def list_incidents(
         .limit(limit)
     ).all()
     counts = _report_counts(db_session, [r[0].id for r in found])
-    items = [
-        _read_for(db_session, principal, inc, path, counts.get(inc.id, 0)) for inc, path in found
-    ]
+    items = _read_all(db_session, principal, found, counts)
     return {"items": items, "total": total, "offset": offset, "limit": limit}
 
 
@@ -389,7 +424,7 @@ def changes_since(
     ).all()
     if not found:
         return [], cursor or ""
-    items = [_read_for(db_session, principal, inc, path) for inc, path in found]
+    items = _read_all(db_session, principal, found)
     last_incident = found[-1][0]
     return items, encode_cursor(last_incident.updated_at, last_incident.id)
 
