@@ -103,7 +103,10 @@ def done_lines(
                 )
             lines.append(
                 {
-                    "text": words[kind].format(where=where, **figures),
+                    "text": words[kind].format(
+                        where=where,
+                        **{k: f"{v:g}" if isinstance(v, float) else v for k, v in figures.items()},
+                    ),
                     "link": records_link(campaign, kind, node.code, first, last),
                 }
             )
