@@ -59,6 +59,8 @@ def create(
     ] = None,
 ) -> None:
     """Create a campaign (refused when it overlaps another on the same jurisdiction)."""
+    from pydantic import ValidationError
+
     from pingan.campaigns import creation
     from pingan.campaigns.schemas import CampaignCreate
     from pingan.db import unit_of_work
@@ -74,8 +76,9 @@ def create(
                 "targets": [],
             }
         )
-    except ValueError as exc:
-        raise InvalidInput(str(exc).splitlines()[-1].strip(), field="--to") from None
+    except ValidationError as exc:
+        reason = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        raise InvalidInput(reason, field="--to") from None
     if targets is not None:
         body.targets = creation.targets_from_toml(targets.read_text(encoding="utf-8"))
     _settings, factory = _context()
