@@ -35,6 +35,8 @@ def test_venues_are_seeded_from_the_city_s_osm_places_once(settings: Settings) -
     added = first.json()["added"]
     assert added > 20
     assert set(first.json()["by_category"]) <= {c.value for c in SiteCategory}
+    # Helsinki's hotels (tourism=hotel) and bars are among them
+    assert {"hotel", "bar"} <= set(first.json()["by_category"])
     again = client.post("/api/v1/ledgers/venues/seed", headers=officer, json={"city": "helsinki"})
     assert again.json()["added"] == 0
     listed = client.get("/api/v1/ledgers/sites", headers=officer).json()

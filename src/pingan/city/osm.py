@@ -52,6 +52,9 @@ PLACE_TAGS: dict[tuple[str, str], str] = {
         )
     },
     ("shop", "mall"): "mall",
+    ("tourism", "hotel"): "hotel",
+    ("tourism", "hostel"): "hotel",
+    ("tourism", "guest_house"): "hotel",
     ("shop", "supermarket"): "supermarket",
     ("man_made", "surveillance"): "surveillance",
     ("leisure", "adult_gaming_centre"): "gaming_centre",

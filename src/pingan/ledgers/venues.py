@@ -37,6 +37,7 @@ KIND_CATEGORY: dict[str, SiteCategory] = {
     "gaming_centre": C.gaming,
     "amusement_arcade": C.gaming,
     "mall": C.mall,
+    "hotel": C.hotel,
     "restaurant": C.restaurant,
     "hospital": C.hospital,
     "school": C.school,
@@ -50,12 +51,14 @@ TYPICAL_HOURS: dict[SiteCategory, str] = {
     C.internet_cafe: "24h",
     C.gaming: "10:00-22:00",
     C.mall: "10:00-22:00",
+    C.hotel: "24h",
     C.restaurant: "11:00-22:00",
     C.hospital: "24h",
     C.school: "07:30-17:30",
 }
-#: Categories that are key units (消防安全重点单位) by default.
-KEY_UNITS = frozenset({C.mall, C.hospital, C.school, C.nightclub, C.cinema})
+#: Categories that are key units (消防安全重点单位) by default (公安部61号令: 商场、宾馆饭店、
+#: 医院、学校、公共娱乐场所).
+KEY_UNITS = frozenset({C.mall, C.hotel, C.hospital, C.school, C.nightclub, C.cinema})
 
 
 def _station_of(
