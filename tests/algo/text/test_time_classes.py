@@ -62,3 +62,19 @@ def test_a_missing_person_is_missing_from_when_last_seen_until_now() -> None:
     assert got.time is not None
     assert got.time.start <= datetime(2026, 7, 10, 15, 0, tzinfo=Z)
     assert got.time.end == now
+
+
+def test_a_pattern_of_suspicion_said_with_a_word_of_habit_has_no_time() -> None:
+    now = datetime(2026, 7, 10, 21, 0, tzinfo=Z)
+    got = extract_report("最近老有个陌生男的在幼儿园门口转悠 盯着孩子看", now)
+    assert got.type == "suspicious"
+    assert got.time is None
+
+
+def test_ten_odd_minutes_ago_reaches_back_past_ten() -> None:
+    now = datetime(2026, 7, 10, 21, 0, tzinfo=Z)
+    for text in ("十几分钟前在地铁口被人抢了手机", "十多分钟前在地铁口被人抢了手机"):
+        got = resolve_time(text, now)
+        assert got is not None
+        assert got.start <= datetime(2026, 7, 10, 20, 41, tzinfo=Z)
+        assert got.end == now

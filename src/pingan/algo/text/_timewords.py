@@ -121,7 +121,7 @@ DAY_WORDS = {
 ATOM_RE = re.compile(
     r"(?P<rel>刚才|刚刚|方才|(?P<reln>\d{1,3}|"
     + CN_NUM
-    + r"|半|几|一两|两三)\s*(?:来|多)?\s*(?:个)?"
+    + r"|半|几|一两|两三)\s*(?P<relmore>来|多|几)?\s*(?:个)?"
     r"(?P<relu>分钟|小时|钟头)(?:之前|以前|前)|刚(?=[接看发被在到才出进下回去跟]))"
     r"|(?P<within>(?P<wn>\d{1,3}|" + CN_NUM + r"|半|一两)\s*个?\s*(?P<wmore>多)?\s*个?"
     r"(?P<wu>分钟|小时|钟头)(?P<wmore2>多)?(?:之内|以内|内|了|左右了))"
@@ -410,6 +410,8 @@ def _ago_span(m: re.Match[str], now: datetime) -> tuple[datetime, datetime] | No
         if num is None:
             return None
         minutes = float(num) * (1 if unit.startswith(("分", "min")) else 60)
+        if m.groupdict().get("relmore") and num >= 10:
+            minutes *= 1.4  # 十来分钟, 二十几分钟: ten to nineteen, back 21 minutes at most
     # "半小时前" is said of anything from a few minutes to about 45 minutes ago
     if minutes <= 60:
         return now - timedelta(minutes=minutes * 1.5), now

@@ -23,6 +23,13 @@ _CARS_RE = re.compile(r"(?:([0-9一二两三四五六七八九十]{1,2})\s*辆)?
 
 #: Types that report a standing condition: a time only when a clock time is named.
 _STANDING_TYPES = frozenset({"vice", "fire_hazard", "other"})
+#: Types that report a pattern when said with a word of habit (最近老有人, 每天都有车).
+_PATTERN_TYPES = frozenset({"suspicious", "traffic"})
+_HABITUAL_RE = re.compile(
+    r"最近|这几天|这两天|这段时间|老有|老是|常有|经常|天天|每天|好几天"
+    r"|\b(?:lately|recently|every (?:day|night|evening|morning)|keeps?)\b",
+    re.IGNORECASE,
+)
 _CLOCK_RE = re.compile(
     r"[\d一二三四五六七八九十两]\s*(?:点|:\d\d|时)|\d\s*(?:am|pm|a\.m|p\.m)\b|o'?clock",
     re.IGNORECASE,
@@ -211,9 +218,17 @@ def extract_report(
         else:
             confidence, uncertain = 1.0 - guess.confidence, True
     when = resolve_time(text, sent_at, tz=tz)
-    if when is not None and kind in _STANDING_TYPES and not _CLOCK_RE.search(text):
-        # a gambling den, a blocked fire exit, a missing manhole cover: a standing condition
-        # whose 晚上 / 最近 / 白天 says when it shows, not when something happened
+    if (
+        when is not None
+        and (
+            kind in _STANDING_TYPES
+            or (kind in _PATTERN_TYPES and _HABITUAL_RE.search(text) is not None)
+        )
+        and not _CLOCK_RE.search(text)
+    ):
+        # a gambling den, a blocked fire exit, a missing manhole cover, a stranger who keeps
+        # coming round lately: a standing condition whose 晚上 / 最近 / 白天 says when it
+        # shows, not when something happened
         when = None
     if when is not None and kind == "missing_person" and when.end < sent_at:
         # last seen then, still missing now
