@@ -84,7 +84,7 @@ class ControlRoomWrite(BaseModel):
     code: str = Field(pattern=CODE_PATTERN, max_length=40)
     site_code: str = Field(max_length=40)
     location: str = Field(default="", max_length=200)
-    systems: dict[Literal[SYSTEMS], SystemState] = Field(  # type: ignore[valid-type]
+    systems: dict[Literal[SYSTEMS], SystemState] = Field(  # type: ignore[valid-type]  # Literal of a tuple: valid for pydantic
         default_factory=dict, max_length=len(SYSTEMS)
     )
     surveyed_at: datetime | None = None
@@ -136,7 +136,7 @@ class ShiftWrite(BaseModel):
     ends_at: datetime
     on_duty: list[OnDuty] = Field(max_length=10)
     handover_to: str = Field(default="", max_length=200)
-    systems: dict[Literal[SYSTEMS], HandoverSystem] = Field(  # type: ignore[valid-type]
+    systems: dict[Literal[SYSTEMS], HandoverSystem] = Field(  # type: ignore[valid-type]  # Literal of a tuple: valid for pydantic
         default_factory=dict, max_length=len(SYSTEMS)
     )
     daily_check: DailyCheck = Field(default_factory=DailyCheck)

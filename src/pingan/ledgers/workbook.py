@@ -17,7 +17,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
@@ -38,6 +38,8 @@ from pingan.ledgers.schemas import (
     SiteWrite,
 )
 from pingan.principal import Principal
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 SITE_FIELDS = (
     "code",
@@ -254,7 +256,7 @@ class Row:
                 ) from None
         return value if value.tzinfo is not None else value.replace(tzinfo=self.zone)
 
-    def model(self, kind: type[BaseModel], values: dict[str, Any]) -> Any:
+    def model(self, kind: type[ModelT], values: dict[str, Any]) -> ModelT:
         """``values`` checked by the schema; the first error names its column."""
         try:
             return kind.model_validate(values)
@@ -292,7 +294,7 @@ def site_from_row(row: Row, station_code: str | None) -> SiteWrite:
     values.update(lat=_number(row, "lat"), lon=_number(row, "lon"), key_unit=_flag(row, "key_unit"))
     values["grid_code"] = values.get("grid_code") or None
     values["jurisdiction_code"] = station_code
-    return row.model(SiteWrite, values)  # type: ignore[no-any-return]
+    return row.model(SiteWrite, values)
 
 
 def _system(row: Row, name: str) -> dict[str, str] | None:
@@ -314,7 +316,7 @@ def room_from_row(row: Row) -> ControlRoomWrite:
         "surveyed_at": row.moment("surveyed_at"),
         "systems": systems,
     }
-    return row.model(ControlRoomWrite, values)  # type: ignore[no-any-return]
+    return row.model(ControlRoomWrite, values)
 
 
 def operator_from_row(row: Row) -> tuple[str, OperatorWrite]:
@@ -383,7 +385,7 @@ def shift_from_row(row: Row) -> ShiftWrite:
         "systems": systems,
         "alarms": alarms,
     }
-    return row.model(ShiftWrite, values)  # type: ignore[no-any-return]
+    return row.model(ShiftWrite, values)
 
 
 def _unique(rows: list[tuple[Row, str]], taken: set[str], what: str) -> None:
