@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import Engine, func, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from pingan.audit import service as audit
+from pingan.audit.appender import appender_for
 from pingan.db import utcnow
 from pingan.errors import InvalidInput, NotFound
 from pingan.incidents import privacy, rows
@@ -135,11 +136,16 @@ def _read_all(
     principal: Principal,
     found: Sequence[Any],
     report_counts: dict[int, int] | None = None,
+    *,
+    grouped: bool = False,
 ) -> list[dict[str, Any]]:
     """Each ``(incident, path)`` as :func:`_read_for` reads it, with the unmasked personal
     reads audited together at the end: the chain's head is locked once for the batch and
     only until the commit (a live board reads on every change; locking the head at its
-    first row held it through the whole batch, stalling every writer behind it)."""
+    first row held it through the whole batch, stalling every writer behind it).
+
+    ``grouped`` (the live stream's reads): on PostgreSQL the rows go through the process's
+    :mod:`pingan.audit.appender`, one transaction for the reads of many boards."""
     items: list[dict[str, Any]] = []
     seen: list[Incident] = []
     for incident, path in found:
@@ -163,7 +169,11 @@ def _read_all(
             )
             for incident in seen
         ]
-        audit.record_many(db_session.connection(), entries)
+        bind = db_session.get_bind()
+        if grouped and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+            appender_for(bind).append(entries)
+        else:
+            audit.record_many(db_session.connection(), entries)
     return items
 
 
@@ -424,7 +434,7 @@ def changes_since(
     ).all()
     if not found:
         return [], cursor or ""
-    items = _read_all(db_session, principal, found)
+    items = _read_all(db_session, principal, found, grouped=True)
     last_incident = found[-1][0]
     return items, encode_cursor(last_incident.updated_at, last_incident.id)
 

@@ -98,9 +98,6 @@ def poll(
     """The changes the caller may see after ``cursor`` (without one: none, and "now")."""
     from pingan.incidents import reads
 
-    items, incident_cursor = reads.changes_since(
-        db_session, principal, cursor.incidents if cursor else None
-    )
     unit_items: list[dict[str, Any]] = []
     mark = (cursor.unit_micros, cursor.unit_id) if cursor else (0, 0)
     if principal.matching_grants("unit", "read"):
@@ -131,6 +128,11 @@ def poll(
                     item["mutual_aid"] = helping.get(row.unit.id)
             if changed:
                 mark = changed[-1][0]
+    # the incidents last: reading personal data appends to the audit chain, which locks its
+    # head until this read commits, so nothing else may run between the two
+    items, incident_cursor = reads.changes_since(
+        db_session, principal, cursor.incidents if cursor else None
+    )
     return Batch(items, unit_items, Cursor(incident_cursor, mark[0], mark[1]))
 
 
