@@ -105,7 +105,7 @@ class Settings(BaseSettings):
     jobs_embedded: bool = True
     job_lease_s: float = 30.0
     job_max_attempts: int = 3
-    #: One JSON object a log line, with the request id (pingan.web.logs); deployments set it.
+    #: One JSON object a log line, with the request id (pingan.logs); deployments set it.
     log_json: bool = False
     #: Failed logins per (username, client address) before that pair is refused for the rest
     #: of the window: a stepped back-off. Never locks the account for other addresses.

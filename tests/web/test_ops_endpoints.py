@@ -12,7 +12,7 @@ from sqlalchemy import select
 from pingan.audit.models import AuditEvent
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, unit_of_work
-from pingan.web.logs import JsonFormatter
+from pingan.logs import JsonFormatter
 from support.app import seeded_client, token_for
 from support.jobs import job_worker
 

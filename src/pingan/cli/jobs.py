@@ -67,7 +67,7 @@ def worker() -> None:
     settings = get_settings()
     settings.check_safe()
     if settings.log_json:
-        from pingan.web.logs import use_json_logs
+        from pingan.logs import use_json_logs
 
         use_json_logs()
     running = make_worker(settings)
@@ -85,7 +85,7 @@ def health() -> None:
     """Check the database, its migrations and the job queue (as ``GET /readyz``); exit 1
     when one fails."""
     from pingan.db import make_engine
-    from pingan.web.ops import readiness
+    from pingan.jobs.health import readiness
 
     settings = get_settings()
     checks = readiness(make_engine(settings.effective_database_url), settings)

@@ -12,6 +12,7 @@ from pingan.audit import keys as audit_keys
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory
 from pingan.live import order as live_order
+from pingan.logs import use_json_logs
 from pingan.ratelimit import make_limiter
 from pingan.web import api_docs, ops, pages
 from pingan.web.access_log import install_log_redaction
@@ -35,7 +36,7 @@ from pingan.web.bodies import BodyLimitMiddleware
 from pingan.web.capacity import SessionGate
 from pingan.web.errors import install_error_handlers
 from pingan.web.lean_intake import LeanIntakeMiddleware
-from pingan.web.logs import RequestIdMiddleware, use_json_logs
+from pingan.web.logs import RequestIdMiddleware
 from pingan.web.security import SecurityHeadersMiddleware
 
 #: Routers mounted on the app, in this order. Each capability adds its own.

@@ -1,69 +1,26 @@
-"""Structured logs: one JSON object a line, each with the request id, never personal data.
+"""The request's log line and id (the JSON format itself: :mod:`pingan.logs`).
 
 :class:`RequestIdMiddleware` gives every request an id (a client's ``X-Request-ID`` when it
 is a plain token, else a new one), echoes it in the response and logs one line per request
 with the method, the route's *template* (``/api/v1/jobs/{job_id}``, never the filled-in
 path, whose segments may be tokens), the status and the duration; no query string, no
-body, no header values. :class:`JsonFormatter` writes a record's message and only the
-extra fields named in :data:`FIELDS` (ids, kinds, counts, durations), so a caller cannot
-leak a report's text through ``extra=``. ``pingan serve`` and ``pingan worker`` install it
-(:func:`use_json_logs`); a log message must itself carry no personal data (the masking
-function is for pages and exports, not logs).
+body, no header values.
 """
 
 from __future__ import annotations
 
-import contextvars
-import json
 import logging
 import re
 import time
 import uuid
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pingan.logs import request_id
 from pingan.web import metrics
 
-request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 log = logging.getLogger("pingan.request")
-
-#: Extra fields a log line may carry.
-FIELDS = ("method", "route", "status", "ms", "job_id", "kind", "seconds", "worker")
 _TOKEN = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        body: dict[str, Any] = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "msg": record.getMessage(),
-        }
-        rid = request_id.get()
-        if rid:
-            body["request_id"] = rid
-        for name in FIELDS:
-            if name in record.__dict__:
-                body[name] = record.__dict__[name]
-        if record.exc_info and record.exc_info[0] is not None:
-            body["error"] = record.exc_info[0].__name__  # the type only: values may be data
-        return json.dumps(body, ensure_ascii=False, default=str)
-
-
-def use_json_logs(level: int = logging.INFO) -> None:
-    """Every log line of this process as JSON on stderr."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        logging.getLogger(name).handlers[:] = []
-        logging.getLogger(name).propagate = True
-    # uvicorn's access line holds the raw path; the request line below replaces it
-    logging.getLogger("uvicorn.access").disabled = True
 
 
 class RequestIdMiddleware:
