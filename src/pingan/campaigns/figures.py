@@ -291,7 +291,7 @@ def focus_visibility(
         reason = (
             "no focus place in this jurisdiction"
             if not found
-            else "no unit reported a position in the focus places' city over the period"
+            else "no unit reported a position in the focus places' city during their focus hours"
         )
         return figure_body("focus_visibility", interval_reason=reason, detail=detail)
     out = share_figure("focus_visibility", round(seen), round(hours_all), False, None)

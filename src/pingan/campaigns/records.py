@@ -33,7 +33,7 @@ from pingan.analytics.history import local_midnight
 from pingan.antifraud.models import OutreachEvent, OutreachKind
 from pingan.campaigns.creation import jurisdictions_of
 from pingan.campaigns.models import Campaign, FocusPlace
-from pingan.campaigns.visibility import focus_windows, place_visibility, places_of
+from pingan.campaigns.visibility import place_nights, places_of
 from pingan.community.models import CheckIn, CheckKind, Shift
 from pingan.config import Settings
 from pingan.errors import InvalidInput, NotFound
@@ -220,23 +220,19 @@ def visibility_rows(
     zone = ZoneInfo(settings.time_zone)
     rows: list[dict[str, Any]] = []
     for place in places:
-        day = first
-        while day <= last:
-            ((opens, closes),) = focus_windows(place, day, day, zone)
-            found = place_visibility(db_session, place, day, day, zone)
+        for night in place_nights(db_session, place, first, last, zone):
             rows.append(
                 {
                     "place_id": place.id,
                     "place": place.name,
-                    "day": day,
-                    "opens": opens,
-                    "closes": closes,
-                    "hours": found.hours,
-                    "seen_hours": found.seen_h,
-                    "positions": found.positions,
+                    "day": night.day,
+                    "opens": night.opens,
+                    "closes": night.closes,
+                    "hours": night.hours,
+                    "seen_hours": night.seen_h,
+                    "positions": night.positions,
                 }
             )
-            day += dt.timedelta(days=1)
     return rows, {
         "hours": round(sum(r["hours"] for r in rows), 2),
         "seen_hours": round(sum(r["seen_hours"] for r in rows), 2),

@@ -11,7 +11,7 @@ radius (a report stands for its unit until its next report, at most :data:`MAX_G
 The figure is the share of focus-place-hours seen. Its 95% interval is the Wilson interval
 of seen hours out of all hours, the hours taken as trials (nights are not independent,
 so the interval is if anything too narrow; it says how far the share can move, not more).
-With no position report at all in the place's city over the period there is no value:
+With no position report in the place's city during its focus hours there is no value:
 an absent GPS feed is not an absent police.
 
 A focus place counts for the covered jurisdiction whose area holds it
@@ -89,48 +89,78 @@ def focus_windows(
     return out
 
 
-def place_visibility(
+@dataclass(frozen=True)
+class NightVisibility:
+    """One focus window of one place: its hours, the hours seen, the positions reported in
+    the city during it."""
+
+    day: dt.date
+    opens: dt.datetime
+    closes: dt.datetime
+    hours: float
+    seen_h: float
+    positions: int
+
+
+def place_nights(
     db_session: Session, place: FocusPlace, first_day: dt.date, last_day: dt.date, zone: ZoneInfo
-) -> PlaceVisibility:
-    """Seen and all focus hours of ``place`` over ``first_day`` … ``last_day``."""
+) -> list[NightVisibility]:
+    """Each focus window of ``place`` over ``first_day`` … ``last_day``, with the hours seen
+    (positions read once per :data:`CHUNK_DAYS` days)."""
     city = cities.city_for_point(db_session, place.lat, place.lon)
-    seen = total = 0.0
-    positions = 0
+    per_lon = METRES_PER_DEGREE * float(np.cos(np.radians(place.lat)))
+    out: list[NightVisibility] = []
     lo = first_day
     while lo <= last_day:
         hi = min(last_day, lo + dt.timedelta(days=CHUNK_DAYS - 1))
         windows = focus_windows(place, lo, hi, zone)
-        length = sum((b - a).total_seconds() for a, b in windows)
-        total += length
-        lo = hi + dt.timedelta(days=1)
-        if city is None:
-            continue
         origin = windows[0][0]
         since = origin - dt.timedelta(seconds=MAX_GAP_S)
-        fixes = units.positions_in_city(db_session, city.name, since, windows[-1][1])
-        positions += len(fixes)
-        if not fixes:
-            continue
-        per_lon = METRES_PER_DEGREE * float(np.cos(np.radians(place.lat)))
+        fixes = (
+            []
+            if city is None
+            else units.positions_in_city(db_session, city.name, since, windows[-1][1])
+        )
+        times = np.asarray([(f.at - origin).total_seconds() for f in fixes], dtype=np.float64)
         presence = presence_from_positions(
             [0.0],
             [0.0],
             [f.unit_id for f in fixes],
-            [(f.at - origin).total_seconds() for f in fixes],
+            times,
             [(f.lon - place.lon) * per_lon for f in fixes],
             [(f.lat - place.lat) * METRES_PER_DEGREE for f in fixes],
             radius_m=place.radius_m,
             max_gap_s=MAX_GAP_S,
         )
-        result = hotspot_visibility(
-            1,
-            np.zeros(len(windows), dtype=np.int64),
-            [(a - origin).total_seconds() for a, _ in windows],
-            [(b - origin).total_seconds() for _, b in windows],
-            *presence,
-            slot_s=SLOT_S,
-        )
-        seen += result.share * length
+        for index, (opens, closes) in enumerate(windows):
+            start = (opens - origin).total_seconds()
+            end = (closes - origin).total_seconds()
+            length = end - start
+            result = hotspot_visibility(1, [0], [start], [end], *presence, slot_s=SLOT_S)
+            inside = int(np.count_nonzero((times >= start - MAX_GAP_S) & (times <= end)))
+            out.append(
+                NightVisibility(
+                    lo + dt.timedelta(days=index),
+                    opens,
+                    closes,
+                    round(length / SLOT_S, 4),
+                    round(result.share * length / SLOT_S, 4),
+                    inside,
+                )
+            )
+        lo = hi + dt.timedelta(days=1)
+    return out
+
+
+def place_visibility(
+    db_session: Session, place: FocusPlace, first_day: dt.date, last_day: dt.date, zone: ZoneInfo
+) -> PlaceVisibility:
+    """Seen and all focus hours of ``place`` over ``first_day`` … ``last_day``."""
+    nights = place_nights(db_session, place, first_day, last_day, zone)
     return PlaceVisibility(
-        place.id, place.name, round(seen / SLOT_S, 4), round(total / SLOT_S, 4), positions
+        place.id,
+        place.name,
+        round(sum(n.seen_h for n in nights), 4),
+        round(sum(n.hours for n in nights), 4),
+        sum(n.positions for n in nights),
     )
