@@ -88,6 +88,14 @@ def test_an_institution_acting_is_no_place() -> None:
         # a capitalised name after "at" / "in" when nothing else names a place
         ("my phone was stolen at Starbucks this afternoon", "Starbucks", True),
         ("I was mugged in Sanlitun last night", "Sanlitun", True),
+        # a name with "of", a lower-case station or temple after a name
+        (
+            "my purse was snatched in front of the Bank of China on Nanjing Road",
+            "Bank of China",
+            True,
+        ),
+        ("a man flashed my daughter near Exit 2 of Xujiahui station", "Xujiahui station", True),
+        ("pickpocketed at Jing'an Temple this morning", "Jing'an Temple", True),
         # English places without names
         ("there is a guy following girls near the university gate", "university gate", False),
         ("I was pickpocketed on the bus this morning around 8", "bus", False),

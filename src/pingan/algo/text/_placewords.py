@@ -248,7 +248,7 @@ EN_NOT_PLACES = frozenset(
     Mandarin WeChat Wechat Alipay Telegram WhatsApp Whatsapp Taobao Douyin TikTok Instagram
     Facebook Tinder Bumble Hinge Line QQ RMB CNY USD AM PM China Weibo Xianyu Didi DiDi Meituan
     Ele Pinduoduo JD Jingdong Amazon Binance USDT Bitcoin Skype Zoom Signal Apple Huawei
-    Xiaomi Google Gmail Email Bank My The A An This That Our""".split()  # noqa: SIM905
+    Xiaomi Google Gmail Email My The A An This That Our Exit Gate""".split()  # noqa: SIM905
 )
 #: Words that say what a market or a street is for (劳务市场, 批发市场, 步行街): no name.
 TRADES = frozenset(

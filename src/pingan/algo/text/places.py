@@ -86,9 +86,11 @@ _NOT_BEFORE_LI |= set("棚厅堂摊吧馆厂室")  # 车棚里, 大厅里: a pla
 _MAX_NAME = 8
 _CONNECTORS = {"和", "与", "跟", "、", "/"}
 _EN_PLACE_RE = re.compile(
-    r"\b(?P<name>(?:[A-Z][a-z]+\s){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Market|Gardens?"
+    r"\b(?!(?:The|A|An|My|Our|This|That|His|Her|Their|Your|Some)\s)"
+    r"(?P<name>(?:[A-Z][a-z']+\s){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Market|Gardens?"
     r"|Plaza|Square|Park|Community|Estate|Mall|Station|Building|Tower|Residences?|Apartments?"
-    r"|Village|Bridge))\b(?P<unit>\s(?:Building|Block|No\.?)\s?\d+)?"
+    r"|Village|Bridge|Temple|(?-i:station|road|street|temple|park|market|metro station))\b)"
+    r"(?P<unit>\s(?:Building|Block|No\.?)\s?\d+)?"
 )
 _EN_BUILDING_RE = re.compile(r"\b(?:Building|Block)\s(?P<n>\d+)\s(?:of|at|in)\s$")
 

@@ -520,7 +520,7 @@ def _first_place(
     if (
         en is not None
         and (not spans or en.start < spans[0].start)
-        and (not generics or en.start < generics[0].start)
+        and (not generics or (en.start, -en.end) < (generics[0].start, -generics[0].end))
     ):
         return en  # "across from Starbucks on Nanjing Road": the first place said
     for i, span in enumerate(spans):
