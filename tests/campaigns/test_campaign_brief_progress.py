@@ -240,3 +240,9 @@ def test_demo_campaign_has_each_verdict(seeded: Settings) -> None:
         rows = progress(db_session, seeded, found[0], today - dt.timedelta(days=1))["targets"]
     verdicts = {row["verdict"] for row in rows}
     assert {"on_track", "at_risk", "off_track"} <= verdicts
+    # the night market's simulated patrol passes give the visibility target its figure
+    (seen,) = [row for row in rows if row["figure"] == "focus_visibility"]
+    assert 0.3 < seen["value"] < 0.8
+    assert seen["interval"][0] < seen["value"] < seen["interval"][1]
+    assert seen["verdict"] == "on_track"
+    assert seen["detail"]["positions"] > 0
