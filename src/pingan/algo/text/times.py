@@ -315,7 +315,7 @@ def resolve_time(text: str, sent_at: datetime, *, tz: str = "Asia/Shanghai") -> 
     except (KeyError, ValueError) as exc:
         raise InvalidInput(f"unknown time zone {tz!r}", field="tz") from exc
     now = sent_at.astimezone(zone).replace(tzinfo=None)
-    norm = _EARLY_CLASS_RE.sub("早上八点", normalize(text))
+    norm = _SPOKEN_TAIL_RE.sub("", _EARLY_CLASS_RE.sub("早上八点", normalize(text)))
     mentions = _mentions(norm, now)
     _share_half_of_day(norm, mentions)
     spans = _mention_spans(norm, mentions, now)
@@ -463,6 +463,8 @@ def _share_half_of_day(norm: str, mentions: list[_Mention]) -> None:
 
 #: 早八: students' eight o'clock class, eight in the morning.
 _EARLY_CLASS_RE = re.compile(r"早八(?![点时])")
+#: Spoken tails of northern day words: 今儿个 / 前儿个 → 今儿 / 前儿, 傍黑儿 → 傍黑.
+_SPOKEN_TAIL_RE = re.compile(r"(?<=[今昨前]儿)个|(?<=傍黑)儿")
 _RANGE_LINK_RE = re.compile(r"^\s*(?:到|至|-|~|—|–|to|and|until|till)\s*$", re.IGNORECASE)
 
 
