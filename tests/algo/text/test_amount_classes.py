@@ -26,6 +26,9 @@ from pingan.algo.text.amounts import find_amount_yuan
         ("电动车被偷了 两千四二手买的", 2400),
         # 投 before the sum is the loss, not what was promised
         ("说投八千到年底能拿两万 俺投了", 8000),
+        # 千把块, 万把块: about a thousand, about ten thousand
+        ("千把块钱的电驴叫人偷了", 1000),
+        ("被骗了万把块钱", 10000),
         # English: bare numbers in a story about money, grand, numbers that name things
         ("the scooter cost me 2300 last spring and now it's gone", 2300),
         ("a fake landlord took 3 grand as a deposit", 3000),

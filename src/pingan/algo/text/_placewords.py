@@ -74,6 +74,8 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("茶馆", "发廊", "澡堂", "洗浴中心"), "shop"),
     **dict.fromkeys(("地铁车厢", "公交车", "公交"), "station"),
     **dict.fromkeys(("园区", "产业园", "工业园"), "office"),
+    **dict.fromkeys(("家属院", "大院", "村口", "胡同口", "巷口"), "residential"),
+    **dict.fromkeys(("诊所", "卫生所", "卫生院", "社区医院"), "hospital"),
     **dict.fromkeys(("寝室",), "residential"),
     # English
     **dict.fromkeys(("night market", "market", "food market"), "marketplace"),
@@ -255,6 +257,6 @@ TRADES = frozenset(
     {
         *("劳务", "批发", "农贸", "商业", "步行", "美食", "小吃", "建材", "家具", "服装"),
         *("二手", "花鸟", "水果", "海鲜", "蔬菜", "人才", "酒吧", "夜宵", "会议", "购物"),
-        *("活动", "文化"),
+        *("活动", "文化", "社区"),
     }
 )

@@ -55,6 +55,8 @@ _PLATE_RE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·\s-]?[A-Z0-9]{5,6}"
 )
 _MEASURE_NOUN_RE = re.compile(r"(?:电瓶|电池|手表|表|砖|玻璃|石头|牌|地|屏|肉|蛋糕|钢筋)")
+#: 千把块, 万把块: about one thousand, one ten thousand (read as 一千, 一万; same length).
+_ABOUT_ONE_RE = re.compile(r"(?<![\d" + CN_NUMERAL_DIGITS + r"十])([百千万])把(?=块|元|钱)")
 _AMOUNT_END = ("", "，", ",", "。", " ", "的", "啊", "呢")
 #: Words after a numeral that say it is a rough sum (一万出头, 两千左右).
 _ABOUT = ("出头", "左右", "上下")
@@ -90,6 +92,7 @@ def _amounts(text: str) -> list[tuple[int, bool]]:
     masked = _PHONE_RE.sub(lambda m: "#" * len(m.group(0)), norm)
     masked = _PLATE_RE.sub(lambda m: "#" * len(m.group(0)), masked)
     masked = masked.replace("二手", "#手")  # 一千八二手买的: 二手 is second-hand, no digit
+    masked = _ABOUT_ONE_RE.sub(lambda m: "一" + m.group(1), masked)  # 千把块: about a thousand
     out: list[tuple[int, bool]] = []
     money_story = _MONEY_STORY_RE.search(masked) is not None
     for m in _AMOUNT_RE.finditer(masked):

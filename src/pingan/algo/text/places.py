@@ -135,6 +135,7 @@ def _suffix_is_word(text: str, m: re.Match[str]) -> bool:
     return (
         (suffix in ("路", "街") and after in ("过", "面", "人", "灯", "费", "线", "坊", "头"))
         or (suffix == "城" and after in ("管", "市", "里"))
+        or (suffix == "广场" and after == "舞")
         or (suffix == "路" and after in ("边", "旁") and before in "街路道巷")
         or (suffix == "路" and (before in "跑赶绕带让" or text[s - 2 : s] in ("过马", "穿马")))
         or (suffix == "里" and before in _NOT_BEFORE_LI)
