@@ -118,7 +118,7 @@ def test_what_was_done_links_to_its_records(district: Settings) -> None:
         assert made.status_code == 201, made.text
     lines = _done(client, admin, summer)
     kinds = _check_lines(client, admin, lines)
-    assert {"rooms", "inspections", "drills", "stalls"} <= kinds
+    assert {"rooms", "inspections", "hazards", "drills", "stalls"} <= kinds
     stalls = [line["text"] for line in lines if "摆摊" in line["text"]]
     assert stalls == ["东街派出所：开展反诈摆摊宣传2场，覆盖群众200人次。"]
     assert any("发现隐患" in line["text"] for line in lines)

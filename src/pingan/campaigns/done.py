@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pingan.analytics.history import local_midnight
 from pingan.campaigns.creation import jurisdictions_of
 from pingan.campaigns.figures import focus_visibility, measure, scoped
 from pingan.campaigns.models import Campaign, FocusPlace
 from pingan.campaigns.records import records, records_link
 from pingan.campaigns.visibility import places_of
+from pingan.community import hours as hours_module
 from pingan.config import Settings
 from pingan.ledgers import summary as ledgers
 
@@ -54,6 +57,7 @@ LINES = (
     ("stalls", "stalls"),
     ("rooms", "rooms"),
     ("inspections", "inspections"),
+    ("hazards", "found"),
     ("drills", "drills"),
     ("checkins", "checkins"),
 )
@@ -110,24 +114,26 @@ def done_lines(
                     "link": records_link(campaign, kind, node.code, first, last),
                 }
             )
-        if ledger["hazards_found"]:
-            lines.append(
-                {
-                    "text": words["hazards"].format(
-                        where=where,
-                        found=ledger["hazards_found"],
-                        on_time=ledger["hazards_rectified_on_time"],
-                        overdue=ledger["hazards_overdue"],
-                    ),
-                    "link": "/api/v1/ledgers/hazards",
-                }
-            )
         hours = measure(db_session, settings, node, "volunteer_hours", first, last)
         if hours["value"]:
             lines.append(
                 {
                     "text": words["hours"].format(where=where, hours=hours["value"]),
-                    "link": hours["query"],
+                    "link": _hours_link(settings, campaign, node.code, first, last),
                 }
             )
     return lines
+
+
+def _hours_link(
+    settings: Settings, campaign: Campaign, code: str, first: dt.date, last: dt.date
+) -> str:
+    """The volunteers' hours report over exactly the period (it reads at most
+    :data:`pingan.community.hours.MAX_DAYS` days), else the check-ins the hours come from."""
+    if (last - first).days + 1 > hours_module.MAX_DAYS:
+        return records_link(campaign, "checkins", code, first, last)
+    since = local_midnight(first, settings.time_zone)
+    until = local_midnight(last + dt.timedelta(days=1), settings.time_zone)
+    return "/api/v1/community/hours?" + urlencode(
+        {"since": since.isoformat(), "until": until.isoformat()}
+    )

@@ -11,6 +11,7 @@ Kinds (``KINDS``):
   they reached;
 * ``rooms``: fire control rooms surveyed in the period;
 * ``inspections``: fire-safety inspections of sites in the period;
+* ``hazards``: hazards found in the period, rectified by their deadline, overdue now;
 * ``drills``: evacuation drills and extinguisher practice held in the period;
 * ``checkins``: volunteers' check-ins at patrol points in the period (distinct volunteers);
 * ``visibility``: each focus place's focus window on each day, its hours and the hours a
@@ -36,13 +37,31 @@ from pingan.campaigns.models import Campaign, FocusPlace
 from pingan.campaigns.visibility import place_nights, places_of
 from pingan.community.models import CheckIn, CheckKind, Shift
 from pingan.config import Settings
+from pingan.db import utcnow
 from pingan.errors import InvalidInput, NotFound
 from pingan.jurisdictions.models import Jurisdiction
-from pingan.ledgers.models import ControlRoom, Inspection, Site, TrainingSession
+from pingan.ledgers import hazards
+from pingan.ledgers.models import (
+    ControlRoom,
+    Hazard,
+    HazardStatus,
+    Inspection,
+    Site,
+    TrainingSession,
+)
 from pingan.ledgers.training import DRILLS
 from pingan.principal import Principal
 
-KINDS = ("shifts", "stalls", "rooms", "inspections", "drills", "checkins", "visibility")
+KINDS = (
+    "shifts",
+    "stalls",
+    "rooms",
+    "inspections",
+    "hazards",
+    "drills",
+    "checkins",
+    "visibility",
+)
 MAX_ROWS = 500
 
 
@@ -164,6 +183,31 @@ def _listing(
             for i, code, name in db_session.execute(query.order_by(Inspection.at, Inspection.id))
         ]
         return rows, {"inspections": len(rows)}
+    if kind == "hazards":
+        query = _at_sites(Hazard, node).where(Hazard.found_at >= since, Hazard.found_at < until)
+        now = utcnow()
+        rows = [
+            {
+                "id": h.id,
+                "site": code,
+                "site_name": name,
+                "severity": str(h.severity),
+                "found_at": h.found_at,
+                "deadline": h.deadline,
+                "status": str(h.status),
+                "closed_at": h.closed_at,
+                "on_time": h.status is HazardStatus.closed
+                and h.closed_at is not None
+                and h.closed_at <= h.deadline,
+                "overdue": hazards.is_overdue(h, now),
+            }
+            for h, code, name in db_session.execute(query.order_by(Hazard.found_at, Hazard.id))
+        ]
+        return rows, {
+            "found": len(rows),
+            "on_time": sum(r["on_time"] for r in rows),
+            "overdue": sum(r["overdue"] for r in rows),
+        }
     if kind == "drills":
         query = _at_sites(TrainingSession, node).where(
             TrainingSession.kind.in_(DRILLS),

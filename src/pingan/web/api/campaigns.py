@@ -24,7 +24,9 @@ CampaignWriter = Annotated[Principal, allowed("campaign", "write")]
 Lang = Annotated[Literal["zh-CN", "en"], Query()]
 Format = Annotated[Literal["text", "html", "pdf", "json"], Query()]
 Day = Annotated[dt.date, Query(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
-RecordKind = Literal["shifts", "stalls", "rooms", "inspections", "drills", "checkins", "visibility"]
+RecordKind = Literal[
+    "shifts", "stalls", "rooms", "inspections", "hazards", "drills", "checkins", "visibility"
+]
 
 
 @router.post("", status_code=201)
