@@ -9,9 +9,9 @@ behind them (issue 18's district-night load test).
 :meth:`ChainAppender.append` hands the rows to one thread per engine, which appends all the
 rows waiting at that moment in one transaction (one head lock, one commit) and then
 releases their callers. The caller waits for that commit, so a read is audited before it is
-shown, as with an append in its own transaction. SQLite does not need it (its writers are
-serialised by the database lock anyway, and a caller holding that lock would wait for the
-appender for ever): there, append in the caller's session.
+shown, as with an append in its own transaction. On SQLite only a caller in a read
+(deferred) transaction may use it: one holding the database's write lock would wait for
+the appender, which waits for that lock; such a caller appends in its own session.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from concurrent.futures import Future
 from sqlalchemy import Engine
 
 from pingan.audit.service import AuditEntry, record_many
+from pingan.db import SQLITE_BEGIN
 
 #: Rows appended in one transaction at most.
 MAX_BATCH = 2_000
@@ -87,7 +88,11 @@ class ChainAppender:
         try:
             if engine is None:
                 raise RuntimeError("the database engine of this audit appender is gone")
-            with engine.begin() as connection:
+            # its own write transaction, even on a read-only engine (SQLite: IMMEDIATE)
+            with (
+                engine.connect().execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}) as connection,
+                connection.begin(),
+            ):
                 record_many(connection, [entry for entries, _ in batch for entry in entries])
         except Exception as exc:
             for _, future in batch:

@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from pingan.audit import service as audit
 from pingan.audit.appender import appender_for
-from pingan.db import utcnow
+from pingan.db import SQLITE_BEGIN, utcnow
 from pingan.errors import InvalidInput, NotFound
 from pingan.incidents import privacy, rows
 from pingan.incidents.models import (
@@ -144,8 +144,9 @@ def _read_all(
     only until the commit (a live board reads on every change; locking the head at its
     first row held it through the whole batch, stalling every writer behind it).
 
-    ``grouped`` (the live stream's reads): on PostgreSQL the rows go through the process's
-    :mod:`pingan.audit.appender`, one transaction for the reads of many boards."""
+    ``grouped`` (the live stream's reads): on PostgreSQL, and in a read (deferred)
+    transaction on SQLite, the rows go through the process's :mod:`pingan.audit.appender`,
+    one transaction for the reads of many boards."""
     items: list[dict[str, Any]] = []
     seen: list[Incident] = []
     for incident, path in found:
@@ -169,12 +170,22 @@ def _read_all(
             )
             for incident in seen
         ]
-        bind = db_session.get_bind()
-        if grouped and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        if grouped and _holds_no_write_lock(db_session):
+            bind = db_session.get_bind()
+            assert isinstance(bind, Engine)
             appender_for(bind).append(entries)
         else:
             audit.record_many(db_session.connection(), entries)
     return items
+
+
+def _holds_no_write_lock(db_session: Session) -> bool:
+    """Whether another transaction may append to the chain while this one is open: always on
+    PostgreSQL (row locks), on SQLite only in a deferred (read) transaction."""
+    connection = db_session.connection()
+    if connection.dialect.name == "postgresql":
+        return True
+    return bool(connection.get_execution_options().get(SQLITE_BEGIN) == "DEFERRED")
 
 
 def _load(db_session: Session, incident_id: int) -> tuple[Incident, str]:

@@ -146,8 +146,9 @@ def _event(name: str, data: Any, event_id: str | None = None) -> str:
 
 
 def _with_session(request: Request, work: Callable[[Session], Any]) -> Any:
-    # committed: personal-data reads are audited
-    with unit_of_work(request.app.state.session_factory) as session:
+    # a read session (on SQLite it takes no write lock): its reads of personal data are
+    # audited through the process's appender, committed before the events are sent
+    with unit_of_work(request.app.state.read_session_factory) as session:
         return work(session)
 
 
