@@ -225,8 +225,12 @@ def test_campaign_bad_input_brief_progress_report(seeded: Settings, tmp_path: Pa
 
 def test_demo_campaign_has_each_verdict(seeded: Settings) -> None:
     from pingan.campaigns import creation
+    from pingan.campaigns.models import FocusPlace
     from pingan.campaigns.progress import progress
+    from pingan.campaigns.visibility import planned_share
     from pingan.demo.accounts import operator
+    from pingan.patrol import reads as patrol_reads
+    from pingan.patrol.models import PlanStatus
 
     factory = make_session_factory(make_engine(seeded.effective_database_url))
     with unit_of_work(factory) as db_session:
@@ -246,3 +250,21 @@ def test_demo_campaign_has_each_verdict(seeded: Settings) -> None:
     assert seen["interval"][0] < seen["value"] < seen["interval"][1]
     assert seen["verdict"] == "on_track"
     assert seen["detail"]["positions"] > 0
+    # what station A's active night plan promises there: its loops pass the market every
+    # night hour, never in the day, and nowhere near a place off its loops
+    assert seen["detail"]["planned_share"] == 1.0
+    with unit_of_work(factory) as db_session:
+        plans = patrol_reads.list_plans(
+            db_session, operator(db_session), status=PlanStatus.active, limit=10
+        )
+        assert plans
+        market = {"name": "夜市", "lat": 60.17, "lon": 24.948, "radius_m": 200.0}
+        day = FocusPlace(id=1, hours_from=8 * 60, hours_to=12 * 60, **market)
+        night = FocusPlace(id=2, hours_from=20 * 60, hours_to=2 * 60, **market)
+        elsewhere = FocusPlace(
+            id=3, name="远郊", lat=60.24, lon=24.85, radius_m=50, hours_from=1200, hours_to=120
+        )
+        assert planned_share(night, plans) == 1.0
+        assert planned_share(day, plans) == 0.0
+        assert planned_share(elsewhere, plans) == 0.0
+        assert planned_share(night, []) is None

@@ -164,7 +164,8 @@ def focus_lines(
         places = places_of(db_session, node, nodes, every)
         if not places:
             continue
-        found = figures.focus_visibility(db_session, settings, places, day, day)
+        plans = patrol.list_plans(db_session, _reader(node), status=PlanStatus.active, limit=10)
+        found = figures.focus_visibility(db_session, settings, places, day, day, plans=plans)
         if found["value"] is None:
             continue
         detail = found["detail"]
@@ -176,6 +177,11 @@ def focus_lines(
                     share=f"{found['value']:.0%}",
                     seen=f"{detail['seen_hours']:g}",
                     hours=f"{detail['hours']:g}",
+                )
+                + (
+                    ""
+                    if detail["planned_share"] is None
+                    else words["focus_planned"].format(planned=f"{detail['planned_share']:.0%}")
                 ),
                 records_link(campaign, "visibility", node.code, day, day),
             )

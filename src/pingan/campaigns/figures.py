@@ -33,6 +33,8 @@ from pingan.config import Settings
 from pingan.dispatch import figures as dispatch
 from pingan.jurisdictions.models import Jurisdiction
 from pingan.ledgers import summary as ledgers
+from pingan.patrol import reads as patrol
+from pingan.patrol.models import Plan, PlanStatus
 from pingan.policy import Role
 from pingan.principal import Grant, Principal
 
@@ -133,7 +135,8 @@ def measure(
     spec(key)
     reader = scoped(jurisdiction)
     if key == "focus_visibility":
-        return focus_visibility(db_session, settings, places, start, end)
+        plans = patrol.list_plans(db_session, reader, status=PlanStatus.active, limit=10)
+        return focus_visibility(db_session, settings, places, start, end, plans=plans)
     if key == "incidents_yoy":
         found = analytics.incident_stats(db_session, settings, reader, start=start, end=end)
         total = found["total"]
@@ -264,15 +267,25 @@ def focus_visibility(
     places: Sequence[FocusPlace],
     start: dt.date,
     end: dt.date,
+    *,
+    plans: Sequence[Plan] = (),
 ) -> dict[str, Any]:
     """Police visibility at ``places`` in their focus hours (:mod:`pingan.campaigns.visibility`):
-    the share of focus-place-hours seen, with the Wilson interval of hours seen of all."""
+    the share of focus-place-hours seen, with the Wilson interval of hours seen of all; and
+    ``planned_share``, what the active ``plans`` promise there (``None`` without a plan)."""
     zone = ZoneInfo(settings.time_zone)
     found = [visibility.place_visibility(db_session, p, start, end, zone) for p in places]
     seen = sum(f.seen_h for f in found)
     hours_all = sum(f.hours for f in found)
     positions = sum(f.positions for f in found)
+    planned = [
+        (visibility.planned_share(p, plans), f.hours) for p, f in zip(places, found, strict=True)
+    ]
+    weighed = [(share, hours) for share, hours in planned if share is not None and hours]
     detail = {
+        "planned_share": round(sum(s * h for s, h in weighed) / sum(h for _, h in weighed), 4)
+        if weighed
+        else None,
         "seen_hours": round(seen, 2),
         "hours": round(hours_all, 2),
         "positions": positions,

@@ -14,6 +14,9 @@ so the interval is if anything too narrow; it says how far the share can move, n
 With no position report in the place's city during its focus hours there is no value:
 an absent GPS feed is not an absent police.
 
+Beside the measured figure, :func:`planned_share` gives what the active patrol plans
+promise at the place in its focus hours, from their loops' stops.
+
 A focus place counts for the covered jurisdiction whose area holds it
 (:func:`pingan.jurisdictions.service.jurisdiction_for_point`); a place inside none of them
 counts for each. A polygon place is measured at its point and radius.
@@ -22,6 +25,7 @@ counts for each. A polygon place is measured at its point and radius.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -34,6 +38,7 @@ from pingan.campaigns.models import FocusPlace
 from pingan.city import service as cities
 from pingan.jurisdictions import service as jurisdictions
 from pingan.jurisdictions.models import Jurisdiction
+from pingan.patrol.models import Plan
 from pingan.units import service as units
 
 #: A position report stands for its unit for at most this long (as the plans' measure).
@@ -164,3 +169,50 @@ def place_visibility(
         round(sum(n.hours for n in nights), 4),
         sum(n.positions for n in nights),
     )
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def planned_share(place: FocusPlace, plans: Sequence[Plan]) -> float | None:
+    """The share of one night's focus hours at ``place`` that the plans' loops promise a
+    patrol within its radius (the plans' own measure, :func:`pingan.algo.visibility.
+    hotspot_visibility`, on their stored stops: each loop repeated while its shift lasts;
+    shifts opening the day before, the day and the day after the night are all counted);
+    ``None`` without a plan."""
+    if not plans:
+        return None
+    day = 86_400.0
+    opens = place.hours_from * 60.0
+    closes = place.hours_to * 60.0 + (day if place.hours_to <= place.hours_from else 0.0)
+    per_lon = METRES_PER_DEGREE * float(np.cos(np.radians(place.lat)))
+    starts: list[float] = []
+    ends: list[float] = []
+    for plan in plans:
+        shift_open = _minutes(plan.shift_start) * 60.0
+        shift_s = (_minutes(plan.shift_end) * 60.0 - shift_open) % day or day
+        for route in plan.routes:
+            near = [
+                s
+                for s in route.stops
+                if math.hypot(
+                    (float(s["lon"]) - place.lon) * per_lon,
+                    (float(s["lat"]) - place.lat) * METRES_PER_DEGREE,
+                )
+                <= place.radius_m
+            ]
+            for offset in (-day, 0.0, day):
+                for r in range(max(route.repeats, 0)):
+                    loop = shift_open + offset + r * route.loop_s
+                    for stop in near:
+                        start = loop + float(stop["arrival_s"])
+                        end = min(loop + float(stop["departure_s"]), shift_open + offset + shift_s)
+                        if start < end:
+                            starts.append(start)
+                            ends.append(end)
+    result = hotspot_visibility(
+        1, [0], [opens], [closes], [0] * len(starts), starts, ends, slot_s=SLOT_S
+    )
+    return round(result.share, 4)
