@@ -25,6 +25,7 @@ body is capped, refused with a NUL, and answered with the same headers on both p
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -39,6 +40,16 @@ from pingan.web.deps import Credentials
 from pingan.web.errors import pingan_error_response
 
 PATH = "/api/v1/reports"
+
+
+@dataclass(frozen=True)
+class _Route:
+    """What the request log reads of a matched route: its path template."""
+
+    path: str
+
+
+_ROUTE = _Route(PATH)
 
 
 def _request_fields(scope: Scope) -> tuple[str | None, str | None] | None:
@@ -123,6 +134,7 @@ class LeanIntakeMiddleware:
             return
         token, key = fields
         assert token is not None
+        scope["route"] = _ROUTE  # the request's log line and metric name the route, as routed
         state = scope["app"].state
         client = scope.get("client")
         credentials = Credentials(
