@@ -119,3 +119,17 @@ def test_english_place_classes(text: str, place: str, landmark: bool) -> None:
 def test_an_app_or_a_month_is_no_place() -> None:
     assert read_place("Got scammed on Telegram, lost 3k") is None
     assert read_place("It started in March and I paid in RMB") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # an English street keeps its house number, a time or a count after a name does not
+        ("my bike was stolen outside Mannerheimintie 5 last night", "Mannerheimintie 5"),
+        ("someone broke into my car at Aleksanterinkatu 12b this morning", "Aleksanterinkatu 12b"),
+        ("phone stolen at Starbucks 2 hours ago", "Starbucks"),
+        ("outside People's Park 2 guys fighting", "People's Park"),
+    ],
+)
+def test_an_english_street_keeps_its_house_number(text: str, place: str) -> None:
+    assert extract_report(text, AT).place == place

@@ -79,17 +79,23 @@ _EN_REL_BEFORE_RE = re.compile(
     + r")\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+#: A house number after a street's name (Mannerheimintie 5), not a time, a sum or a count
+#: (2 guys).
+_HOUSE_NUMBER = (
+    r"(?:\s\d{1,4}[A-Za-z]?\b(?![:.]\d)(?!\s*(?i:h|hrs?|hours?|mins?|minutes?|am|pm|a\.m|p\.m"
+    r"|days?|weeks?|o'?clock|yuan|kuai|rmb|bucks)\b)(?!\s+(?!this\b)[a-z]+s\b))?"
+)
 #: "across from Starbucks", "at the gate of People's Park": a capitalised name after a relation.
 _EN_LANDMARK_RE = re.compile(
     r"\b(?P<rel>(?i:"
     + "|".join(map(re.escape, sorted(EN_RELATIONS, key=len, reverse=True)))
     + r"))\s+(?:the\s+)?(?P<name>[A-Z][\w'’&.-]*(?:\s(?:[A-Z][\w'’&.-]*|of|de|and)){0,4}"
-    r"(?<!\sof)(?<!\sde)(?<!\sand))"
+    r"(?<!\sof)(?<!\sde)(?<!\sand)" + _HOUSE_NUMBER + ")"
 )
 #: "at Starbucks", "outside McDonald's": a capitalised name after a preposition of place.
 _EN_AT_NAME_RE = re.compile(
     r"\b(?i:at|in|inside|outside|near|from|by|behind)\s+(?:the\s+)?"
-    r"(?P<name>[A-Z][\w'’&-]*(?:\s(?:[A-Z][\w'’&-]*|of)){0,3}(?<!\sof))"
+    r"(?P<name>[A-Z][\w'’&-]*(?:\s(?:[A-Z][\w'’&-]*|of)){0,3}(?<!\sof)" + _HOUSE_NUMBER + ")"
 )
 _ZH_REL_AFTER_RE = re.compile(r"(?:的)?(?P<rel>" + "|".join(_REL_ZH) + r")")
 #: Words that end in a generic word but name something else (菜场 in 菜场价, 车站 in 火车站).
