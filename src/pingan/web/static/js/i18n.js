@@ -4,8 +4,21 @@
   const lang = document.documentElement.lang || "zh-CN";
   let messages = {};
 
-  const ready = fetch("/i18n/" + encodeURIComponent(lang) + ".json", { credentials: "same-origin" })
-    .then(function (r) { return r.ok ? r.json() : { messages: {} }; })
+  // the catalogue, asked again (up to three times, backing off) when a busy server refuses it,
+  // so a page never falls back to English for a moment's 503
+  function loadCatalogue(attempt) {
+    return fetch("/i18n/" + encodeURIComponent(lang) + ".json", { credentials: "same-origin" })
+      .then(function (r) {
+        if (r.ok) return r.json();
+        throw new Error("catalogue " + r.status);
+      })
+      .catch(function (err) {
+        if (attempt >= 3) throw err;
+        return new Promise(function (resolve) { setTimeout(resolve, 300 * (attempt + 1)); })
+          .then(function () { return loadCatalogue(attempt + 1); });
+      });
+  }
+  const ready = loadCatalogue(0)
     .then(function (body) { messages = body.messages || {}; })
     .catch(function () { messages = {}; });
 
