@@ -13,7 +13,8 @@ and its default thread pool (anyio's, which runs sync routes and dependencies an
 ``run_in_threadpool``) has as many threads. The engine's pool keeps that many connections
 and opens as many again while busy (:func:`pingan.db.make_engine`): one for each admitted
 session plus one for each thread's own short unit of work (the live stream's reads, the
-recommendation, the lean intake), so a thread does not wait for a connection.
+recommendation, the lean intake), so a thread does not wait for a connection. The live
+streams read on a few threads of their own (:meth:`SessionGate.stream_limiter`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 import anyio.to_thread
+
+#: Threads of a process for the live streams' reads, out of ``db_pool_size`` (at least 2).
+STREAM_SHARE = 4
 
 
 class SessionGate:
@@ -39,6 +44,9 @@ class SessionGate:
         self.size = size
         self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
         self._gates = weakref.WeakKeyDictionary()
+        self._stream_limiters: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, anyio.CapacityLimiter
+        ] = weakref.WeakKeyDictionary()
 
     def _gate(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
@@ -47,6 +55,19 @@ class SessionGate:
             gate = self._gates[loop] = asyncio.Semaphore(self.size)
             anyio.to_thread.current_default_thread_limiter().total_tokens = self.size
         return gate
+
+    def stream_limiter(self) -> anyio.CapacityLimiter:
+        """The threads the live streams read on, apart from the request threads.
+
+        A stream's read may wait for the audit chain's head (it audits personal data) while
+        a request that holds the head waits for a thread to serialise its answer; on the
+        shared pool, 40 boards' reads took every thread and both waited (issue 18)."""
+        loop = asyncio.get_running_loop()
+        limiter = self._stream_limiters.get(loop)
+        if limiter is None:
+            limiter = anyio.CapacityLimiter(max(2, self.size // STREAM_SHARE))
+            self._stream_limiters[loop] = limiter
+        return limiter
 
     @asynccontextmanager
     async def admit(self) -> AsyncIterator[None]:

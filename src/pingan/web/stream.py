@@ -30,10 +30,10 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from pingan.auth import service as auth
 from pingan.config import Settings
@@ -152,6 +152,12 @@ def _with_session(request: Request, work: Callable[[Session], Any]) -> Any:
         return work(session)
 
 
+async def _in_stream_thread(request: Request, work: Callable[[Session], Any]) -> Any:
+    """``work`` on a session, on the streams' own threads (pingan.web.capacity)."""
+    limiter = request.app.state.session_gate.stream_limiter()
+    return await anyio.to_thread.run_sync(partial(_with_session, request, work), limiter=limiter)
+
+
 def _still_valid(db_session: Session, *, token: str) -> None:
     auth.authenticate(db_session, token)
 
@@ -180,7 +186,7 @@ async def _events(
     yield f"retry: {int(POLL_INTERVAL_S * 2000)}\n\n"
     if cursor is None:
         first = partial(poll, settings=settings, principal=principal, cursor=None)
-        batch = await run_in_threadpool(_with_session, request, first)
+        batch = await _in_stream_thread(request, first)
         cursor = batch.cursor
         yield _event("hello", {"cursor": cursor.encode()}, cursor.encode())
     # Re-check the caller's token (bearer or session cookie) every REAUTH_EVERY_S, so a
@@ -197,13 +203,13 @@ async def _events(
         if token and now - last_auth >= REAUTH_EVERY_S:
             last_auth = now
             try:
-                await run_in_threadpool(_with_session, request, partial(_still_valid, token=token))
+                await _in_stream_thread(request, partial(_still_valid, token=token))
             except PinganError:
                 yield _event("bye", {"reason": "session ended"})
                 return
         seen = bell.rings
         step = partial(poll, settings=settings, principal=principal, cursor=cursor)
-        batch = await run_in_threadpool(_with_session, request, step)
+        batch = await _in_stream_thread(request, step)
         cursor = batch.cursor
         event_id = cursor.encode()
         for item in batch.incidents:
