@@ -79,27 +79,3 @@ def test_dashboard_opens_on_campaign_progress(settings: Settings) -> None:
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=" in html
     assert 'data-verdict="' in html
-
-
-def test_morning_briefs_are_written_by_a_plain_function(settings: Settings) -> None:
-    import datetime as dt
-
-    from pingan.campaigns.schedule import briefs_due, start_brief_scheduler
-    from pingan.db import make_engine, make_session_factory
-
-    client = seeded_client(settings)
-    chief = token_for(client, settings, "chief_a")
-    body = {"name": "夜市整治", "from": "2026-06-01", "to": "2026-09-08"}
-    created = client.post(
-        "/api/v1/campaigns", json={**body, "jurisdictions": ["station-a"]}, headers=chief
-    )
-    assert created.status_code == 201, created.text
-    factory = make_session_factory(make_engine(settings.effective_database_url))
-    paths = briefs_due(factory, settings, dt.date(2026, 7, 16))
-    assert sorted(p.suffix for p in paths) == [".html", ".pdf", ".txt"]
-    text = next(p for p in paths if p.suffix == ".txt").read_text(encoding="utf-8")
-    assert text.startswith("夜市整治每日通报（2026-07-15）")
-    assert briefs_due(factory, settings, dt.date(2026, 10, 1)) == []
-    # no hour configured: no thread
-    _stop, thread = start_brief_scheduler(lambda _s: factory, settings)
-    assert thread is None

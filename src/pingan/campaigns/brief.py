@@ -7,8 +7,8 @@ sentence and no section. Counts are exact; a change against last year is given t
 whole per cent with the exact Poisson test's verdict in words; shares to the whole per cent
 with their Wilson interval. Simulated data (the demo) is said to be so.
 
-:func:`write_brief` is a plain function (database factory, settings, date → text), so a
-scheduler thread or a background job can call it.
+:func:`brief` is a plain function (session, settings, campaign, day → document); the
+background job of :mod:`pingan.campaigns.documents` writes its three forms.
 """
 
 from __future__ import annotations

@@ -11,21 +11,17 @@ records behind its figure.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from pingan.campaigns import brief as briefs
-from pingan.campaigns import render
 from pingan.campaigns.brief import change_words
 from pingan.campaigns.brief_text import TEXT
 from pingan.campaigns.done import done_lines as done_lines_of
 from pingan.campaigns.models import Campaign
 from pingan.campaigns.progress import VERDICT_WORDS, progress
 from pingan.config import Settings
-from pingan.db import unit_of_work
 
 REPORT_TEXT = {
     "zh-CN": {
@@ -167,30 +163,3 @@ def report_chart(document: dict[str, Any], lang: str) -> dict[str, Any]:
         "values": [r["value"] for r in rows],
         "targets": [r["target"] for r in rows],
     }
-
-
-def write_brief(
-    factory: Callable[[], Session],
-    settings: Settings,
-    campaign_id: int,
-    day: dt.date,
-    out_dir: Path,
-    lang: str = "zh-CN",
-) -> list[Path]:
-    """Write the brief of ``day`` as text, HTML and PDF into ``out_dir``; the paths.
-
-    A plain function (no request, no thread state): the scheduler thread of
-    ``pingan serve`` calls it each morning, and a background job can call it as it is.
-    """
-    with unit_of_work(factory) as db_session:
-        campaign = db_session.get(Campaign, campaign_id)
-        if campaign is None:
-            return []
-        document = briefs.brief(db_session, settings, campaign, day, lang)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / f"brief-{campaign_id}-{day.isoformat()}-{lang}"
-    paths = [stem.with_suffix(".txt"), stem.with_suffix(".html"), stem.with_suffix(".pdf")]
-    paths[0].write_text(briefs.as_text(document), encoding="utf-8")
-    paths[1].write_text(render.as_html(document, lang), encoding="utf-8")
-    paths[2].write_bytes(render.as_pdf(document))
-    return paths

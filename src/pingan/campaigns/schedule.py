@@ -1,10 +1,7 @@
-"""The plain scheduler of ``pingan serve``: each morning at ``campaign_brief_hour`` it
-writes the previous day's brief of every running campaign
-(:func:`pingan.campaigns.closing.write_brief`) into ``data_dir/briefs``.
-
-Until the job system runs them, this thread does; :func:`briefs_due` and
-:func:`~pingan.campaigns.closing.write_brief` are plain functions a background job can
-call as they are.
+"""The morning scheduler of ``pingan serve``: each morning at ``campaign_brief_hour`` it
+queues the previous day's brief of every running campaign as a background job
+(:mod:`pingan.campaigns.documents`, kind ``campaign.brief``, started by the operator); a
+job worker (embedded in ``serve``, or ``pingan worker`` processes) writes them.
 """
 
 from __future__ import annotations
@@ -13,13 +10,12 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pingan.campaigns.closing import write_brief
+from pingan.campaigns import documents
 from pingan.campaigns.models import Campaign
 from pingan.config import Settings
 from pingan.db import unit_of_work, utcnow
@@ -27,8 +23,8 @@ from pingan.db import unit_of_work, utcnow
 log = logging.getLogger("pingan.campaigns")
 
 
-def briefs_due(factory: Callable[[], Session], settings: Settings, today: dt.date) -> list[Path]:
-    """Write yesterday's brief of each campaign running yesterday; the files written."""
+def briefs_due(factory: Callable[[], Session], settings: Settings, today: dt.date) -> list[int]:
+    """Queue yesterday's brief of each campaign running yesterday; the jobs' ids."""
     day = today - dt.timedelta(days=1)
     with unit_of_work(factory) as db_session:
         ids = list(
@@ -36,10 +32,14 @@ def briefs_due(factory: Callable[[], Session], settings: Settings, today: dt.dat
                 select(Campaign.id).where(Campaign.starts_on <= day, Campaign.ends_on >= day)
             )
         )
-    paths: list[Path] = []
-    for campaign_id in ids:
-        paths += write_brief(factory, settings, campaign_id, day, settings.data_dir / "briefs")
-    return paths
+        queued = [
+            documents.submit_document(
+                db_session, settings, None, campaign_id, kind=documents.KIND_BRIEF, day=day,
+                actor="scheduler",
+            ).id
+            for campaign_id in ids
+        ]  # fmt: skip
+    return queued
 
 
 def start_brief_scheduler(
@@ -48,7 +48,7 @@ def start_brief_scheduler(
     *,
     poll_s: float = 60.0,
 ) -> tuple[threading.Event, threading.Thread | None]:
-    """A daemon thread that writes the briefs once a day at ``campaign_brief_hour`` (no
+    """A daemon thread that queues the briefs once a day at ``campaign_brief_hour`` (no
     thread, and no database opened, when it is unset)."""
     stop = threading.Event()
     hour = settings.campaign_brief_hour
@@ -64,8 +64,8 @@ def start_brief_scheduler(
             if now.hour < hour or done == now.date():
                 continue
             try:
-                paths = briefs_due(factory, settings, now.date())
-                log.info("campaign briefs written: %s", ", ".join(map(str, paths)) or "none")
+                queued = briefs_due(factory, settings, now.date())
+                log.info("campaign briefs queued: %s", ", ".join(map(str, queued)) or "none")
             except Exception:  # try again at the next poll
                 log.exception("campaign briefs failed")
                 continue

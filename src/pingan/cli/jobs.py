@@ -32,9 +32,14 @@ app = typer.Typer(help="Background jobs: list, show, cancel.", no_args_is_help=T
 
 
 def _handlers() -> Mapping[str, Handler]:
+    from pingan.campaigns import documents
     from pingan.patrol import jobs as plan_jobs
 
-    return {plan_jobs.KIND: plan_jobs.solve_plan}
+    return {
+        plan_jobs.KIND: plan_jobs.solve_plan,
+        documents.KIND_BRIEF: documents.write_document,
+        documents.KIND_REPORT: documents.write_document,
+    }
 
 
 def load_principal(db_session: Session, user_id: int | None) -> Principal | None:

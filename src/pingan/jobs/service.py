@@ -28,6 +28,8 @@ from pingan.principal import Principal
 KIND_RESOURCE: dict[str, str] = {
     "plan.solve": "plan",
     "plan.compare": "plan",
+    "campaign.brief": "campaign",
+    "campaign.report": "campaign",
 }
 
 #: At most this many jobs in a list.

@@ -7,13 +7,17 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict
 
 from pingan.bounds import Id
 from pingan.campaigns import brief as briefs
-from pingan.campaigns import closing, creation, records, render
+from pingan.campaigns import closing, creation, documents, records, render
 from pingan.campaigns.progress import progress
 from pingan.campaigns.schemas import CampaignCreate
 from pingan.db import utcnow
+from pingan.errors import InvalidInput
+from pingan.jobs import service as jobs
 from pingan.principal import Principal
 from pingan.web.deps import SessionDep, SettingsDep, allowed
 
@@ -24,6 +28,24 @@ CampaignWriter = Annotated[Principal, allowed("campaign", "write")]
 Lang = Annotated[Literal["zh-CN", "en"], Query()]
 Format = Annotated[Literal["text", "html", "pdf", "json"], Query()]
 Day = Annotated[dt.date, Query(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
+DocumentForm = Annotated[documents.Form, Query()]
+
+
+class BriefJobIn(BaseModel):
+    """The brief to write as a job: its day and language."""
+
+    model_config = ConfigDict(extra="forbid")
+    date: dt.date
+    lang: Literal["zh-CN", "en"] = "zh-CN"
+
+
+class ReportJobIn(BaseModel):
+    """The closing report to write as a job: its language."""
+
+    model_config = ConfigDict(extra="forbid")
+    lang: Literal["zh-CN", "en"] = "zh-CN"
+
+
 RecordKind = Literal[
     "shifts", "stalls", "rooms", "inspections", "hazards", "drills", "checkins", "visibility"
 ]
@@ -128,3 +150,59 @@ def campaign_records(
         limit=limit,
         offset=offset,
     )
+
+
+def _queued(job: Any, response: Response) -> dict[str, Any]:
+    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
+    return jobs.job_json(job)
+
+
+@router.post("/{campaign_id}/brief", status_code=202)
+def brief_job(
+    caller: CampaignWriter,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    campaign_id: Id,
+    body: BriefJobIn,
+    response: Response,
+) -> dict[str, Any]:
+    """Write the brief of a day (text, HTML, PDF) as a job: 202 with the job (``Location``);
+    its ``result_url`` serves the document when done."""
+    if not dt.date(2000, 1, 1) <= body.date <= dt.date(2100, 12, 31):
+        raise InvalidInput("the date must lie between the years 2000 and 2100", field="date")
+    job = documents.submit_document(
+        db_session, settings, caller, campaign_id, kind=documents.KIND_BRIEF, day=body.date,
+        lang=body.lang, actor=caller.username,
+    )  # fmt: skip
+    return _queued(job, response)
+
+
+@router.post("/{campaign_id}/report", status_code=202)
+def report_job(
+    caller: CampaignWriter,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    campaign_id: Id,
+    body: ReportJobIn,
+    response: Response,
+) -> dict[str, Any]:
+    """Write the closing report (text, HTML, PDF with its chart) as a job: 202 with the job."""
+    job = documents.submit_document(
+        db_session, settings, caller, campaign_id, kind=documents.KIND_REPORT, lang=body.lang,
+        actor=caller.username,
+    )  # fmt: skip
+    return _queued(job, response)
+
+
+@router.get("/{campaign_id}/documents/{job_id}", response_class=FileResponse)
+def document(
+    caller: CampaignReader,
+    db_session: SessionDep,
+    settings: SettingsDep,
+    campaign_id: Id,
+    job_id: Id,
+    format: DocumentForm = "pdf",
+) -> FileResponse:
+    """A document a job wrote (404 for another station's; 409 while it is being written)."""
+    path, media = documents.document_file(db_session, settings, caller, campaign_id, job_id, format)
+    return FileResponse(path, media_type=media)
