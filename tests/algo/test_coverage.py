@@ -252,3 +252,38 @@ def test_auto_with_fixing_matches_exact_on_a_grid() -> None:
     assert exact.status == auto.status == "optimal"
     assert auto.objective == pytest.approx(exact.objective)
     assert auto.details["lagrangian_bound"] >= exact.objective - 1e-6
+
+
+@pytest.mark.parametrize("backup_weight", [0.0, 0.5])
+def test_reduction_keeps_the_optimum_on_random_instances(backup_weight: float) -> None:
+    # Merged rows and dropped dominated candidates: the same optimum, and any plan maps to a
+    # reduced plan worth at least as much.
+    from pingan.algo.coverage.reduce import reduce_instance
+
+    rng = np.random.default_rng(11)
+    dropped = merged = 0
+    for _ in range(25):
+        n_demand, n_cand, k = int(rng.integers(8, 16)), int(rng.integers(5, 9)), 2
+        times = rng.uniform(0.0, 450.0, (n_demand, n_cand))
+        times[times > 300.0] = np.inf
+        times[rng.integers(0, n_demand)] = times[0]  # an identical row
+        weight = rng.integers(0, 10, n_demand) * 1.0
+        inst = CoverageInstance.from_travel_times(times, weight, backup_weight=backup_weight)
+        fixed = (int(rng.integers(0, n_cand)),)
+        red = reduce_instance(inst, k, np.asarray(fixed, dtype=np.int64))
+        dropped += n_cand - red.columns.size
+        merged += n_demand - red.inst.n_demand
+        local = {int(c): i for i, c in enumerate(red.columns)}
+        assert brute_force(red.inst, k, fixed=(local[fixed[0]],)) == pytest.approx(
+            brute_force(inst, k, fixed=fixed)
+        )
+        plan = [fixed[0], next(j for j in range(n_cand) if j != fixed[0])]
+        mapped = red.local_start(plan)
+        assert red.inst.evaluate(mapped) >= inst.evaluate(plan) - 1e-9
+        assert inst.evaluate([int(red.columns[p]) for p in mapped]) == pytest.approx(
+            red.inst.evaluate(mapped)
+        )
+        if backup_weight > 0:
+            assert red.columns.size == n_cand
+    assert merged > 0
+    assert dropped > 0 or backup_weight > 0

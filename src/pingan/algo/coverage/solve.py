@@ -21,6 +21,7 @@ from pingan.algo.coverage.instance import (
 )
 from pingan.algo.coverage.lagrangian import fix_by_bound, lagrangian_bound
 from pingan.algo.coverage.milp import solve_milp
+from pingan.algo.coverage.reduce import reduce_instance
 from pingan.errors import InvalidInput
 
 Method = Literal["auto", "exact", "heuristic"]
@@ -196,19 +197,22 @@ def solve_coverage(
         t0 = time.perf_counter()
         keep, forced = fix_by_bound(inst, k, fixed, posts, bound, objective, scores)
         details["milp_candidates"] = float(keep.size)
-        sub = inst.restrict(keep)
         local = np.full(inst.n_candidates, -1, dtype=np.int64)
         local[keep] = np.arange(keep.size)
+        mandatory = np.union1d(local[fixed], local[forced])
+        red = reduce_instance(inst.restrict(keep), k, mandatory)
+        details["reduced_candidates"] = float(red.columns.size)
+        details["reduced_demand"] = float(red.inst.n_demand)
         milp_posts, milp_bound, optimal = solve_milp(
-            sub,
+            red.inst,
             k,
-            np.union1d(local[fixed], local[forced]),
-            remaining,
-            [int(local[p]) for p in posts],
+            np.searchsorted(red.columns, mandatory),
+            deadline - time.perf_counter(),
+            red.local_start([int(local[p]) for p in posts]),
         )
         details["milp_seconds"] = time.perf_counter() - t0
         if milp_posts is not None:
-            mapped = [int(keep[p]) for p in milp_posts]
+            mapped = [int(keep[red.columns[p]]) for p in milp_posts]
             if inst.evaluate(mapped) > objective:
                 posts = mapped
                 objective = inst.evaluate(posts)
