@@ -195,27 +195,21 @@ def solve_coverage(
     remaining = deadline - time.perf_counter()
     if gap > 1e-9 and (small or gap > gap_target) and remaining > 0.05:
         t0 = time.perf_counter()
+        better = _kernel_plan(inst, k, fixed, posts, scores, started + 0.5 * float(time_limit_s))
+        details["kernel_seconds"] = time.perf_counter() - t0
+        if better is not None and inst.evaluate(better) > objective * (1 + 1e-12):
+            posts, objective = better, inst.evaluate(better)
+            details["kernel_objective"] = objective
+        t0 = time.perf_counter()
         keep, forced = fix_by_bound(inst, k, fixed, posts, bound, objective, scores)
         details["milp_candidates"] = float(keep.size)
-        local = np.full(inst.n_candidates, -1, dtype=np.int64)
-        local[keep] = np.arange(keep.size)
-        mandatory = np.union1d(local[fixed], local[forced])
-        red = reduce_instance(inst.restrict(keep), k, mandatory)
-        details["reduced_candidates"] = float(red.columns.size)
-        details["reduced_demand"] = float(red.inst.n_demand)
-        milp_posts, milp_bound, optimal = solve_milp(
-            red.inst,
-            k,
-            np.searchsorted(red.columns, mandatory),
-            deadline - time.perf_counter(),
-            red.local_start([int(local[p]) for p in posts]),
+        milp_posts, milp_bound, optimal = _milp_on(
+            inst, k, np.union1d(fixed, forced), keep, posts, deadline, details
         )
         details["milp_seconds"] = time.perf_counter() - t0
-        if milp_posts is not None:
-            mapped = [int(keep[red.columns[p]]) for p in milp_posts]
-            if inst.evaluate(mapped) > objective:
-                posts = mapped
-                objective = inst.evaluate(posts)
+        if milp_posts is not None and inst.evaluate(milp_posts) > objective:
+            posts = milp_posts
+            objective = inst.evaluate(posts)
         # Every plan better than the incumbent lies in the reduced model.
         bound = objective if optimal else min(bound, max(milp_bound, objective))
         gap = (bound - objective) / bound if bound > 0 else 0.0
@@ -267,3 +261,61 @@ def _first_bound(
         bound_deadline = min(deadline, t0 + 0.25 * (deadline - t0))
         return lagrangian_bound(inst, k, fixed, posts, objective, bound_deadline, 0.0)
     return lagrangian_bound(inst, k, fixed, posts, objective, deadline, gap_target)
+
+
+def _milp_on(
+    inst: CoverageInstance,
+    k: int,
+    mandatory: IntArray,
+    keep: IntArray,
+    posts: Sequence[int],
+    deadline: float,
+    details: dict[str, float] | None = None,
+) -> tuple[list[int] | None, float, bool]:
+    """Solve the MILP on the candidates ``keep`` (which hold ``mandatory`` and ``posts``).
+
+    The instance is restricted and then reduced (:mod:`pingan.algo.coverage.reduce`);
+    ``posts`` is the warm start. Returns the plan in original indices (or None), the
+    MILP's dual bound and whether it proved the restricted model optimal.
+    """
+    local = np.full(inst.n_candidates, -1, dtype=np.int64)
+    local[keep] = np.arange(keep.size)
+    mandatory_local = local[mandatory]
+    red = reduce_instance(inst.restrict(keep), k, mandatory_local)
+    if details is not None:
+        details["reduced_candidates"] = float(red.columns.size)
+        details["reduced_demand"] = float(red.inst.n_demand)
+    milp_posts, milp_bound, optimal = solve_milp(
+        red.inst,
+        k,
+        np.searchsorted(red.columns, mandatory_local),
+        deadline - time.perf_counter(),
+        red.local_start([int(local[p]) for p in posts]),
+    )
+    if milp_posts is None:
+        return None, milp_bound, optimal
+    return [int(keep[red.columns[p]]) for p in milp_posts], milp_bound, optimal
+
+
+def _kernel_plan(
+    inst: CoverageInstance,
+    k: int,
+    fixed: IntArray,
+    posts: Sequence[int],
+    scores: FloatArray,
+    deadline: float,
+) -> list[int] | None:
+    """Solve the MILP on a small kernel: the posts and the best-scored candidates.
+
+    The Lagrangian scores rank the candidates; the MILP over the ``3 K`` best of them (plus
+    the fixed posts and the incumbent's) is small and often holds the optimum. Its plan is
+    only an incumbent (it proves nothing about the full model); a better incumbent lets the
+    variable fixing that follows drop more candidates.
+    """
+    n_kernel = 3 * k
+    if n_kernel >= inst.n_candidates or not np.any(scores):
+        return None
+    top = np.argsort(-scores, kind="stable")[:n_kernel]
+    keep = np.unique(np.concatenate([top, fixed, np.asarray(posts, dtype=np.int64)]))
+    plan, _, _ = _milp_on(inst, k, fixed, keep, posts, deadline)
+    return plan
