@@ -287,3 +287,35 @@ def test_reduction_keeps_the_optimum_on_random_instances(backup_weight: float) -
             assert red.columns.size == n_cand
     assert merged > 0
     assert dropped > 0 or backup_weight > 0
+
+
+@pytest.fixture(scope="module")
+def coquimbo_times(coquimbo_extract) -> sp.csr_matrix:  # type: ignore[no-untyped-def]
+    from pingan.algo.graph import build_graph
+    from pingan.config import DEFAULT_SPEEDS_KMH
+
+    graph = build_graph(
+        **coquimbo_extract.graph_inputs(), mode="car", speeds_kmh=DEFAULT_SPEEDS_KMH
+    ).graph
+    rng = np.random.default_rng(19)
+    demand = np.sort(rng.choice(graph.n_nodes, 1500, replace=False))
+    cands = np.sort(rng.choice(graph.n_nodes, 600, replace=False))
+    return coverage_pairs(graph, demand, cands, 300.0)
+
+
+@pytest.mark.parametrize(("k", "single_tier"), [(10, True), (25, True), (10, False)])
+def test_auto_equals_the_unreduced_milp_on_coquimbo(
+    coquimbo_times: sp.csr_matrix, k: int, single_tier: bool
+) -> None:
+    # Real road network: auto (bound, kernel plan, fixing, reduced MILP) proves the same
+    # optimum as the MILP on the whole model.
+    weight = 1.0 + (np.arange(coquimbo_times.shape[0]) % 7) * 3.0
+    kwargs: dict[str, object] = (
+        {"radii_s": (180.0,), "tier_weights": (1.0,)} if single_tier else {"backup_weight": 0.3}
+    )
+    exact = solve_coverage(coquimbo_times, weight, k, method="exact", **kwargs)  # type: ignore[arg-type]
+    auto = solve_coverage(coquimbo_times, weight, k, method="auto", **kwargs)  # type: ignore[arg-type]
+    assert exact.status == auto.status == "optimal"
+    assert auto.objective == pytest.approx(exact.objective, rel=1e-9)
+    if "reduced_candidates" in auto.details:
+        assert auto.details["reduced_demand"] <= coquimbo_times.shape[0]

@@ -66,8 +66,13 @@ def _submit(settings: Settings) -> int:
     request = PlanCreate(
         city="helsinki",
         station_code="station-a",
-        groups=3,
+        # big enough that the solve lasts seconds, not the 0.8 s of a three-group plan: the
+        # run must be caught between its claim and its end
+        groups=25,
         shift="20:00-02:00",
+        mode="foot",
+        backup=True,
+        hotspots_per_group=4,
         history_from=FIRST_DAY,
         time_limit_s=10,
     )
@@ -87,21 +92,21 @@ def _plans(settings: Settings) -> int:
         return int(db_session.scalar(select(func.count()).select_from(Plan)) or 0)
 
 
-def _until(settings: Settings, job_id: int, ok, polls: int = 1500) -> Job:  # type: ignore[no-untyped-def]
+def _until(settings: Settings, job_id: int, ok, polls: int = 1500, sleep_s: float = 0.1) -> Job:  # type: ignore[no-untyped-def]
     for _ in range(polls):
         job = _job(settings, job_id)
         if ok(job):
             return job
-        time.sleep(0.1)
+        time.sleep(sleep_s)
     raise AssertionError(f"job {job_id} never got there: {job.status} {job.message}")
 
 
 def _kill_mid_solve_and_recover(settings: Settings) -> None:
-    add_history(settings, "helsinki", "station-a", 80)
+    add_history(settings, "helsinki", "station-a", 600)
     job_id = _submit(settings)
     with _worker(settings) as first:
-        # killed while solving: its heartbeat has stored a solving stage
-        _until(settings, job_id, lambda j: j.status is JobStatus.running and j.progress > 0)
+        # killed mid-job: claimed (running, one attempt), not yet done
+        _until(settings, job_id, lambda j: j.status is JobStatus.running, sleep_s=0.02)
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=60)
     killed = _job(settings, job_id)
@@ -153,10 +158,10 @@ def test_sigterm_gives_the_job_back(settings: Settings) -> None:
     counted as a run, or finishes it; it never leaves it running."""
     if not settings.database_url.startswith("sqlite"):
         pytest.skip("graceful shutdown is the same code on both databases")
-    add_history(settings, "helsinki", "station-a", 80)
+    add_history(settings, "helsinki", "station-a", 600)
     job_id = _submit(settings)
     with _worker(settings) as worker:
-        _until(settings, job_id, lambda j: j.status is JobStatus.running and j.progress > 0)
+        _until(settings, job_id, lambda j: j.status is JobStatus.running, sleep_s=0.02)
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=120) == 0
     after = _job(settings, job_id)

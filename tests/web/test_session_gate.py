@@ -10,6 +10,7 @@ a 500), which is how the district's night load test failed on PostgreSQL (issue 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from sqlalchemy import text
@@ -57,7 +58,10 @@ def test_more_requests_than_connections_all_answer(settings: Settings) -> None:
             ]
             return list(await asyncio.gather(*reads, *writes))
 
-    answers = asyncio.run(run())
+    # on a thread of its own: a session-wide browser (Playwright's sync API) may already run
+    # an event loop on this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        answers = pool.submit(asyncio.run, run()).result()
     failed = [(a.status_code, a.text[:200]) for a in answers if a.status_code >= 300]
     assert failed == []
     assert len(answers) == REQUESTS

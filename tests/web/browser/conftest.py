@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -133,6 +134,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                 process.kill()
         log.close()
         worker_log.close()
+
+
+@pytest.fixture(autouse=True)
+def accounts_back_in_chinese(live_server: LiveServer) -> Iterator[None]:
+    """The server is shared by every browser test and an account's language choice is
+    stored on it: a test that switches an officer to English must not leave the next
+    test's page in English."""
+    yield
+    with sqlite3.connect(live_server.data_dir / "pingan.sqlite3", timeout=60) as conn:
+        conn.execute("UPDATE user_account SET language = NULL WHERE language IS NOT NULL")
 
 
 @pytest.fixture(scope="session")
