@@ -43,10 +43,19 @@ def incident_json(
     sight: privacy.Sight,
     show_token: bool = False,
     report_count: int | None = None,
+    jurisdiction_code: str | None = None,
+    type_uncertain: bool | None = None,
 ) -> dict[str, Any]:
     """The :class:`~pingan.incidents.schemas.IncidentRead` body of an incident as a reader
-    with ``sight`` may see it (:func:`pingan.incidents.rows.incident_read`)."""
-    node = db_session.get(Jurisdiction, incident.jurisdiction_id)
+    with ``sight`` may see it (:func:`pingan.incidents.rows.incident_read`).
+
+    ``report_count``, ``jurisdiction_code`` and ``type_uncertain`` may be given when the
+    caller read them for many incidents at once (:func:`_read_all`); else each is queried."""
+    if jurisdiction_code is None:
+        node = db_session.get(Jurisdiction, incident.jurisdiction_id)
+        jurisdiction_code = node.code if node else ""
+    if type_uncertain is None:
+        type_uncertain = incident.is_draft and _type_uncertain(db_session, incident.id)
     if report_count is None:
         report_count = (
             db_session.scalar(
@@ -60,10 +69,10 @@ def incident_json(
         rows.columns_of(incident),
         [{name: getattr(i, name) for name in rows.ITEM_FIELDS} for i in incident.items],
         report_count=report_count,
-        jurisdiction_code=node.code if node else "",
+        jurisdiction_code=jurisdiction_code,
         sight=sight,
         show_token=show_token,
-        type_uncertain=incident.is_draft and _type_uncertain(db_session, incident.id),
+        type_uncertain=type_uncertain,
     )
 
 
@@ -75,6 +84,42 @@ def _type_uncertain(db_session: Session, incident_id: int) -> bool:
         .order_by(IncidentReport.id)
         .limit(1)
     )
+    return _uncertain_in(stored)
+
+
+def _drafts_uncertain(db_session: Session, incidents: Sequence[Incident]) -> dict[int, bool]:
+    """:func:`_type_uncertain` of many incidents in one query (False for non-drafts)."""
+    drafts = [i.id for i in incidents if i.is_draft]
+    out = {i.id: False for i in incidents}
+    if not drafts:
+        return out
+    first = (
+        select(func.min(IncidentReport.id))
+        .where(IncidentReport.incident_id.in_(drafts))
+        .group_by(IncidentReport.incident_id)
+    )
+    found = db_session.execute(
+        select(IncidentReport.incident_id, IncidentReport.extraction).where(
+            IncidentReport.id.in_(first)
+        )
+    )
+    for incident_id, stored in found.all():
+        out[int(incident_id)] = _uncertain_in(stored)
+    return out
+
+
+def _codes_of(db_session: Session, incidents: Sequence[Incident]) -> dict[int, str]:
+    """The code of each incident's jurisdiction, in one query."""
+    ids = {i.jurisdiction_id for i in incidents}
+    if not ids:
+        return {}
+    found = db_session.execute(
+        select(Jurisdiction.id, Jurisdiction.code).where(Jurisdiction.id.in_(ids))
+    )
+    return {int(node_id): code for node_id, code in found.all()}
+
+
+def _uncertain_in(stored: str | None) -> bool:
     if not stored:
         return False
     try:
@@ -149,12 +194,26 @@ def _read_all(
     one transaction for the reads of many boards."""
     items: list[dict[str, Any]] = []
     seen: list[Incident] = []
+    # what each body needs beyond its row, read for the whole batch in three queries (a
+    # board reads every change: four queries an incident were most of a busy worker's time)
+    incidents = [incident for incident, _path in found]
+    if report_counts is None:
+        report_counts = _report_counts(db_session, [i.id for i in incidents])
+    codes = _codes_of(db_session, incidents)
+    uncertain = _drafts_uncertain(db_session, incidents)
     for incident, path in found:
         own = _is_own(principal, incident)
         sight = privacy.sight_of(principal, path, own=own)
-        count = None if report_counts is None else report_counts.get(incident.id, 0)
         items.append(
-            incident_json(db_session, incident, sight=sight, show_token=own, report_count=count)
+            incident_json(
+                db_session,
+                incident,
+                sight=sight,
+                show_token=own,
+                report_count=report_counts.get(incident.id, 0),
+                jurisdiction_code=codes.get(incident.jurisdiction_id, ""),
+                type_uncertain=uncertain[incident.id],
+            )
         )
         if not own and sight.sees_any and _holds_personal(incident):
             seen.append(incident)
@@ -437,6 +496,7 @@ def changes_since(
     at, last_id = after
     found = db_session.execute(
         select(Incident, Jurisdiction.path)
+        .options(selectinload(Incident.items))
         .join(Jurisdiction, Jurisdiction.id == Incident.jurisdiction_id)
         .where(visible)
         .where(tuple_(Incident.updated_at, Incident.id) > tuple_(at, last_id))
