@@ -110,7 +110,10 @@ def text_similarity(a: str, b: str) -> float:
     >>> round(text_similarity("电动车被偷了", "电动车又被偷了"), 2)
     0.57
     """
-    ga, gb = _bigrams(a), _bigrams(b)
+    return _jaccard(_bigrams(a), _bigrams(b))
+
+
+def _jaccard(ga: frozenset[str], gb: frozenset[str]) -> float:
     if not ga or not gb:
         return 0.0
     return len(ga & gb) / len(ga | gb)
@@ -217,9 +220,13 @@ def find_duplicates(
     possible &= w_space * space + w_time * timing + w_text >= threshold
 
     links: list[tuple[int, int, float, str]] = []
+    grams: dict[int, frozenset[str]] = {}  # each report's bigrams once, not once a pair
     for i, j in zip(*np.nonzero(possible), strict=True):
         i, j = int(i), int(j)
-        words = text_similarity(reports[i].text, reports[j].text)
+        for k in (i, j):
+            if k not in grams:
+                grams[k] = _bigrams(reports[k].text)
+        words = _jaccard(grams[i], grams[j])
         score = w_space * space[i, j] + w_time * timing[i, j] + w_text * min(1.0, words / text_full)
         if score < threshold:
             continue

@@ -4,8 +4,11 @@ Every server starts here (``pingan serve`` runs it in each worker), so this is w
 server refuses to start on a database that still has the demo accounts.
 """
 
+import threading
+
 from fastapi import FastAPI
 
+from pingan.algo import text
 from pingan.auth.demo_guard import check_no_demo_accounts
 from pingan.config import Settings, get_settings
 from pingan.db import make_engine, make_session_factory, unit_of_work
@@ -31,4 +34,6 @@ def build() -> FastAPI:
     settings = get_settings()
     settings.check_safe()
     refuse_demo_database(settings)
+    # the text reader loads beside the start-up, so the first report does not wait for it
+    threading.Thread(target=text.warm_up, name="text-warm-up", daemon=True).start()
     return create_app(settings)

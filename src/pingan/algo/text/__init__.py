@@ -13,6 +13,17 @@ from pingan.algo.text.items import Item
 from pingan.algo.text.places import PlaceSpan
 from pingan.algo.text.times import TimeInterval, resolve_time
 
+
+def warm_up() -> None:
+    """Load the reader's dictionary, sentence encoder and model now.
+
+    A served worker's first reports waited seconds for them.
+    """
+    from datetime import UTC, datetime
+
+    extract_report("昨晚在锦绣花园楼下电动车被偷了", datetime.now(UTC))
+
+
 __all__ = [
     "MAX_TEXT_CHARS",
     "Extraction",
@@ -22,4 +33,5 @@ __all__ = [
     "TimeInterval",
     "extract_report",
     "resolve_time",
+    "warm_up",
 ]
