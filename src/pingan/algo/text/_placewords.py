@@ -77,6 +77,40 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("家属院", "大院", "村口", "胡同口", "巷口"), "residential"),
     **dict.fromkeys(("诊所", "卫生所", "卫生院", "社区医院"), "hospital"),
     **dict.fromkeys(("寝室",), "residential"),
+    # the places of daily errands, rides and the outskirts, as people call them
+    **dict.fromkeys(("加油站",), "fuel"),
+    **dict.fromkeys(("车间", "厂房"), "office"),
+    **dict.fromkeys(
+        ("天桥", "人行天桥", "过街天桥", "地下通道", "人行道", "马路边", "马路上"),
+        "outdoor",
+    ),
+    **dict.fromkeys(("街上", "大街上", "江边", "海边", "小树林", "树林", "垃圾站"), "outdoor"),
+    **dict.fromkeys(("收费站",), "outdoor"),
+    **dict.fromkeys(("公厕", "公共厕所", "厕所"), "toilets"),
+    **dict.fromkeys(("美容院", "美甲店", "美容店"), "beauty"),
+    **dict.fromkeys(("台球厅", "桌球室", "足球场", "羽毛球馆", "游泳池"), "sports_centre"),
+    **dict.fromkeys(("电玩城",), "gaming_centre"),
+    **dict.fromkeys(("病房", "住院部", "急诊", "急诊室", "门诊", "门诊部", "挂号大厅"), "hospital"),
+    **dict.fromkeys(("卫生站", "社区卫生站", "卫生服务站"), "hospital"),
+    **dict.fromkeys(("候车室", "候车厅", "售票厅", "站台", "月台", "出站口", "进站口"), "station"),
+    **dict.fromkeys(("售楼处", "保安亭", "门卫室", "传达室"), "residential"),
+    **dict.fromkeys(("楼梯口", "电梯口", "走廊"), "residential"),
+    **dict.fromkeys(("菜地", "鱼塘", "果园", "大棚"), "farmland"),
+    **dict.fromkeys(("村委会", "居委会"), "townhall"),
+    **dict.fromkeys(("服务区",), "services"),
+    **dict.fromkeys(("码头",), "ferry_terminal"),
+    **dict.fromkeys(("机场", "航站楼"), "airport"),
+    **dict.fromkeys(("澡堂子",), "shop"),
+    **dict.fromkeys(("停车棚",), "bicycle_parking"),
+    **dict.fromkeys(("老年大学",), "school"),
+    **dict.fromkeys(("活动室",), "community_centre"),
+    **dict.fromkeys(("寺庙", "庙里", "教堂"), "place_of_worship"),
+    **dict.fromkeys(("景点",), "attraction"),
+    **dict.fromkeys(("邮局",), "post_office"),
+    # a public ride is where it happened (高铁上, 长途车上), as 地铁上 and 公交车上 are; a taxi
+    # or a car is no place (出租车上)
+    **dict.fromkeys(("高铁上", "火车上", "大巴上", "大巴车上", "长途车上", "客车上"), "vehicle"),
+    **dict.fromkeys(("车厢里",), "vehicle"),
     # English
     **dict.fromkeys(("night market", "market", "food market"), "marketplace"),
     **dict.fromkeys(
@@ -156,6 +190,31 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("swimming pool", "pool", "sports centre", "stadium"), "sports_centre"),
 }
 
+#: Chains everyone names without a suffix (星巴克, 肯德基, "the 7-Eleven") → kind: proper names.
+#: Words that are also common words (全家, 物美价廉) are left out.
+CHAINS: dict[str, str] = {
+    **dict.fromkeys(("星巴克", "瑞幸", "喜茶", "蜜雪冰城", "Starbucks", "Luckin"), "cafe"),
+    **dict.fromkeys(
+        ("肯德基", "麦当劳", "必胜客", "汉堡王", "德克士", "海底捞", "KFC", "McDonald's"),
+        "fast_food",
+    ),
+    **dict.fromkeys(("Pizza Hut", "Burger King", "Haidilao"), "fast_food"),
+    **dict.fromkeys(("沃尔玛", "家乐福", "大润发", "华润万家", "Walmart"), "supermarket"),
+    **dict.fromkeys(("Carrefour", "Costco", "Sam's Club"), "supermarket"),
+    **dict.fromkeys(("罗森", "便利蜂", "美宜佳", "7-11", "7-Eleven", "7-eleven"), "convenience"),
+    **dict.fromkeys(("FamilyMart", "Family Mart", "Lawson"), "convenience"),
+    **dict.fromkeys(("宜家", "IKEA", "Ikea", "苏宁", "国美"), "mall"),
+    # banks by their house name (工商银行门口); a bank alone is an institution (冒充银行)
+    **dict.fromkeys(
+        (
+            *("工商银行", "建设银行", "农业银行", "中国银行", "交通银行", "招商银行"),
+            *("邮政储蓄银行", "邮储银行", "农商银行", "农村信用社", "信用社"),
+            *("建行", "农行", "招行"),
+        ),
+        "bank",
+    ),
+}
+
 #: Kind → the OSM tags (``key=value``) of its features; empty: never on the map.
 KIND_TAGS: dict[str, tuple[str, ...]] = {
     "marketplace": ("amenity=marketplace",),
@@ -206,6 +265,15 @@ KIND_TAGS: dict[str, tuple[str, ...]] = {
     "place_of_worship": ("amenity=place_of_worship",),
     "museum": ("tourism=museum",),
     "beach": ("natural=beach",),
+    "fuel": ("amenity=fuel",),
+    "toilets": ("amenity=toilets",),
+    "beauty": ("shop=beauty",),
+    "farmland": ("landuse=farmland",),
+    "townhall": ("amenity=townhall",),
+    "services": ("highway=services",),
+    "ferry_terminal": ("amenity=ferry_terminal",),
+    "post_office": ("amenity=post_office",),
+    "vehicle": (),
 }
 
 #: Chinese relation words after a landmark → relation.

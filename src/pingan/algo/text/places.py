@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pingan.algo.text._placewords import CHAINS
 from pingan.algo.text.lexicon import PLACE_GATES, PLACE_SUFFIXES, PLACE_UNITS
 from pingan.algo.text.numbers import normalize
 from pingan.algo.text.segment import token_spans
@@ -44,11 +45,11 @@ _UNITS_RE = re.compile(
 )
 _STOP_CHARS = set(
     "在的了我你他她它们把被是有就都也还又说去到从回住停放骑走偷丢买看发现刚今昨晚夜点个位呢吗啊吧呀哦嗯"
-    "很太要想让给对向往着会能没不这那哪谁啥什么怎刚才"
+    "很太要想让给对向往着会能没不这那哪谁啥什么怎刚才俺咱"
     "，。！？、；：,.!?;: \t\n\"'“”‘’()（）【】[]《》~…"
 )
 _STRONG_STOP_CHARS = set(
-    "我你他她它们的了在被把吗呢啊呀哦嗯过到去从说刚昨今晚夜偷丢看这那哪个有"
+    "我你他她它们的了在被把吗呢啊呀哦嗯过到去从说刚昨今晚夜偷丢看这那哪个有俺咱"
     "，。！？、；：,.!?;: \t\n\"'“”‘’()（）【】[]《》~…"
 )
 _TIME_PREFIX_RE = re.compile(
@@ -83,6 +84,8 @@ _STOP_TOKENS = {
 _SINGLE_CHAR_SUFFIX_MIN_NAME = 2
 _NOT_BEFORE_LI = set("道区家车店屋院楼房间心子面层场园城梯库箱包这那哪夜戏信群机网司")
 _NOT_BEFORE_LI |= set("棚厅堂摊吧馆厂室")  # 车棚里, 大厅里: a place and 里, no name in 里
+#: Things that hold (口袋里, 抽屉里, 菜地里, 鱼塘里): 里 after them is "inside", no 幸福里.
+_NOT_BEFORE_LI |= set("袋兜筐篮柜屉桌床盒手怀身水锅杯地塘池")
 _MAX_NAME = 8
 _CONNECTORS = {"和", "与", "跟", "、", "/"}
 _EN_PLACE_RE = re.compile(
@@ -91,6 +94,11 @@ _EN_PLACE_RE = re.compile(
     r"|Plaza|Square|Park|Community|Estate|Mall|Station|Building|Tower|Residences?|Apartments?"
     r"|Village|Bridge|Temple|(?-i:station|road|street|temple|park|market|metro station))\b)"
     r"(?P<unit>\s(?:Building|Block|No\.?)\s?\d+)?"
+)
+#: A chain's name (星巴克, "the 7-Eleven"): a proper name without a suffix.
+_CHAIN_RE = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, sorted(CHAINS, key=len, reverse=True))) + r")"
+    r"(?![A-Za-z])"
 )
 _EN_BUILDING_RE = re.compile(r"\b(?:Building|Block)\s(?P<n>\d+)\s(?:of|at|in)\s$")
 
@@ -139,6 +147,8 @@ def _suffix_is_word(text: str, m: re.Match[str]) -> bool:
         or (suffix == "路" and after in ("边", "旁") and before in "街路道巷")
         or (suffix == "路" and (before in "跑赶绕带让" or text[s - 2 : s] in ("过马", "穿马")))
         or (suffix == "里" and before in _NOT_BEFORE_LI)
+        # 红星村村口, 槐树巷巷口: the village's own gate, the name ends before it
+        or (suffix in ("村", "巷") and after == "口" and before == suffix)
     )
 
 
@@ -228,6 +238,11 @@ def find_place_spans(
         if pre is not None:
             start = start - (len(norm[max(0, start - 20) : start]) - pre.start())
         found.append(PlaceSpan(start, m.end(), norm[start : m.end()]))
+    for m in _CHAIN_RE.finditer(norm):
+        # 星巴克里 is inside the chain's shop, not a place named …里
+        found = [f for f in found if not (f.start == m.start() and f.name == m.group(0) + "里")]
+        if not any(f.start < m.end() and m.start() < f.end for f in found):
+            found.append(PlaceSpan(m.start(), m.end(), m.group(0)))
     if find_places is not None:
         known = list(find_places(norm))
         kept = [f for f in found if not any(k.start < f.end and f.start < k.end for k in known)]

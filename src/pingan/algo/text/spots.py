@@ -145,6 +145,10 @@ _WEAK_KINDS = frozenset(
         "library",
         "pharmacy",
         "community_centre",
+        "townhall",
+        "post_office",
+        "airport",
+        "toilets",
     }
 )
 #: Endings that make a word a place by themselves (地铁口, 地铁上, 自习室).
@@ -332,6 +336,18 @@ def _zh_generics(text: str) -> list[PlaceRef]:
     return out
 
 
+#: A metro line ridden (地铁2号线, 3号线上): a place of the kind station.
+_METRO_LINE_RE = re.compile(r"地铁\s?\d{1,2}号线|\d{1,2}号线(?=上|里|地铁|车厢)")
+
+
+def _metro_lines(text: str) -> list[PlaceRef]:
+    """Metro lines named by their number (在地铁2号线上被偷): the line is the place."""
+    return [
+        PlaceRef(m.group(0), m.start(), m.end(), None, None, "station")
+        for m in _METRO_LINE_RE.finditer(text)
+    ]
+
+
 def find_generic(text: str) -> list[PlaceRef]:
     """All generic places of a normalised message, in reading order (no landmark).
 
@@ -356,6 +372,7 @@ def find_generic(text: str) -> list[PlaceRef]:
             )
         )
     out.extend(_shops(text))
+    out.extend(_metro_lines(text))
     out.sort(key=lambda p: (p.start, -p.end))
     kept: list[PlaceRef] = []
     for p in out:

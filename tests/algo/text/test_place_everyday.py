@@ -1,0 +1,64 @@
+"""Places of everyday errands, rides, chains and spoken northern Chinese; sentences written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from pingan.algo.text.spots import read_place
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "kind"),
+    [
+        # errands and the outskirts: generic places with their kinds
+        ("加油站旁边两个司机吵起来了", "加油站旁边", "fuel"),
+        ("车间里的铜线昨晚被人剪走了", "车间", "office"),
+        ("人行天桥上有个人抢了我的包", "人行天桥", "outdoor"),
+        ("地下通道里有个人一直跟着我走", "地下通道", "outdoor"),
+        ("住院部楼下的电动车被人骑走了", "住院部楼下", "hospital"),
+        ("候车室里睡着了 醒来背包没了", "候车室", "station"),
+        ("鱼塘里的鱼半夜叫人捞走了", "鱼塘", "farmland"),
+        # 俺 is the speaker, no part of a name; 菜地里 is in the field, no place named …里
+        ("俺家菜地里的白菜叫人偷了", "菜地", "farmland"),
+        ("村委会门口有人拉横幅闹事", "村委会门口", "townhall"),
+        ("高速服务区停了一会儿 车窗被砸了", "服务区", "services"),
+        ("美容院办的卡 老板卷钱跑了", "美容院", "beauty"),
+        # a public ride is the place; a metro line by its number
+        ("长途车上睡了一觉 兜里的钱没了", "长途车上", "vehicle"),
+        ("在地铁4号线上被人摸了手机", "地铁4号线", "station"),
+        # a chain or a bank by its house name is a proper name
+        ("在肯德基吃饭的时候书包被人拿了", "肯德基", None),
+        ("麦当劳门口停的自行车没了", "麦当劳", None),
+        ("星巴克里有人顺走了我的电脑", "星巴克", None),
+        ("刚从建设银行取完钱出来就被抢了", "建设银行", None),
+        # named places ending in 社区, 中心, 庄; a village's own gate is no part of its name
+        ("和谐社区活动室里有人打架", "和谐社区", None),
+        ("会展中心门口有人倒卖门票", "会展中心", None),
+        ("李家庄那边有人半夜偷牛", "李家庄", None),
+        ("柳树村村口有人烧垃圾 烟很大", "柳树村", None),
+    ],
+)
+def test_everyday_places(text: str, place: str, kind: str | None) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place
+    if kind is not None:
+        assert ref.kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what holds a thing is no named place ending in 里 (口袋里, 抽屉里)
+        "放在抽屉里的两千块钱没了",
+        "钱包揣在外套兜里还是叫人掏了",
+        # a taxi or one's own car is no place; 电动车上 is no bullet train
+        "手机落在出租车上了 司机联系不上",
+        "电动车上挂的头盔被人拿了",
+        # a bank alone is an institution in a story
+        "冒充银行的打电话说我贷款逾期",
+    ],
+)
+def test_no_place(text: str) -> None:
+    ref = read_place(text)
+    assert ref is None, ref
