@@ -62,3 +62,38 @@ def test_everyday_places(text: str, place: str, kind: str | None) -> None:
 def test_no_place(text: str) -> None:
     ref = read_place(text)
     assert ref is None, ref
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # a Chinese name typed in lower-case pinyin before an English place word
+        ("psa my scooter got nicked outside zhongshan park this morning", "zhongshan park"),
+        ("someone grabbed my phone on jiefang road around 9pm lol", "jiefang road"),
+        # capitalised names ending in a lake, a hotel, a hospital, a centre …
+        ("my kid dropped his phone into Moon Lake near the bridge", "Moon Lake"),
+        ("our luggage was taken from the lobby of the Riverside Hotel", "Riverside Hotel"),
+        # his / her / their / a name's before a generic place
+        ("a man took money from kids near their school at 4pm", "school"),
+        ("someone broke into my neighbour's garage last night", "garage"),
+        # a chain's name, digits and all; a metro line by number
+        ("a guy with a knife robbed the 7-Eleven across from our hostel", "7-Eleven"),
+        ("my wallet was lifted on metro line 4 around 8am", "line 4"),
+    ],
+)
+def test_english_places(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # English words before a street are no pinyin name; a queue is no metro line
+        "we walked down a long road and got lost, no crime just asking",
+        "we waited in line 2 hours for tickets",
+    ],
+)
+def test_no_english_place(text: str) -> None:
+    assert read_place(text) is None

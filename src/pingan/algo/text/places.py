@@ -92,7 +92,9 @@ _EN_PLACE_RE = re.compile(
     r"\b(?!(?:The|A|An|My|Our|This|That|His|Her|Their|Your|Some)\s)"
     r"(?P<name>(?:[A-Z][a-z']+\s){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Market|Gardens?"
     r"|Plaza|Square|Park|Community|Estate|Mall|Station|Building|Tower|Residences?|Apartments?"
-    r"|Village|Bridge|Temple|(?-i:station|road|street|temple|park|market|metro station))\b)"
+    r"|Village|Bridge|Temple|Hotel|Hostel|Hospital|Lake|Cent(?:er|re)|Museum|Airport|Stadium"
+    r"|Pier|Zoo|Church|Palace|Pagoda|Hill|Beach|Bay|Island|University|College|Boulevard"
+    r"|(?-i:station|road|street|temple|park|market|metro station))\b)"
     r"(?P<unit>\s(?:Building|Block|No\.?)\s?\d+)?"
 )
 #: A chain's name (星巴克, "the 7-Eleven"): a proper name without a suffix.
@@ -100,6 +102,32 @@ _CHAIN_RE = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, sorted(CHAINS, key=len, reverse=True))) + r")"
     r"(?![A-Za-z])"
 )
+#: One pinyin syllable (zhong, hua, jin, an): a consonant start and a final, or a bare final.
+_SYLLABLE = (
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo"
+    r"|ui|ue|a|o|e|i|u)|ang|eng|ai|ei|ao|ou|an|en|er)"
+)
+_PINYIN_WORD_RE = re.compile(f"(?:{_SYLLABLE}){{2,4}}")
+#: A Chinese place name typed in lower-case pinyin after a preposition ("on xinhua road",
+#: "at wanda plaza"): each word two to four syllables long.
+_EN_PINYIN_PLACE_RE = re.compile(
+    r"\b(?:at|on|in|near|from|outside|by|behind|around|opposite)\s+(?:the\s+)?"
+    r"(?P<name>(?:[a-z]+\s){1,3}(?:road|rd|street|st|lu|jie|avenue|plaza|square|park|gardens?"
+    r"|mall|market|station|temple|lake|bridge|village|hospital|hotel|community|estate))\b"
+)
+
+
+def _pinyin_places(norm: str) -> list[PlaceSpan]:
+    """Place names in lower-case pinyin before an English place word (wanda plaza)."""
+    found = []
+    for m in _EN_PINYIN_PLACE_RE.finditer(norm):
+        words = m.group("name").split()[:-1]
+        if all(_PINYIN_WORD_RE.fullmatch(w) for w in words):
+            found.append(PlaceSpan(m.start("name"), m.end("name"), m.group("name")))
+    return found
+
+
 _EN_BUILDING_RE = re.compile(r"\b(?:Building|Block)\s(?P<n>\d+)\s(?:of|at|in)\s$")
 
 
@@ -238,6 +266,7 @@ def find_place_spans(
         if pre is not None:
             start = start - (len(norm[max(0, start - 20) : start]) - pre.start())
         found.append(PlaceSpan(start, m.end(), norm[start : m.end()]))
+    found.extend(_pinyin_places(norm))
     for m in _CHAIN_RE.finditer(norm):
         # 星巴克里 is inside the chain's shop, not a place named …里
         found = [f for f in found if not (f.start == m.start() and f.name == m.group(0) + "里")]

@@ -65,7 +65,8 @@ _ZH_GENERIC_RE = re.compile(
 _EN_GENERIC_RE = re.compile(
     r"\b(?:(?P<rel>"
     + "|".join(map(re.escape, sorted(EN_RELATIONS, key=len, reverse=True)))
-    + r")\s+)?(?:(?:the|a|an|our|my|this|that|some)\s+|(?<=\bat )|(?<=\bin )|(?<=\bnear )"
+    + r")\s+)?(?:(?:the|a|an|our|my|his|her|their|your|this|that|some|[a-z]+'s)\s+"
+    r"|(?<=\bat )|(?<=\bin )|(?<=\bnear )"
     r"|(?<=\boutside )|(?<=\bfrom )|(?<=\bby )|(?<=\binside )|(?<=\bbehind ))"
     r"(?:local\s+|nearby\s+|big\s+|small\s+|little\s+)?"
     r"(?P<word>(?:(?:underground|outdoor|multi-storey|covered|basement)\s+)?(?:"
@@ -337,11 +338,15 @@ def _zh_generics(text: str) -> list[PlaceRef]:
 
 
 #: A metro line ridden (地铁2号线, 3号线上): a place of the kind station.
-_METRO_LINE_RE = re.compile(r"地铁\s?\d{1,2}号线|\d{1,2}号线(?=上|里|地铁|车厢)")
+_METRO_LINE_RE = re.compile(
+    r"地铁\s?\d{1,2}号线|\d{1,2}号线(?=上|里|地铁|车厢)"
+    r"|(?:(?<=[Mm]etro )|(?<=[Ss]ubway )|\b(?=L))[Ll]ine\s\d{1,2}\b"
+    r"(?!\s*(?:hours?|mins?|minutes?)\b)"
+)
 
 
 def _metro_lines(text: str) -> list[PlaceRef]:
-    """Metro lines named by their number (在地铁2号线上被偷): the line is the place."""
+    """Metro lines named by their number (在地铁2号线上被偷, "on metro Line 10")."""
     return [
         PlaceRef(m.group(0), m.start(), m.end(), None, None, "station")
         for m in _METRO_LINE_RE.finditer(text)
