@@ -97,3 +97,27 @@ def test_english_places(text: str, place: str) -> None:
 )
 def test_no_english_place(text: str) -> None:
     assert read_place(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # spoken northern words of relation: 跟前 (right by), 里头 (inside), 外头, 底下
+        ("俺在邮局跟前叫人把兜里的钱掏了", "邮局跟前"),
+        ("超市里头有个人老跟着俺", "超市"),
+        ("网吧外头有几个小年轻打起来了", "网吧外头"),
+        ("天桥底下睡着个人 叫也叫不醒", "天桥底下"),
+        # 上 as "go to" before a generic place is no part of it (上海路 keeps its 上)
+        ("上医院看病 电驴停门口叫人推走了", "医院"),
+        ("上海路那家药店门口有人打架", "上海路"),
+        # 里 after a named place is inside it, no name …里 of its own
+        ("夕阳红公寓里有个老太太走丢了", "夕阳红公寓"),
+        # the village as a place (村里), a pavilion
+        ("俺们村里这个月丢了三只羊", "村里"),
+        ("公园凉亭那天天有人赌钱", "公园凉亭"),
+    ],
+)
+def test_spoken_places(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place

@@ -76,7 +76,8 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("园区", "产业园", "工业园"), "office"),
     **dict.fromkeys(("家属院", "大院", "村口", "胡同口", "巷口"), "residential"),
     **dict.fromkeys(("诊所", "卫生所", "卫生院", "社区医院"), "hospital"),
-    **dict.fromkeys(("寝室",), "residential"),
+    **dict.fromkeys(("寝室", "村里"), "residential"),
+    **dict.fromkeys(("凉亭", "亭子"), "outdoor"),
     # the places of daily errands, rides and the outskirts, as people call them
     **dict.fromkeys(("加油站",), "fuel"),
     **dict.fromkeys(("车间", "厂房"), "office"),
@@ -279,16 +280,16 @@ KIND_TAGS: dict[str, tuple[str, ...]] = {
 #: Chinese relation words after a landmark → relation.
 RELATIONS: dict[str, str] = {
     **dict.fromkeys(("门口", "大门口", "大门", "正门", "门前", "出口", "入口", "巷子口"), "gate"),
-    **dict.fromkeys(("外面", "外边"), "outside"),
+    **dict.fromkeys(("外面", "外边", "外头"), "outside"),
     **dict.fromkeys(("东门", "西门", "南门", "北门", "后门", "侧门"), "gate"),
     **dict.fromkeys(("对面", "马路对面", "对过"), "opposite"),
     **dict.fromkeys(("旁边", "边上", "隔壁", "旁"), "beside"),
-    **dict.fromkeys(("附近", "周边", "一带"), "near"),
-    **dict.fromkeys(("楼下",), "below"),
+    **dict.fromkeys(("附近", "周边", "一带", "跟前"), "near"),  # 跟前: spoken, right by
+    **dict.fromkeys(("楼下", "底下", "下面"), "below"),  # 天桥底下
     **dict.fromkeys(("后面", "背后", "后头"), "behind"),
     **dict.fromkeys(("前面",), "front"),
     **dict.fromkeys(("东侧", "东边", "西侧", "西边", "南侧", "南边", "北侧", "北边"), "side"),
-    **dict.fromkeys(("里面", "里", "内", "上"), "inside"),
+    **dict.fromkeys(("里面", "里头", "里", "内", "上"), "inside"),
 }
 #: English relation words before a landmark → relation.
 EN_RELATIONS: dict[str, str] = {

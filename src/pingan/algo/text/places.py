@@ -175,6 +175,8 @@ def _suffix_is_word(text: str, m: re.Match[str]) -> bool:
         or (suffix == "路" and after in ("边", "旁") and before in "街路道巷")
         or (suffix == "路" and (before in "跑赶绕带让" or text[s - 2 : s] in ("过马", "穿马")))
         or (suffix == "里" and before in _NOT_BEFORE_LI)
+        # 老年公寓里, 幸福小区里: 里 after a place is "inside" it, no name of its own
+        or (suffix == "里" and text[:s].endswith(PLACE_SUFFIXES))
         # 红星村村口, 槐树巷巷口: the village's own gate, the name ends before it
         or (suffix in ("村", "巷") and after == "口" and before == suffix)
     )

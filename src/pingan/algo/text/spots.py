@@ -127,7 +127,9 @@ _RELATIVE_WORDS = frozenset({"楼下", "楼上", "隔壁"})
 _JUNK_PREFIX_RE = re.compile(
     r"^(?:(?:凌晨|早上|上午|中午|下午|傍晚|晚上|半夜|夜里)?[\d一二三四五六七八九十两]*点"
     r"(?:[\d一二三四五六七八九十]{1,3}分?|[半多钟])?|[\d一二三四五六七八九十]{1,3}分?(?=[锁停放])"
-    r"|最近|刚才|然后|回来|发现|地址是|地址|进入|停进|停到|停在|停(?!车)|放在|放|锁在|锁|去|在|进)+"
+    r"|最近|刚才|然后|回来|发现|地址是|地址|进入|停进|停到|停在|停(?!车)|放在|放|锁在|锁|去|在|进"
+    # 上超市, 上医院: spoken "go to" before a generic place (上海路 keeps its 上)
+    r"|上(?=" + "|".join(_ZH_WORDS) + r"))+"
 )
 #: Characters that tell a span before a generic word is a story, not a name (逛, 带, 时候).
 _VERBISH = frozenset("带逛候冒充送发现回来孩子时去到在是了")
