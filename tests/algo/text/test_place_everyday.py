@@ -121,3 +121,26 @@ def test_spoken_places(text: str, place: str) -> None:
     ref = read_place(text)
     assert ref is not None
     assert ref.text == place
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # English generic places of travellers: rides, waterfronts, old towns, parlours
+        ("i left my backpack in a cab outside the station", "cab"),
+        ("a boy fell off the pier around 6pm, people pulled him out", "pier"),
+        ("two men were fighting by the river after the bars closed", "river"),
+        ("pickpocketed twice in the ancient town today", "ancient town"),
+        ("they tried to drag me into a massage parlour on my way back", "massage parlour"),
+        ("a man was taking photos of women in the public toilet", "public toilet"),
+        # a part said after a generic place belongs to it
+        ("my passport went missing at the hostel reception", "hostel reception"),
+        ("someone went through my bag in the hotel lobby", "hotel lobby"),
+        # a name after a generic place says which one (as a street after a shop does)
+        ("cash was taken from our room at the Grand Hyatt while we were out", "Grand Hyatt"),
+    ],
+)
+def test_traveller_places(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place

@@ -189,6 +189,28 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("street", "road", "sidewalk", "pavement", "bike lane", "roadside"), "outdoor"),
     **dict.fromkeys(("hotel lobby", "hostel room", "room"), "hotel"),
     **dict.fromkeys(("swimming pool", "pool", "sports centre", "stadium"), "sports_centre"),
+    **dict.fromkeys(("cab", "ferry", "sleeper train", "tram"), "station"),
+    **dict.fromkeys(("waiting room", "waiting hall", "ticket office", "platform"), "station"),
+    **dict.fromkeys(("reception", "front desk"), "hotel"),
+    **dict.fromkeys(("pier", "ferry terminal", "wharf"), "ferry_terminal"),
+    **dict.fromkeys(
+        ("lake", "lakeside", "river", "riverside", "riverbank", "waterfront", "canal"), "outdoor"
+    ),
+    **dict.fromkeys(("bridge", "footbridge", "underpass", "overpass", "tunnel"), "outdoor"),
+    **dict.fromkeys(("old town", "ancient town", "old city", "water town"), "attraction"),
+    **dict.fromkeys(("pedestrian street", "walking street", "shopping street"), "outdoor"),
+    **dict.fromkeys(
+        ("massage parlour", "massage parlor", "massage place", "foot massage place", "spa"),
+        "massage",
+    ),
+    **dict.fromkeys(("hair salon", "barbershop", "barber shop", "nail salon"), "beauty"),
+    **dict.fromkeys(("gas station", "petrol station"), "fuel"),
+    **dict.fromkeys(("public toilet", "toilets", "restroom", "bathroom"), "toilets"),
+    **dict.fromkeys(("zoo", "aquarium", "theme park", "amusement park"), "attraction"),
+    **dict.fromkeys(("church", "mosque", "pagoda"), "place_of_worship"),
+    **dict.fromkeys(("post office",), "post_office"),
+    **dict.fromkeys(("cinema", "movie theater", "movie theatre"), "cinema"),
+    **dict.fromkeys(("bakery", "market stall", "stall"), "shop"),
 }
 
 #: Chains everyone names without a suffix (星巴克, 肯德基, "the 7-Eleven") → kind: proper names.

@@ -107,6 +107,12 @@ _PART_RE = re.compile(
     r"大堂|大厅|后厨|更衣室|厕所|卫生间|洗手间|走廊|院里|院子|道(?![歉理路])"
     r"|\s?(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[A-Z])(?:号楼|栋|幢|单元|座)"
 )
+#: What follows an English generic place and is a part of it: "the hotel reception".
+_EN_PART_RE = re.compile(
+    r"\s(?:room|lobby|reception|front desk|dorm|dormitory|toilets?|restroom|bathroom"
+    r"|car park|parking lot|kitchen|corridor|hallway|lift|elevator|stairwell|locker room"
+    r"|changing room|waiting room|waiting hall|ticket office)\b"
+)
 _FLOOR_RE = re.compile(r"(?:[一二三四五六七八九十]|\d{1,2})(?:楼|层)(?![下上道梯])")
 _EXIT_RE = re.compile(r"[A-Za-z]\d?\s?(?:出口|口)|\d{1,2}号(?:出口|口)")
 
@@ -367,15 +373,17 @@ def find_generic(text: str) -> list[PlaceRef]:
     for m in _EN_GENERIC_RE.finditer(text):
         rel = m.group("rel")
         start = m.start("rel") if rel else m.start("word")
+        part = _EN_PART_RE.match(text, m.end())
+        end = part.end() if part is not None else m.end()  # the hotel reception, hostel dorm
         out.append(
             PlaceRef(
-                text[start : m.end()],
+                text[start:end],
                 start,
-                m.end(),
+                end,
                 None,
                 EN_RELATIONS.get(rel.lower()) if rel else None,
                 _en_kind(m.group("word")),
-                m.group("word") if rel else None,
+                text[m.start("word") : end] if rel else None,
             )
         )
     out.extend(_shops(text))
@@ -590,9 +598,27 @@ def _first_place(
         ):
             return _named_ref(norm, later, [PlaceRef(span.name, span.start, span.end, kind=kind)])
         return PlaceRef(span.name, span.start, span.end, None, None, kind)
-    if generics:
-        return generics[0]
-    return _en_named(norm)
+    return _generic_or_named(norm, generics)
+
+
+def _generic_or_named(norm: str, generics: list[PlaceRef]) -> PlaceRef | None:
+    """Read a message without a place name: its first generic place, else an English name.
+
+    An English name after a generic place says which one ("our room at the Marriott"), as a
+    street after a shop does.
+    """
+    named = _en_named(norm)
+    if not generics:
+        return named
+    first = generics[0]
+    if (
+        named is not None
+        and first.phrase.isascii()
+        and named.start >= first.end
+        and _EN_GAP_RE.match(norm[first.end : named.start])
+    ):
+        return named
+    return first
 
 
 def _en_landmark(norm: str) -> PlaceRef | None:
