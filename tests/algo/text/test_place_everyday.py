@@ -144,3 +144,22 @@ def test_traveller_places(text: str, place: str) -> None:
     ref = read_place(text)
     assert ref is not None
     assert ref.text == place
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # the Chinese place word in pinyin after a capitalised name
+        ("my scooter was stolen on Jianshe Lu around noon", "Jianshe Lu"),
+        ("a man exposed himself near Chunhui Huayuan this morning", "Chunhui Huayuan"),
+        # estates named …名都, …公馆
+        ("银河名都2栋昨晚有人撬门", "银河名都2栋"),
+        ("翠湖公馆地下车库的车被划了一道", "翠湖公馆"),
+        # 包厢里 is inside the box, no place named …里: the KTV said before it stays
+        ("那家KTV 包厢里有人抽烟还打人", "KTV"),
+    ],
+)
+def test_more_names(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place

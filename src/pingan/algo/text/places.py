@@ -85,7 +85,7 @@ _SINGLE_CHAR_SUFFIX_MIN_NAME = 2
 _NOT_BEFORE_LI = set("道区家车店屋院楼房间心子面层场园城梯库箱包这那哪夜戏信群机网司")
 _NOT_BEFORE_LI |= set("棚厅堂摊吧馆厂室")  # 车棚里, 大厅里: a place and 里, no name in 里
 #: Things that hold (口袋里, 抽屉里, 菜地里, 鱼塘里): 里 after them is "inside", no 幸福里.
-_NOT_BEFORE_LI |= set("袋兜筐篮柜屉桌床盒手怀身水锅杯地塘池")
+_NOT_BEFORE_LI |= set("袋兜筐篮柜屉桌床盒手怀身水锅杯地塘池厢")
 _MAX_NAME = 8
 _CONNECTORS = {"和", "与", "跟", "、", "/"}
 _EN_PLACE_RE = re.compile(
@@ -94,6 +94,8 @@ _EN_PLACE_RE = re.compile(
     r"|Plaza|Square|Park|Community|Estate|Mall|Station|Building|Tower|Residences?|Apartments?"
     r"|Village|Bridge|Temple|Hotel|Hostel|Hospital|Lake|Cent(?:er|re)|Museum|Airport|Stadium"
     r"|Pier|Zoo|Church|Palace|Pagoda|Hill|Beach|Bay|Island|University|College|Boulevard"
+    # the Chinese place word in pinyin: Heping Lu, Xinhua Jie, Jinxiu Huayuan
+    r"|Lu|Jie|Dajie|Hutong|Huayuan|Xiaoqu|Guangchang|Gongyuan|Shichang|Dasha|Xincun|Jiayuan"
     r"|(?-i:station|road|street|temple|park|market|metro station))\b)"
     r"(?P<unit>\s(?:Building|Block|No\.?)\s?\d+)?"
 )
