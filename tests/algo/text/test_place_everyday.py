@@ -163,3 +163,26 @@ def test_more_names(text: str, place: str) -> None:
     ref = read_place(text)
     assert ref is not None
     assert ref.text == place
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "kind"),
+    [
+        # the countryside as old people call it: fields, pens, the town, the dam
+        ("俺家玉米地叫人糟蹋了一大片", "玉米地", "farmland"),
+        ("俺家猪圈里的两头猪半夜叫人赶走了", "猪圈", "farmland"),
+        ("俺在镇上买东西 钱包叫人掏了", "镇上", "outdoor"),
+        ("河堤上有个老头摔倒了 起不来", "河堤", "outdoor"),
+        ("水库那边天天有人电鱼", "水库", "water"),
+        ("街道办门口有人拉横幅闹事", "街道办门口", "townhall"),
+        ("俺在营业厅办手机卡 钱包叫人拿了", "营业厅", "shop"),
+        # the water of a place is that place (the park, not 公园池塘)
+        ("游乐场池塘边的护栏断了 小孩容易掉下去", "游乐场", "playground"),
+    ],
+)
+def test_country_places(text: str, place: str, kind: str | None) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place
+    if kind is not None:
+        assert ref.kind == kind

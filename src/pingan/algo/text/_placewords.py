@@ -96,8 +96,15 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("候车室", "候车厅", "售票厅", "站台", "月台", "出站口", "进站口"), "station"),
     **dict.fromkeys(("售楼处", "保安亭", "门卫室", "传达室"), "residential"),
     **dict.fromkeys(("楼梯口", "电梯口", "走廊"), "residential"),
-    **dict.fromkeys(("菜地", "鱼塘", "果园", "大棚"), "farmland"),
-    **dict.fromkeys(("村委会", "居委会"), "townhall"),
+    **dict.fromkeys(
+        ("菜地", "鱼塘", "果园", "大棚", "玉米地", "麦地", "庄稼地", "田里"), "farmland"
+    ),
+    **dict.fromkeys(("羊圈", "猪圈", "牛棚", "鸡窝", "鸡棚"), "farmland"),
+    **dict.fromkeys(("池塘", "水库", "护城河"), "water"),
+    **dict.fromkeys(("河堤", "河沿", "后山", "山上", "山脚下"), "outdoor"),
+    **dict.fromkeys(("铁路边", "铁道边", "铁路桥", "镇上", "集上"), "outdoor"),
+    **dict.fromkeys(("营业厅",), "shop"),
+    **dict.fromkeys(("村委会", "居委会", "街道办", "镇政府", "乡政府", "村部"), "townhall"),
     **dict.fromkeys(("服务区",), "services"),
     **dict.fromkeys(("码头",), "ferry_terminal"),
     **dict.fromkeys(("机场", "航站楼"), "airport"),
@@ -297,6 +304,7 @@ KIND_TAGS: dict[str, tuple[str, ...]] = {
     "ferry_terminal": ("amenity=ferry_terminal",),
     "post_office": ("amenity=post_office",),
     "vehicle": (),
+    "water": ("natural=water",),
 }
 
 #: Chinese relation words after a landmark → relation.

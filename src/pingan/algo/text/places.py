@@ -85,7 +85,7 @@ _SINGLE_CHAR_SUFFIX_MIN_NAME = 2
 _NOT_BEFORE_LI = set("道区家车店屋院楼房间心子面层场园城梯库箱包这那哪夜戏信群机网司")
 _NOT_BEFORE_LI |= set("棚厅堂摊吧馆厂室")  # 车棚里, 大厅里: a place and 里, no name in 里
 #: Things that hold (口袋里, 抽屉里, 菜地里, 鱼塘里): 里 after them is "inside", no 幸福里.
-_NOT_BEFORE_LI |= set("袋兜筐篮柜屉桌床盒手怀身水锅杯地塘池厢")
+_NOT_BEFORE_LI |= set("袋兜筐篮柜屉桌床盒手怀身水锅杯地塘池厢圈窝")
 _MAX_NAME = 8
 _CONNECTORS = {"和", "与", "跟", "、", "/"}
 _EN_PLACE_RE = re.compile(

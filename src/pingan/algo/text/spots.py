@@ -492,6 +492,14 @@ def read_place(
         if first.relation not in (None, "inside") and g.kind == "outdoor":
             return first  # 幼儿园旁边路口, 学校旁边路边: the landmark says where
         if (
+            first.landmark is None
+            and first.kind is not None
+            and first.phrase not in _AREAS
+            and g.kind == "water"
+            and gap == ""
+        ):
+            return first  # 公园池塘边, 学校水库: the water of a place is that place
+        if (
             first.landmark is not None
             and not _is_proper(first.landmark)
             and first.relation is None
