@@ -186,3 +186,20 @@ def test_country_places(text: str, place: str, kind: str | None) -> None:
     assert ref.text == place
     if kind is not None:
         assert ref.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # spoken words for the day or a part of it before a name are no part of it
+        ("后晌红旗小区门口来了俩卖假药的", "红旗小区"),
+        ("傍黑胜利市场那块有人打架", "胜利市场"),
+        ("昨儿个向阳花园又丢了两辆电驴", "向阳花园"),
+        # … but a name that starts like one keeps it (白天鹅宾馆)
+        ("白天鹅宾馆门口有人抢包", "白天鹅宾馆"),
+    ],
+)
+def test_day_words_before_names(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pingan.algo.text._placewords import CHAINS
+from pingan.algo.text._timewords import DAY_WORDS, PARTS
 from pingan.algo.text.lexicon import PLACE_GATES, PLACE_SUFFIXES, PLACE_UNITS
 from pingan.algo.text.numbers import normalize
 from pingan.algo.text.segment import token_spans
@@ -52,8 +53,16 @@ _STRONG_STOP_CHARS = set(
     "我你他她它们的了在被把吗呢啊呀哦嗯过到去从说刚昨今晚夜偷丢看这那哪个有俺咱"
     "，。！？、；：,.!?;: \t\n\"'“”‘’()（）【】[]《》~…"
 )
+#: Words for a day or a part of it, spoken ones too (昨儿个, 晌午头, 后晌, 傍黑), that may open
+#: a clause before a name; 白天 is left out (白天鹅宾馆).
+_DAY_PARTS = sorted(
+    (w for w in (*DAY_WORDS, *PARTS) if not w.isascii() and len(w) >= 2 and w != "白天"),
+    key=len,
+    reverse=True,
+)
 _TIME_PREFIX_RE = re.compile(
-    r"(?:[上这本]?(?:周|星期|礼拜)[一二三四五六日天]|[这前]?[两几一]天|[昨今前]天|[早晚]上|昨晚|今早)+"
+    r"(?:[上这本]?(?:周|星期|礼拜)[一二三四五六日天]|[这前]?[两几一]天|[昨今前]天|[早晚]上|昨晚|今早"
+    r"|(?:" + "|".join(_DAY_PARTS) + r")[个头]?)+"
 )
 #: Generic places that, after a named one, do not make it more precise (万达广场停车场).
 _GENERIC_TAILS = ("地下停车场", "停车场", "地下车库", "车库", "图书馆", "体育馆", "驿站", "地铁站")
