@@ -203,3 +203,24 @@ def test_day_words_before_names(text: str, place: str) -> None:
     ref = read_place(text)
     assert ref is not None
     assert ref.text == place
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # 搁 (put) and 叫 (by, in 叫人偷了) are no part of a name
+        ("电驴搁楼洞里叫人推走了", "楼洞"),
+        ("三轮车搁红星小区门口 叫人骑走了", "红星小区"),
+        # 社区 with a word of relation is a place; alone it is the office
+        ("社区门口有个人拿着喇叭骂街", "社区门口"),
+        ("楼门口有人半夜烧纸", "楼门口"),
+    ],
+)
+def test_northern_words_around_places(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place
+
+
+def test_the_community_office_is_no_place() -> None:
+    assert read_place("俺去社区办老年证 人家说要带户口本") is None

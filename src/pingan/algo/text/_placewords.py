@@ -77,6 +77,8 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("家属院", "大院", "村口", "胡同口", "巷口"), "residential"),
     **dict.fromkeys(("诊所", "卫生所", "卫生院", "社区医院"), "hospital"),
     **dict.fromkeys(("寝室", "村里"), "residential"),
+    # a block's own entrances and stores, northern words too (楼洞: the stairwell's door)
+    **dict.fromkeys(("楼洞", "楼门口", "楼道口", "单元门", "储藏室", "社区"), "residential"),
     **dict.fromkeys(("凉亭", "亭子"), "outdoor"),
     # the places of daily errands, rides and the outskirts, as people call them
     **dict.fromkeys(("加油站",), "fuel"),

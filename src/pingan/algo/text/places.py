@@ -46,11 +46,11 @@ _UNITS_RE = re.compile(
 )
 _STOP_CHARS = set(
     "在的了我你他她它们把被是有就都也还又说去到从回住停放骑走偷丢买看发现刚今昨晚夜点个位呢吗啊吧呀哦嗯"
-    "很太要想让给对向往着会能没不这那哪谁啥什么怎刚才俺咱"
+    "很太要想让给对向往着会能没不这那哪谁啥什么怎刚才俺咱搁叫"
     "，。！？、；：,.!?;: \t\n\"'“”‘’()（）【】[]《》~…"
 )
 _STRONG_STOP_CHARS = set(
-    "我你他她它们的了在被把吗呢啊呀哦嗯过到去从说刚昨今晚夜偷丢看这那哪个有俺咱"
+    "我你他她它们的了在被把吗呢啊呀哦嗯过到去从说刚昨今晚夜偷丢看这那哪个有俺咱搁"
     "，。！？、；：,.!?;: \t\n\"'“”‘’()（）【】[]《》~…"
 )
 #: Words for a day or a part of it, spoken ones too (昨儿个, 晌午头, 后晌, 傍黑), that may open
@@ -94,7 +94,7 @@ _SINGLE_CHAR_SUFFIX_MIN_NAME = 2
 _NOT_BEFORE_LI = set("道区家车店屋院楼房间心子面层场园城梯库箱包这那哪夜戏信群机网司")
 _NOT_BEFORE_LI |= set("棚厅堂摊吧馆厂室")  # 车棚里, 大厅里: a place and 里, no name in 里
 #: Things that hold (口袋里, 抽屉里, 菜地里, 鱼塘里): 里 after them is "inside", no 幸福里.
-_NOT_BEFORE_LI |= set("袋兜筐篮柜屉桌床盒手怀身水锅杯地塘池厢圈窝")
+_NOT_BEFORE_LI |= set("袋兜筐篮柜屉桌床盒手怀身水锅杯地塘池厢圈窝洞")
 _MAX_NAME = 8
 _CONNECTORS = {"和", "与", "跟", "、", "/"}
 _EN_PLACE_RE = re.compile(

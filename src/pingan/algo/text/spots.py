@@ -133,7 +133,7 @@ _RELATIVE_WORDS = frozenset({"楼下", "楼上", "隔壁"})
 _JUNK_PREFIX_RE = re.compile(
     r"^(?:(?:凌晨|早上|上午|中午|下午|傍晚|晚上|半夜|夜里)?[\d一二三四五六七八九十两]*点"
     r"(?:[\d一二三四五六七八九十]{1,3}分?|[半多钟])?|[\d一二三四五六七八九十]{1,3}分?(?=[锁停放])"
-    r"|最近|刚才|然后|回来|发现|地址是|地址|进入|停进|停到|停在|停(?!车)|放在|放|锁在|锁|去|在|进"
+    r"|最近|刚才|然后|回来|发现|地址是|地址|进入|停进|停到|停在|停(?!车)|放在|放|锁在|锁|搁在|搁|去|在|进"
     # 上超市, 上医院: spoken "go to" before a generic place (上海路 keeps its 上)
     r"|上(?=" + "|".join(_ZH_WORDS) + r"))+"
 )
@@ -313,8 +313,8 @@ def _zh_generics(text: str) -> list[PlaceRef]:
         if word == "小区" and text.startswith("里", m.end()) and rel_word is None:
             rel_word = "里"  # 小区里 is the estate itself; 在小区里 is said as one place
             end += text[s - 1 : s] == "在"
-        if word in ("小区", "车站", "烧烤", "校门") and not (rel_word or pre):
-            continue  # 小区 / 车站 alone name no one place
+        if word in ("小区", "社区", "车站", "烧烤", "校门") and not (rel_word or pre):
+            continue  # 小区 / 车站 alone name no one place; 社区 alone is the office
         if (
             _kind_of(word) in _WEAK_KINDS
             and not (rel_word or pre or "门" in word or word.endswith(_PLACE_ENDINGS))
