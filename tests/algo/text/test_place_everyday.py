@@ -224,3 +224,23 @@ def test_northern_words_around_places(text: str, place: str) -> None:
 
 def test_the_community_office_is_no_place() -> None:
     assert read_place("俺去社区办老年证 人家说要带户口本") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # the name given to a generic place after it
+        ("someone put something in my drink at a bar called Lucky Star", "Lucky Star"),
+        ("my card was copied at a massage place named Lotus Spa", "Lotus Spa"),
+        # a quoted name said first wins over a generic place said after it
+        ('a brawl at "Blue Moon" by the riverside, 2 guys hurt', "Blue Moon"),
+        # a kind of school or toilet keeps its word; a generic street after "on"
+        ("a man was filming girls outside the primary school at 4pm", "primary school"),
+        ("somebody threw a bottle at me on bar street around 1am", "bar street"),
+        ("my wallet was lifted on subway Line 3 this morning", "Line 3"),
+    ],
+)
+def test_english_names_given(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place

@@ -208,6 +208,7 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("bridge", "footbridge", "underpass", "overpass", "tunnel"), "outdoor"),
     **dict.fromkeys(("old town", "ancient town", "old city", "water town"), "attraction"),
     **dict.fromkeys(("pedestrian street", "walking street", "shopping street"), "outdoor"),
+    **dict.fromkeys(("bar street",), "bar"),
     **dict.fromkeys(
         ("massage parlour", "massage parlor", "massage place", "foot massage place", "spa"),
         "massage",

@@ -66,12 +66,11 @@ _EN_GENERIC_RE = re.compile(
     r"\b(?:(?P<rel>"
     + "|".join(map(re.escape, sorted(EN_RELATIONS, key=len, reverse=True)))
     + r")\s+)?(?:(?:the|a|an|our|my|his|her|their|your|this|that|some|[a-z]+'s)\s+"
-    r"|(?<=\bat )|(?<=\bin )|(?<=\bnear )"
+    r"|(?<=\bat )|(?<=\bin )|(?<=\bon )|(?<=\bnear )"
     r"|(?<=\boutside )|(?<=\bfrom )|(?<=\bby )|(?<=\binside )|(?<=\bbehind ))"
     r"(?:local\s+|nearby\s+|big\s+|small\s+|little\s+)?"
-    r"(?P<word>(?:(?:underground|outdoor|multi-storey|covered|basement)\s+)?(?:"
-    + "|".join(map(re.escape, _EN_WORDS))
-    + r"))\b",
+    r"(?P<word>(?:(?:underground|outdoor|multi-storey|covered|basement|international|primary"
+    r"|middle|high|public|private|24-hour)\s+)?(?:" + "|".join(map(re.escape, _EN_WORDS)) + r"))\b",
     re.IGNORECASE,
 )
 _EN_REL_BEFORE_RE = re.compile(
@@ -95,7 +94,7 @@ _EN_LANDMARK_RE = re.compile(
 )
 #: "at Starbucks", "outside McDonald's": a capitalised name after a preposition of place.
 _EN_AT_NAME_RE = re.compile(
-    r"\b(?i:at|in|inside|outside|near|from|by|behind)\s+(?:the\s+)?"
+    r"\b(?i:at|in|inside|outside|near|from|by|behind)\s+(?:the\s+)?[\"“‘']?"
     r"(?P<name>[A-Z][\w'’&-]*(?:\s(?:[A-Z][\w'’&-]*|of)){0,3}(?<!\sof)" + _HOUSE_NUMBER + ")"
 )
 _ZH_REL_AFTER_RE = re.compile(r"(?:的)?(?P<rel>" + "|".join(_REL_ZH) + r")")
@@ -348,15 +347,15 @@ def _zh_generics(text: str) -> list[PlaceRef]:
 #: A metro line ridden (地铁2号线, 3号线上): a place of the kind station.
 _METRO_LINE_RE = re.compile(
     r"地铁\s?\d{1,2}号线|\d{1,2}号线(?=上|里|地铁|车厢)"
-    r"|(?:(?<=[Mm]etro )|(?<=[Ss]ubway )|\b(?=L))[Ll]ine\s\d{1,2}\b"
+    r"|(?:\b(?:[Mm]etro|[Ss]ubway)\s(?=[Ll]ine)|\b(?=L))(?P<line>[Ll]ine\s\d{1,2})\b"
     r"(?!\s*(?:hours?|mins?|minutes?)\b)"
 )
 
 
 def _metro_lines(text: str) -> list[PlaceRef]:
-    """Metro lines named by their number (在地铁2号线上被偷, "on metro Line 10")."""
+    """Metro lines named by their number (在地铁2号线上被偷, "on metro Line 10" → Line 10)."""
     return [
-        PlaceRef(m.group(0), m.start(), m.end(), None, None, "station")
+        PlaceRef(m.group(0), m.start(), m.end(), None, None, "station", m.group("line"))
         for m in _METRO_LINE_RE.finditer(text)
     ]
 
@@ -479,7 +478,7 @@ def read_place(
     """
     first = _first_place(text, find_places=find_places)
     if first is None or first.phrase.isascii():
-        return first
+        return _en_called(normalize(text), first)
     norm = normalize(text)
     for g in find_generic(norm):
         if g.start < first.end or g.start > first.end + 3 or g.phrase in _RELATIVE_WORDS:
@@ -619,6 +618,8 @@ def _generic_or_named(norm: str, generics: list[PlaceRef]) -> PlaceRef | None:
     if not generics:
         return named
     first = generics[0]
+    if named is not None and first.phrase.isascii() and named.end <= first.start:
+        return named  # 'a fight at "Happy Bar" on the riverside': the first place said
     if (
         named is not None
         and first.phrase.isascii()
@@ -627,6 +628,23 @@ def _generic_or_named(norm: str, generics: list[PlaceRef]) -> PlaceRef | None:
     ):
         return named
     return first
+
+
+#: "a bar called Helen's", "a KTV named Party World": the name given to a generic place.
+_EN_CALLED_RE = re.compile(
+    r"\s*,?\s+(?:called|named)\s+[\"“‘']?(?P<name>[A-Z0-9][\w'’&-]*(?:\s[A-Z0-9][\w'’&-]*){0,3})"
+)
+
+
+def _en_called(norm: str, ref: PlaceRef | None) -> PlaceRef | None:
+    """Read the name an English generic place is given after it ("a bar called Helen's")."""
+    if ref is None or ref.landmark is not None:
+        return ref
+    called = _EN_CALLED_RE.match(norm, ref.end)
+    if called is None:
+        return ref
+    name = called.group("name")
+    return PlaceRef(name, called.start("name"), called.end("name"), name, None, ref.kind)
 
 
 def _en_landmark(norm: str) -> PlaceRef | None:
