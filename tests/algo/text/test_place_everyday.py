@@ -244,3 +244,17 @@ def test_english_names_given(text: str, place: str) -> None:
     ref = read_place(text)
     assert ref is not None
     assert ref.text == place
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # a town said around a generic place is no venue: the generic place stays
+        ("I was in Chengdu last week and my bag was taken at the train station", "train station"),
+        ("someone grabbed my phone at the bus station in Guilin", "bus station"),
+    ],
+)
+def test_towns_around_generic_places(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place

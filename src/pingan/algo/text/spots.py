@@ -611,25 +611,33 @@ def _first_place(
 def _generic_or_named(norm: str, generics: list[PlaceRef]) -> PlaceRef | None:
     """Read a message without a place name: its first generic place, else an English name.
 
-    An English name after a generic place says which one ("our room at the Marriott"), as a
-    street after a shop does.
+    An English venue after a generic place says which one ("our room at the Marriott"); a
+    town after it ("the train station in Hangzhou") does not.
     """
     named = _en_named(norm)
     if not generics:
         return named
     first = generics[0]
-    if named is not None and first.phrase.isascii() and named.end <= first.start:
-        return named  # 'a fight at "Happy Bar" on the riverside': the first place said
+    if (
+        named is not None
+        and first.phrase.isascii()
+        and named.end <= first.start
+        and norm[named.start - 1 : named.start] in _QUOTES
+    ):
+        return named  # 'a fight at "Happy Bar" on the riverside' (not "in Beijing … a bar")
     if (
         named is not None
         and first.phrase.isascii()
         and named.start >= first.end
-        and _EN_GAP_RE.match(norm[first.end : named.start])
+        and _EN_AT_GAP_RE.match(norm[first.end : named.start])
     ):
-        return named
+        return named  # "our room at the Grand Hyatt" (not "the train station in Hangzhou")
     return first
 
 
+#: Between a generic place and the venue that holds it: "our room at the Grand Hyatt".
+_EN_AT_GAP_RE = re.compile(r"^,?\s+at\s+(?:the\s+)?$", re.IGNORECASE)
+_QUOTES = frozenset("\"“‘'")
 #: "a bar called Helen's", "a KTV named Party World": the name given to a generic place.
 _EN_CALLED_RE = re.compile(
     r"\s*,?\s+(?:called|named)\s+[\"“‘']?(?P<name>[A-Z0-9][\w'’&-]*(?:\s[A-Z0-9][\w'’&-]*){0,3})"
