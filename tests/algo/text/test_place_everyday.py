@@ -258,3 +258,20 @@ def test_towns_around_generic_places(text: str, place: str) -> None:
     ref = read_place(text)
     assert ref is not None
     assert ref.text == place
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # a centre named by whom it serves and what for is no proper name: its relation stays
+        ("老年人活动中心旁边天天有人推销磁疗床", "老年人活动中心旁边"),
+        ("社区服务中心门口两个人吵起来了", "社区服务中心门口"),
+        ("体检中心门口有人发免费体检的传单", "体检中心门口"),
+        # … a proper name before the trade keeps it a name
+        ("万达购物中心门口有人抢了我的包", "万达购物中心"),
+    ],
+)
+def test_centres(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place

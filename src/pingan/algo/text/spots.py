@@ -33,6 +33,7 @@ from pingan.algo.text._placewords import (
     KIND_WORDS,
     OFFSET_RELATIONS,
     RELATIONS,
+    SERVED,
     TRADES,
 )
 from pingan.algo.text.lexicon import PLACE_SUFFIXES
@@ -443,14 +444,20 @@ def _is_proper(name: str) -> bool:
     """Tell whether a place name is a proper one (和平路, 东门夜市, 锦绣花园).
 
     A common name says what the place is, not which one: a generic word (批发市场), a street
-    or market type (商业街, 劳务市场), or a generic word before one (学校后街, 城中村巷子).
+    or market type (商业街, 劳务市场), a generic word before one (学校后街, 城中村巷子), or
+    whom a centre serves and what for (老年人活动中心, 社区服务中心).
     """
     if name in KIND_WORDS or name in PLACE_SUFFIXES:
         return False
     for street in _COMMON_STREETS:
         if name.endswith(street):
             rest = name[: -len(street)]
-            return not (rest in TRADES or rest in KIND_WORDS or rest[-2:] in KIND_WORDS)
+            return not (
+                rest in TRADES
+                or rest in KIND_WORDS
+                or rest[-2:] in KIND_WORDS
+                or (rest[-2:] in TRADES and rest[:-2] in SERVED)  # 老年人活动中心
+            )
     return True
 
 
