@@ -275,3 +275,17 @@ def test_centres(text: str, place: str) -> None:
     ref = read_place(text)
     assert ref is not None
     assert ref.text == place
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # spoken 儿 inside a word of relation keeps the relation with the place
+        ("菜市场边儿上有个人拿刀吓唬人", "菜市场边儿上"),
+        ("小卖部跟前儿几个人喝多了闹事", "小卖部跟前儿"),
+    ],
+)
+def test_spoken_er(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place

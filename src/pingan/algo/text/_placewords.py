@@ -313,6 +313,9 @@ KIND_TAGS: dict[str, tuple[str, ...]] = {
 #: Chinese relation words after a landmark → relation.
 RELATIONS: dict[str, str] = {
     **dict.fromkeys(("门口", "大门口", "大门", "正门", "门前", "出口", "入口", "巷子口"), "gate"),
+    # spoken northern 儿 inside a word of relation (边儿上, 跟前儿)
+    **dict.fromkeys(("边儿上",), "beside"),
+    **dict.fromkeys(("跟前儿",), "near"),
     **dict.fromkeys(("外面", "外边", "外头"), "outside"),
     **dict.fromkeys(("东门", "西门", "南门", "北门", "后门", "侧门"), "gate"),
     **dict.fromkeys(("对面", "马路对面", "对过"), "opposite"),
