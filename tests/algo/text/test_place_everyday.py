@@ -289,3 +289,22 @@ def test_spoken_er(text: str, place: str) -> None:
     ref = read_place(text)
     assert ref is not None
     assert ref.text == place
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # a ride is a place when ridden, not when it acts
+        ("someone touched my daughter on a packed bus this morning", "bus"),
+        ("my friend was knocked down by a taxi outside the train station", "train station"),
+        # an English corner of two streets is one place, as 和 joins a Chinese crossing
+        (
+            "a van hit a cyclist at the corner of Fuxing Road and Ruijin Road",
+            "Fuxing Road and Ruijin Road",
+        ),
+    ],
+)
+def test_rides_and_corners(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place

@@ -254,6 +254,25 @@ def _join_crossings(text: str, merged: list[PlaceSpan]) -> list[PlaceSpan]:
     return joined
 
 
+_EN_CORNER_RE = re.compile(r"\b(?:corner|intersection|crossing|junction)\s+of\s+(?:the\s+)?$")
+
+
+def _join_en_crossings(norm: str, found: list[PlaceSpan]) -> list[PlaceSpan]:
+    """Join "the corner of Nanjing Road and Xizang Road" into one place, as 和 joins 路口."""
+    found = sorted(found, key=lambda f: f.start)
+    joined: list[PlaceSpan] = []
+    for cand in found:
+        if joined:
+            last = joined[-1]
+            if norm[last.end : cand.start] in (" and ", " & ") and _EN_CORNER_RE.search(
+                norm[: last.start]
+            ):
+                joined[-1] = PlaceSpan(last.start, cand.end, norm[last.start : cand.end])
+                continue
+        joined.append(cand)
+    return joined
+
+
 def find_place_spans(
     text: str, *, find_places: Callable[[str], list[PlaceSpan]] | None = None
 ) -> list[PlaceSpan]:
@@ -280,6 +299,7 @@ def find_place_spans(
             start = start - (len(norm[max(0, start - 20) : start]) - pre.start())
         found.append(PlaceSpan(start, m.end(), norm[start : m.end()]))
     found.extend(_pinyin_places(norm))
+    found = _join_en_crossings(norm, found)
     for m in _CHAIN_RE.finditer(norm):
         # 星巴克里 is inside the chain's shop, not a place named …里
         found = [f for f in found if not (f.start == m.start() and f.name == m.group(0) + "里")]

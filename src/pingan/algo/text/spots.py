@@ -69,7 +69,8 @@ _EN_GENERIC_RE = re.compile(
     + r")\s+)?(?:(?:the|a|an|our|my|his|her|their|your|this|that|some|[a-z]+'s)\s+"
     r"|(?<=\bat )|(?<=\bin )|(?<=\bon )|(?<=\bnear )"
     r"|(?<=\boutside )|(?<=\bfrom )|(?<=\bby )|(?<=\binside )|(?<=\bbehind ))"
-    r"(?:local\s+|nearby\s+|big\s+|small\s+|little\s+)?"
+    r"(?:(?:local|nearby|big|small|little|crowded|packed|busy|quiet|dark|empty|cheap|fancy"
+    r"|popular|famous|late-night|dodgy)\s+)?"
     r"(?P<word>(?:(?:underground|outdoor|multi-storey|covered|basement|international|primary"
     r"|middle|high|public|private|24-hour)\s+)?(?:" + "|".join(map(re.escape, _EN_WORDS)) + r"))\b",
     re.IGNORECASE,
@@ -106,6 +107,13 @@ _NOT_GENERIC_AFTER = ("费", "卡", "证", "价", "员", "号", "群", "老师",
 _PART_RE = re.compile(
     r"大堂|大厅|后厨|更衣室|厕所|卫生间|洗手间|走廊|院里|院子|道(?![歉理路])"
     r"|\s?(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[A-Z])(?:号楼|栋|幢|单元|座)"
+)
+#: English rides: a place only when ridden (on the bus, in a taxi), not when acting (by a taxi).
+_EN_RIDES = frozenset(
+    {"bus", "taxi", "cab", "train", "ferry", "tram", "metro", "subway", "coach", "high-speed train"}
+)
+_EN_RIDDEN_RE = re.compile(
+    r"\b(?:on|in|inside|into|from|off|aboard)\s+(?:[\w'-]+\s+){0,2}$", re.IGNORECASE
 )
 #: What follows an English generic place and is a part of it: "the hotel reception".
 _EN_PART_RE = re.compile(
@@ -371,6 +379,10 @@ def find_generic(text: str) -> list[PlaceRef]:
     """
     out = _zh_generics(text)
     for m in _EN_GENERIC_RE.finditer(text):
+        if m.group("word").lower() in _EN_RIDES and not _EN_RIDDEN_RE.search(
+            text[max(0, m.start() - 40) : m.start("word")]
+        ):
+            continue  # hit by a taxi: the ride did it, it is no place
         rel = m.group("rel")
         start = m.start("rel") if rel else m.start("word")
         part = _EN_PART_RE.match(text, m.end())
