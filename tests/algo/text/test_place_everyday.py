@@ -308,3 +308,25 @@ def test_rides_and_corners(text: str, place: str) -> None:
     ref = read_place(text)
     assert ref is not None
     assert ref.text == place
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # stalls and small shops as old people name them
+        ("俺在菜摊子跟前挑菜 兜里的钱叫人掏了", "菜摊子跟前"),
+        ("修鞋摊旁边停的三轮车叫人推走了", "修鞋摊旁边"),
+        ("杂货铺半夜叫人撬了 丢了好几条烟", "杂货铺"),
+    ],
+)
+def test_stalls(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place
+
+
+def test_a_vendor_is_no_stall() -> None:
+    # 小摊贩 is the vendor, not a stall: the gate stays the place
+    ref = read_place("学校门口小摊贩跟顾客吵起来了")
+    assert ref is not None
+    assert ref.text == "学校门口"

@@ -106,6 +106,10 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("河堤", "河沿", "后山", "山上", "山脚下"), "outdoor"),
     **dict.fromkeys(("铁路边", "铁道边", "铁路桥", "镇上", "集上"), "outdoor"),
     **dict.fromkeys(("营业厅",), "shop"),
+    # stalls and small shops as old people name them (菜摊子, 杂货铺)
+    **dict.fromkeys(("菜摊", "菜摊子", "水果摊", "地摊", "肉摊", "鱼摊", "修鞋摊"), "shop"),
+    **dict.fromkeys(("摊子", "小摊", "小摊子", "早点摊", "早餐摊"), "shop"),
+    **dict.fromkeys(("杂货铺", "药铺", "理发铺", "肉铺", "铺子", "早点铺", "小铺"), "shop"),
     **dict.fromkeys(("村委会", "居委会", "街道办", "镇政府", "乡政府", "村部"), "townhall"),
     **dict.fromkeys(("服务区",), "services"),
     **dict.fromkeys(("码头",), "ferry_terminal"),

@@ -102,7 +102,7 @@ _EN_AT_NAME_RE = re.compile(
 _ZH_REL_AFTER_RE = re.compile(r"(?:的)?(?P<rel>" + "|".join(_REL_ZH) + r")")
 #: Words that end in a generic word but name something else (菜场 in 菜场价, 车站 in 火车站).
 _NOT_GENERIC_BEFORE = set("火汽高动铁")
-_NOT_GENERIC_AFTER = ("费", "卡", "证", "价", "员", "号", "群", "老师", "生", "系统", "税")
+_NOT_GENERIC_AFTER = ("费", "卡", "证", "价", "员", "号", "群", "老师", "生", "系统", "税", "贩")
 #: What follows a generic place and makes it more precise: a part of it, a building, a stairwell.
 _PART_RE = re.compile(
     r"大堂|大厅|后厨|更衣室|厕所|卫生间|洗手间|走廊|院里|院子|道(?![歉理路])"
