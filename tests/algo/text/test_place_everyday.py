@@ -330,3 +330,22 @@ def test_a_vendor_is_no_stall() -> None:
     ref = read_place("学校门口小摊贩跟顾客吵起来了")
     assert ref is not None
     assert ref.text == "学校门口"
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # the caller's home said first gives way to where it happened
+        ("喂 同志 俺是向阳小区的 今儿早上在早市叫人把钱包摸了", "早市"),
+        ("我家住在建设路 下午在超市门口被人抢了包", "超市门口"),
+        # … but stays the place when nothing else is, or when the later place is by the home
+        ("俺是向阳小区的 俺家昨儿黑夜进贼了", "向阳小区"),
+        ("我家住建设路 电动车停在楼下被偷了", "建设路"),
+        # 我在 is where the caller was, not where they live
+        ("我在万达广场被偷了手机 后来在派出所报的案", "万达广场"),
+    ],
+)
+def test_home_and_scene(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pingan.algo.text._placewords import (
     EN_NOT_PLACES,
@@ -482,10 +482,43 @@ _FACILITY_KINDS = frozenset({"parking", "bicycle_parking", "outdoor", "canteen"}
 _OPEN_KINDS = frozenset({"outdoor", "residential"})
 
 
+#: The caller saying who they are or where they live (俺是幸福小区的, 我家住在和平路).
+_SPEAKER_HOME_RE = re.compile(r"(?:我|俺|咱)们?(?:是|家是|住在?|家住在?|家在)$")
+
+
 def read_place(
     text: str, *, find_places: Callable[[str], list[PlaceSpan]] | None = None
 ) -> PlaceRef | None:
-    """Read the place of a message (see :func:`_first_place`) with the generic place it holds.
+    """Read the place of a message: where it happened, not where the caller lives.
+
+    A named place said as the caller's home (俺是幸福小区的, 我住在和平路) gives way to a place
+    the caller was at later in the message (在菜市场叫人偷了); a home with nothing after it
+    stays the place (我是光明小区的 我家昨天进贼了).
+
+    Examples
+    --------
+    >>> read_place("喂 俺是幸福小区的 今天在菜市场叫人把钱包偷了").text
+    '菜市场'
+    """
+    ref = _read_place(text, find_places=find_places)
+    if ref is None or ref.landmark is None:
+        return ref
+    norm = normalize(text)
+    if not _SPEAKER_HOME_RE.search(norm[: ref.start]):
+        return ref
+    at = norm.find("在", ref.end)
+    if at < 0:
+        return ref
+    later = _read_place(norm[at + 1 :], find_places=find_places)
+    if later is None or later.start > 2 or later.phrase in _RELATIVE_WORDS:
+        return ref  # 在菜市场, 在那个公园 — but 在楼下 is below the home said
+    return replace(later, start=later.start + at + 1, end=later.end + at + 1)
+
+
+def _read_place(
+    text: str, *, find_places: Callable[[str], list[PlaceSpan]] | None = None
+) -> PlaceRef | None:
+    """Read the first place of a message (:func:`_first_place`) and the place it holds.
 
     城中村车棚 is one place; in 学校附近的棋牌室 the event is at the 棋牌室; a named place
     stays the place (金沙湾车棚 → 金沙湾, of kind bicycle parking).
