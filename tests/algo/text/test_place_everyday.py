@@ -349,3 +349,20 @@ def test_home_and_scene(text: str, place: str) -> None:
     ref = read_place(text)
     assert ref is not None
     assert ref.text == place
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # 东头 / 西头: the end of a place, spoken
+        ("早市西头有俩人为了摊位打起来了", "早市西头"),
+        ("俺们村北头的桥塌了一半", "村北头"),
+        # 对门 is the flat across the landing, as 隔壁 is the one next door
+        ("对门那家天天半夜剁馅子", "对门"),
+        ("对门出租屋里老有陌生人进进出出", "出租屋"),
+    ],
+)
+def test_ends_and_neighbours(text: str, place: str) -> None:
+    ref = read_place(text)
+    assert ref is not None
+    assert ref.text == place

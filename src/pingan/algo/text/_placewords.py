@@ -76,7 +76,8 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("园区", "产业园", "工业园"), "office"),
     **dict.fromkeys(("家属院", "大院", "村口", "胡同口", "巷口"), "residential"),
     **dict.fromkeys(("诊所", "卫生所", "卫生院", "社区医院"), "hospital"),
-    **dict.fromkeys(("寝室", "村里"), "residential"),
+    **dict.fromkeys(("寝室", "村里", "对门"), "residential"),
+    **dict.fromkeys(("村头", "村东头", "村西头", "村南头", "村北头"), "residential"),
     # a block's own entrances and stores, northern words too (楼洞: the stairwell's door)
     **dict.fromkeys(("楼洞", "楼门口", "楼道口", "单元门", "储藏室", "社区"), "residential"),
     **dict.fromkeys(("凉亭", "亭子"), "outdoor"),
@@ -329,6 +330,7 @@ RELATIONS: dict[str, str] = {
     **dict.fromkeys(("后面", "背后", "后头"), "behind"),
     **dict.fromkeys(("前面",), "front"),
     **dict.fromkeys(("东侧", "东边", "西侧", "西边", "南侧", "南边", "北侧", "北边"), "side"),
+    **dict.fromkeys(("东头", "西头", "南头", "北头"), "side"),  # spoken: 菜市场东头
     **dict.fromkeys(("里面", "里头", "里", "内", "上"), "inside"),
 }
 #: English relation words before a landmark → relation.

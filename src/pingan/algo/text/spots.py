@@ -137,7 +137,7 @@ _STOP_WORD_CHARS = (
     "，。！？、；：,.!?;: \t\n\"'“”‘’()（）【】[]《》~…0123456789"
 )
 #: Generic words that are also words of relation to a place before them (3栋楼下).
-_RELATIVE_WORDS = frozenset({"楼下", "楼上", "隔壁"})
+_RELATIVE_WORDS = frozenset({"楼下", "楼上", "隔壁", "对门"})
 _JUNK_PREFIX_RE = re.compile(
     r"^(?:(?:凌晨|早上|上午|中午|下午|傍晚|晚上|半夜|夜里)?[\d一二三四五六七八九十两]*点"
     r"(?:[\d一二三四五六七八九十]{1,3}分?|[半多钟])?|[\d一二三四五六七八九十]{1,3}分?(?=[锁停放])"
