@@ -14,10 +14,17 @@ A *relation* (:data:`RELATIONS`) ties a place to a landmark: ``X门口``, ``X对
 ``X附近``, ``X楼下``, ``X东侧``, ``X南门`` after the landmark in Chinese; "across from X",
 "at the gate of X", "near X", "outside X", "next to X", "behind X" before it in English.
 
+A public ride ridden is a place (地铁上, 长途车上, 地铁4号线, "on a packed bus"); a taxi or a
+ride that acts ("knocked down by a taxi") is not. Chains and banks by their house name (星巴克,
+建设银行, "the 7-Eleven") are proper names, as is the name an English generic place is given
+("a bar called Lucky Star").
+
 :func:`read_place` returns one :class:`PlaceRef`: the phrase as written, the named landmark
 (when a name was found: the gazetteer can geocode it), the relation, and the kind. The caller
 geocodes a landmark by name, and a generic place by the nearest feature of its kind inside
 the reporter's area (the service passes that lookup in; nothing here reads a database).
+The place is where it happened: a caller's home said first (俺是向阳小区的) gives way to a place
+the caller was at later in the message (在早市…).
 """
 
 from __future__ import annotations
