@@ -38,6 +38,7 @@ import numpy.typing as npt
 from pingan.algo import _io
 from pingan.algo.taxonomy import FRAUD_TYPES, INCIDENT_TYPES
 from pingan.algo.text.classify import chatter_score, fraud_type_scores, score_types
+from pingan.algo.text.coalesce import Coalescer
 
 __all__ = [
     "CHATTER",
@@ -92,6 +93,14 @@ def embed(texts: Sequence[str]) -> npt.NDArray[np.float64]:
     if not texts:
         return np.zeros((0, 512))
     return np.asarray(_encoder().encode(list(texts)), dtype=np.float64)
+
+
+def _embed_rows(texts: list[str]) -> list[npt.NDArray[np.float64]]:
+    return list(embed(texts))
+
+
+#: Messages read at the same time on a worker's threads share one encoder call.
+_embed_together: Coalescer[str, npt.NDArray[np.float64]] = Coalescer(_embed_rows, max_batch=32)
 
 
 def features(texts: Sequence[str]) -> npt.NDArray[np.float64]:
@@ -218,13 +227,17 @@ def shipped_model() -> TypeModel:
 def guess_type(text: str, model: TypeModel | None = None) -> TypeGuess:
     """Type, fraud type and report-or-chatter of one message by the trained model.
 
+    Messages guessed at the same time on several threads share one encoder call
+    (:class:`~pingan.algo.text.coalesce.Coalescer`).
+
     Examples
     --------
     >>> guess_type("我的电瓶车昨晚被偷了").type
     'theft.ebike'
     """
     chosen = shipped_model() if model is None else model
-    return chosen.read(features([text]))[0]
+    row = np.hstack([_embed_together(text), lexicon_features(text)])
+    return chosen.read(row.reshape(1, -1))[0]
 
 
 # the kinds a model may name, in a stable order
