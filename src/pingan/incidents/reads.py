@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from pingan.audit import service as audit
 from pingan.audit.appender import appender_for
-from pingan.db import SQLITE_BEGIN, utcnow
+from pingan.db import SQLITE_BEGIN
 from pingan.errors import InvalidInput, NotFound
 from pingan.incidents import privacy, rows
 from pingan.incidents.models import (
@@ -454,6 +454,9 @@ def list_reports_of(
     return bodies
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def encode_cursor(at: datetime, incident_id: int) -> str:
     return f"{int(at.timestamp() * 1_000_000)}-{incident_id}"
 
@@ -492,7 +495,9 @@ def changes_since(
             .order_by(Incident.updated_at.desc(), Incident.id.desc())
             .limit(1)
         ).first()
-        return [], encode_cursor(last[0], last[1]) if last else encode_cursor(utcnow(), 0)
+        if last is None:  # nothing yet: every incident that appears is a change
+            return [], encode_cursor(_EPOCH, 0)
+        return [], encode_cursor(last[0], last[1])
     at, last_id = after
     found = db_session.execute(
         select(Incident, Jurisdiction.path)

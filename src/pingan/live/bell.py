@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -29,11 +30,14 @@ class Bell:
 
     mode: str
     rings: int = 0
+    #: ``time.monotonic()`` of the last ring: a read started after it sees the commit.
+    rung_at: float = 0.0
     _event: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
 
     def ring(self) -> None:
         self.rings += 1
+        self.rung_at = time.monotonic()
         self._event.set()
         self._event = asyncio.Event()
 

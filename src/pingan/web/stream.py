@@ -16,6 +16,10 @@ station's incident, or null, so its home station's board sees it at once); a com
 every 15 s keeps proxies from closing the connection. A stream ends after ``max_s``
 seconds (the browser reconnects and is authenticated again), or at once when the session
 behind it was revoked.
+
+The streams of one caller at one cursor share their reads (:mod:`pingan.live.shared`):
+a caller's boards on several screens cost the worker one read, and the audit chain one
+entry, per change.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from pingan.config import Settings
 from pingan.db import unit_of_work
 from pingan.errors import InvalidInput, PinganError
 from pingan.live import bell as live_bell
+from pingan.live.shared import SharedReads
 from pingan.principal import Principal
 from pingan.web.deps import IncidentReader, request_credentials
 
@@ -111,7 +116,9 @@ def poll(
             ((_micros(r.unit.updated_at), r.unit.id), r) for r in rows if r.unit.updated_at
         )
         if cursor is None:
-            mark = keyed[-1][0] if keyed else (_micros(datetime.now(UTC)), 0)
+            # no unit yet: every unit that appears is a change (a mark of "now" would differ
+            # between the caller's streams and keep them from sharing their reads)
+            mark = keyed[-1][0] if keyed else (0, 0)
         else:
             changed = [(key, r) for key, r in keyed if key > mark]
             unit_items = [units.unit_json(r, settings) for _key, r in changed]
@@ -162,6 +169,16 @@ def _still_valid(db_session: Session, *, token: str) -> None:
     auth.authenticate(db_session, token)
 
 
+def shared_reads_of(request: Request) -> SharedReads[Batch]:
+    """The worker's reads shared between its streams (one per event loop, as the bell)."""
+    state = request.app.state
+    found: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SharedReads[Batch]] | None
+    found = getattr(state, "shared_reads", None)
+    if found is None:
+        found = state.shared_reads = weakref.WeakKeyDictionary()
+    return found.setdefault(asyncio.get_running_loop(), SharedReads())
+
+
 def bell_of(request: Request) -> live_bell.Bell:
     """The worker's bell, its listener started on first use (one per event loop: a
     worker has one; a test client makes one per request)."""
@@ -194,8 +211,10 @@ async def _events(
     credentials = await request_credentials(request)
     token = credentials.token if credentials is not None else None
     bell = bell_of(request)
+    shared = shared_reads_of(request)
     pushed = bell.mode != "poll"
     seen = bell.rings
+    needed_since = time.monotonic()
     while time.monotonic() - started < max_s:
         if await request.is_disconnected():
             return
@@ -209,7 +228,10 @@ async def _events(
                 return
         seen = bell.rings
         step = partial(poll, settings=settings, principal=principal, cursor=cursor)
-        batch = await _in_stream_thread(request, step)
+        # the caller's other streams at the same cursor share this read (pingan.live.shared)
+        batch = await shared.read(
+            (principal, cursor), needed_since, partial(_in_stream_thread, request, step)
+        )
         cursor = batch.cursor
         event_id = cursor.encode()
         for item in batch.incidents:
@@ -221,9 +243,14 @@ async def _events(
             yield ": keep-alive\n\n"
         if pushed:
             await asyncio.sleep(MIN_GAP_S)
-            await bell.wait(seen, min(HEARTBEAT_S, max(0.0, max_s - (time.monotonic() - started))))
+            left = max(0.0, max_s - (time.monotonic() - started))
+            rings = await bell.wait(seen, min(HEARTBEAT_S, left))
+            # a read that started after the ring that woke this stream sees its commit
+            needed_since = bell.rung_at if rings > seen else time.monotonic()
         else:
             await asyncio.sleep(POLL_INTERVAL_S)
+            # polled: a read at most half an interval old will do (the next poll follows)
+            needed_since = time.monotonic() - POLL_INTERVAL_S / 2
 
 
 @router.get("/stream", response_class=StreamingResponse)
