@@ -25,40 +25,51 @@ BOARDS = 5
 PHONE = "13912345678"
 
 
-def test_streams_at_one_cursor_share_a_read_and_a_fresher_need_starts_one() -> None:
-    async def scenario() -> tuple[list[int], int, int]:
-        shared: SharedReads[int] = SharedReads()
+def _at_or_before(start: int, cursor: int) -> bool:
+    return start <= cursor
+
+
+def test_a_read_is_shared_with_the_streams_it_covers_and_a_fresher_need_starts_one() -> None:
+    async def scenario() -> tuple[list[int], int, int, int, list[int]]:
+        shared: SharedReads[int, int] = SharedReads(_at_or_before)
         release = asyncio.Event()
-        reads = 0
+        starts: list[int] = []
 
-        async def slow_read() -> int:
-            nonlocal reads
-            reads += 1
+        async def slow_read(start: int) -> int:
+            starts.append(start)
             await release.wait()
-            return reads
+            return start
 
-        needed = 0.0
-        waiting = [asyncio.ensure_future(shared.read("k", needed, slow_read)) for _ in range(4)]
+        def wanting(cursor: int) -> asyncio.Future[int]:
+            return asyncio.ensure_future(shared.read("chief", 0.0, cursor, slow_read))
+
+        # the first stream reads from 10; those at 10 and ahead of it share its read
+        waiting = [wanting(10), wanting(10), wanting(12), wanting(15)]
         await asyncio.sleep(0)
         waiting[0].cancel()  # a caller who left: the read goes on for the others
+        behind = wanting(7)  # behind the read's start: it would miss 8..10, so its own
+        await asyncio.sleep(0)
         release.set()
         answers = [await w for w in waiting[1:]]
-        # later needs: the finished read is too old for a ring after it began
-        fresher = await shared.read("k", time.monotonic() + 1e9, slow_read)
-        other_key = await shared.read("other", needed, slow_read)
-        return answers, fresher, other_key
+        own = await behind
+        # a ring after the read began needs a fresher one
+        fresher = await shared.read("chief", time.monotonic() + 1e9, 10, slow_read)
+        other_caller = await shared.read("dispatcher", 0.0, 10, slow_read)
+        return answers, own, fresher, other_caller, starts
 
-    answers, fresher, other_key = asyncio.run(scenario())
-    assert answers == [1, 1, 1]
-    assert (fresher, other_key) == (2, 3)
+    answers, own, fresher, other_caller, starts = asyncio.run(scenario())
+    assert answers == [10, 10, 10]  # all three from the read that started at 10
+    assert own == 7
+    assert (fresher, other_caller) == (10, 10)
+    assert starts == [10, 7, 10, 10]  # four reads for six streams
 
 
 def test_a_failed_read_is_not_handed_to_the_next_stream() -> None:
     async def scenario() -> tuple[str, int]:
-        shared: SharedReads[int] = SharedReads()
+        shared: SharedReads[int, int] = SharedReads(_at_or_before)
         attempts = 0
 
-        async def flaky() -> int:
+        async def flaky(start: int) -> int:
             nonlocal attempts
             attempts += 1
             if attempts == 1:
@@ -66,11 +77,11 @@ def test_a_failed_read_is_not_handed_to_the_next_stream() -> None:
             return attempts
 
         try:
-            await shared.read("k", 0.0, flaky)
+            await shared.read("k", 0.0, 5, flaky)
             first = "answered"
         except ConnectionError as exc:
             first = str(exc)
-        return first, await shared.read("k", 0.0, flaky)
+        return first, await shared.read("k", 0.0, 5, flaky)
 
     assert asyncio.run(scenario()) == ("database went away", 2)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -483,6 +484,31 @@ def changes_since(
     can serve the same stream from the database alone. Without a cursor, the stream
     starts now (an empty list and the current cursor).
     """
+    changes = keyed_changes_since(db_session, principal, cursor, limit=limit)
+    return changes.items, changes.cursor
+
+
+@dataclass(frozen=True)
+class Changes:
+    """A read of changes: the bodies, each one's position, the cursor after them, and
+    whether the read stopped at its limit (more changes may follow the cursor)."""
+
+    items: list[dict[str, Any]]
+    keys: list[tuple[int, int]]
+    cursor: str
+    truncated: bool
+
+
+def cursor_key(cursor: str) -> tuple[int, int]:
+    """A cursor as comparable integers: (microseconds since the epoch, incident id)."""
+    micros, _sep, incident_id = cursor.partition("-")
+    return int(micros), int(incident_id)
+
+
+def keyed_changes_since(
+    db_session: Session, principal: Principal, cursor: str | None, *, limit: int = 200
+) -> Changes:
+    """:func:`changes_since` with each change's position (for streams that share a read)."""
     principal.require("incident", "read")
     visible = principal.visible_clause("incident", "read", Jurisdiction.path)
     after = decode_cursor(cursor)
@@ -496,8 +522,8 @@ def changes_since(
             .limit(1)
         ).first()
         if last is None:  # nothing yet: every incident that appears is a change
-            return [], encode_cursor(_EPOCH, 0)
-        return [], encode_cursor(last[0], last[1])
+            return Changes([], [], encode_cursor(_EPOCH, 0), False)
+        return Changes([], [], encode_cursor(last[0], last[1]), False)
     at, last_id = after
     found = db_session.execute(
         select(Incident, Jurisdiction.path)
@@ -509,10 +535,10 @@ def changes_since(
         .limit(limit)
     ).all()
     if not found:
-        return [], cursor or ""
+        return Changes([], [], cursor or "", False)
     items = _read_all(db_session, principal, found, grouped=True)
-    last_incident = found[-1][0]
-    return items, encode_cursor(last_incident.updated_at, last_incident.id)
+    positions = [encode_cursor(row[0].updated_at, row[0].id) for row in found]
+    return Changes(items, [cursor_key(c) for c in positions], positions[-1], len(found) == limit)
 
 
 def list_notes(db_session: Session, principal: Principal, incident_id: int) -> list[dict[str, Any]]:

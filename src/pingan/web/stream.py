@@ -28,8 +28,8 @@ import asyncio
 import json
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Annotated, Any
@@ -43,6 +43,7 @@ from pingan.auth import service as auth
 from pingan.config import Settings
 from pingan.db import unit_of_work
 from pingan.errors import InvalidInput, PinganError
+from pingan.incidents import reads
 from pingan.live import bell as live_bell
 from pingan.live.shared import SharedReads
 from pingan.principal import Principal
@@ -90,20 +91,58 @@ def _micros(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
+Key = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Batch:
+    """A read's changes with their positions, and the cursor after them."""
+
     incidents: list[dict[str, Any]]
     units: list[dict[str, Any]]
     cursor: Cursor
+    incident_keys: list[Key] = field(default_factory=list)
+    unit_keys: list[Key] = field(default_factory=list)
+    #: the incidents stopped at the read's limit: more may follow its cursor
+    truncated: bool = False
+
+    def after(self, cursor: Cursor) -> Batch | None:
+        """What of this read lies after ``cursor`` (a read that started at or before it),
+        or None when the read stopped at its limit before reaching ``cursor``."""
+        mine_incidents, mine_units = _positions(cursor)
+        if self.truncated and mine_incidents > reads.cursor_key(self.cursor.incidents):
+            return None
+        incidents = [
+            b for b, k in zip(self.incidents, self.incident_keys, strict=True) if k > mine_incidents
+        ]
+        units = [b for b, k in zip(self.units, self.unit_keys, strict=True) if k > mine_units]
+        ahead = _positions(self.cursor)
+        return Batch(
+            incidents,
+            units,
+            Cursor(
+                max(self.cursor.incidents, cursor.incidents, key=reads.cursor_key),
+                *max(ahead[1], mine_units),
+            ),
+        )
+
+
+def _positions(cursor: Cursor) -> tuple[Key, Key]:
+    return reads.cursor_key(cursor.incidents), (cursor.unit_micros, cursor.unit_id)
+
+
+def covers(start: Cursor, cursor: Cursor) -> bool:
+    """A read from ``start`` holds every change after ``cursor``."""
+    first, mine = _positions(start), _positions(cursor)
+    return first[0] <= mine[0] and first[1] <= mine[1]
 
 
 def poll(
     db_session: Session, settings: Settings, principal: Principal, cursor: Cursor | None
 ) -> Batch:
     """The changes the caller may see after ``cursor`` (without one: none, and "now")."""
-    from pingan.incidents import reads
-
     unit_items: list[dict[str, Any]] = []
+    unit_keys: list[Key] = []
     mark = (cursor.unit_micros, cursor.unit_id) if cursor else (0, 0)
     if principal.matching_grants("unit", "read"):
         from pingan.units import service as units
@@ -122,6 +161,7 @@ def poll(
         else:
             changed = [(key, r) for key, r in keyed if key > mark]
             unit_items = [units.unit_json(r, settings) for _key, r in changed]
+            unit_keys = [key for key, _r in changed]
             if unit_items:
                 from pingan.dispatch import mutual_aid
 
@@ -137,10 +177,15 @@ def poll(
                 mark = changed[-1][0]
     # the incidents last: reading personal data appends to the audit chain, which locks its
     # head until this read commits, so nothing else may run between the two
-    items, incident_cursor = reads.changes_since(
-        db_session, principal, cursor.incidents if cursor else None
+    changes = reads.keyed_changes_since(db_session, principal, cursor.incidents if cursor else None)
+    return Batch(
+        changes.items,
+        unit_items,
+        Cursor(changes.cursor, mark[0], mark[1]),
+        changes.keys,
+        unit_keys,
+        changes.truncated,
     )
-    return Batch(items, unit_items, Cursor(incident_cursor, mark[0], mark[1]))
 
 
 def _event(name: str, data: Any, event_id: str | None = None) -> str:
@@ -169,14 +214,14 @@ def _still_valid(db_session: Session, *, token: str) -> None:
     auth.authenticate(db_session, token)
 
 
-def shared_reads_of(request: Request) -> SharedReads[Batch]:
+def shared_reads_of(request: Request) -> SharedReads[Batch, Cursor]:
     """The worker's reads shared between its streams (one per event loop, as the bell)."""
     state = request.app.state
-    found: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SharedReads[Batch]] | None
+    found: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SharedReads[Batch, Cursor]] | None
     found = getattr(state, "shared_reads", None)
     if found is None:
         found = state.shared_reads = weakref.WeakKeyDictionary()
-    return found.setdefault(asyncio.get_running_loop(), SharedReads())
+    return found.setdefault(asyncio.get_running_loop(), SharedReads(covers))
 
 
 def bell_of(request: Request) -> live_bell.Bell:
@@ -193,6 +238,26 @@ def bell_of(request: Request) -> live_bell.Bell:
         found = live_bell.start(state.engine, state.settings.redis_url)
         bells[loop] = found
     return found
+
+
+async def _shared_read(
+    request: Request,
+    shared: SharedReads[Batch, Cursor],
+    principal: Principal,
+    cursor: Cursor,
+    needed_since: float,
+) -> Batch:
+    """The changes after ``cursor``: from a read the caller's other streams share when one
+    covers it (pingan.live.shared), else from a read of this stream's own."""
+    settings: Settings = request.app.state.settings
+
+    def own(start: Cursor) -> Awaitable[Batch]:
+        step = partial(poll, settings=settings, principal=principal, cursor=start)
+        return _in_stream_thread(request, step)
+
+    shared_batch = await shared.read(principal, needed_since, cursor, own)
+    mine = shared_batch.after(cursor)
+    return mine if mine is not None else await own(cursor)
 
 
 async def _events(
@@ -227,11 +292,7 @@ async def _events(
                 yield _event("bye", {"reason": "session ended"})
                 return
         seen = bell.rings
-        step = partial(poll, settings=settings, principal=principal, cursor=cursor)
-        # the caller's other streams at the same cursor share this read (pingan.live.shared)
-        batch = await shared.read(
-            (principal, cursor), needed_since, partial(_in_stream_thread, request, step)
-        )
+        batch = await _shared_read(request, shared, principal, cursor, needed_since)
         cursor = batch.cursor
         event_id = cursor.encode()
         for item in batch.incidents:
