@@ -34,6 +34,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from pingan.cli.core import session_factory
 from pingan.config import Settings
 from pingan.db import make_engine, make_session_factory, unit_of_work
 from pingan.demo import seed_accounts
@@ -226,8 +227,7 @@ def in_process(settings: Settings, n: int = 300) -> dict[str, float]:
     for k in range(n):
         extract_report(f"{TEXT}x{k}", at)
     extract_ms = (time.perf_counter() - start) / n * 1000
-    engine = make_engine(settings.effective_database_url)
-    factory = make_session_factory(engine)
+    factory = session_factory(settings)  # audit rows keyed, as the CLI writes them
     with unit_of_work(factory) as session:
         user = session.scalar(select(User).where(User.username == "citizen"))
         assert user is not None
@@ -243,7 +243,8 @@ def in_process(settings: Settings, n: int = 300) -> dict[str, float]:
                 idempotency_key=f"p{k}",
             )
     service_ms = (time.perf_counter() - start) / n * 1000
-    engine.dispose()
+    bind = factory.kw["bind"]
+    bind.dispose()
     return {"extract_ms": extract_ms, "service_commit_ms": service_ms}
 
 
@@ -302,10 +303,10 @@ def run_variant(args: argparse.Namespace, variant: str) -> dict[str, Any]:
     url = f"sqlite:///{workdir / 'pingan.sqlite3'}"
     settings = Settings(database_url=url, data_dir=workdir, demo_mode=True, demo_password=PASSWORD)
     upgrade(url)
-    engine = make_engine(url)
-    with unit_of_work(make_session_factory(engine)) as session:
+    seeding = session_factory(settings)  # audit rows keyed, as the CLI writes them
+    with unit_of_work(seeding) as session:
         seed_accounts(session, settings, lambda *_: None)
-    engine.dispose()
+    seeding.kw["bind"].dispose()
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -19,8 +19,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pingan.city import service as cities
+from pingan.cli.core import session_factory
 from pingan.config import Settings
-from pingan.db import make_engine, make_session_factory, unit_of_work, utcnow
+from pingan.db import unit_of_work, utcnow
 from pingan.demo import seed_accounts
 from pingan.demo.history import simulated_records
 from pingan.incidents import simulated
@@ -40,7 +41,7 @@ def main() -> None:
     url = f"sqlite:///{folder / 'bench.sqlite3'}"
     settings = Settings(data_dir=folder, database_url=url, demo_mode=True)
     upgrade(url)
-    factory = make_session_factory(make_engine(url))
+    factory = session_factory(settings)  # audit rows keyed, as the CLI writes them
     with unit_of_work(factory) as db_session:
         seed_accounts(db_session, settings, lambda *_: None)
         city = cities.import_city(
