@@ -17,9 +17,10 @@ every 15 s keeps proxies from closing the connection. A stream ends after ``max_
 seconds (the browser reconnects and is authenticated again), or at once when the session
 behind it was revoked.
 
-The streams of one caller at one cursor share their reads (:mod:`pingan.live.shared`):
-a caller's boards on several screens cost the worker one read, and the audit chain one
-entry, per change.
+The streams of one caller share their reads (:mod:`pingan.live.shared`): a read that
+started after the ring, from a cursor at or before a stream's own, serves that stream too
+(:meth:`Batch.after` keeps what lies past its cursor), so a caller's boards on several
+screens cost the worker one read, and the audit chain one entry, per change.
 """
 
 from __future__ import annotations
@@ -140,7 +141,8 @@ def covers(start: Cursor, cursor: Cursor) -> bool:
 def poll(
     db_session: Session, settings: Settings, principal: Principal, cursor: Cursor | None
 ) -> Batch:
-    """The changes the caller may see after ``cursor`` (without one: none, and "now")."""
+    """The changes the caller may see after ``cursor`` (without one: none, and the cursor
+    of the latest visible change, or the epoch when nothing is visible yet)."""
     unit_items: list[dict[str, Any]] = []
     unit_keys: list[Key] = []
     mark = (cursor.unit_micros, cursor.unit_id) if cursor else (0, 0)
