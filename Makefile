@@ -61,8 +61,12 @@ typecheck: $(VENV)/.installed-dev
 contracts: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 
+# Test files run on PYTEST_WORKERS processes (each with its own PostgreSQL and demo server);
+# a file stays on one worker, so its module fixtures are built once.
+PYTEST_WORKERS ?= 2
+
 pytest: install-dev
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 test: install-dev lint typecheck contracts pytest
 

@@ -10,6 +10,7 @@ itself is shown to refuse an inline script.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,7 +18,18 @@ from typing import Any
 import httpx
 import pytest
 
+from support.browser import LiveServer, serve_demo
+
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A demo server of this module's own: the payloads it stores in names and notes must
+    not reach the pages other browser tests read (they may run after it, on any worker)."""
+    with serve_demo(tmp_path_factory.mktemp("browser-xss")) as server:
+        yield server
+
 
 #: Payloads: each sets ``window.__xss`` to where it came from, if it ever runs.
 IMG = "<img src=x onerror=\"window.__xss='{where}'\">"
