@@ -68,6 +68,13 @@ def test_a_fraud_has_no_scene() -> None:
         # a bus ridden is a place; 跑路 is no road
         ("今天坐公交去上班手机被偷了", "公交"),
         ("健身房跑路了 年卡三千没退", "健身房"),
+        # 里 inside a place without a name is not shown, but 店里 stays whole
+        ("火锅店里有人喝多了砸杯子 十点多", "火锅店"),
+        ("网吧里面有人抽烟还打架", "网吧"),
+        ("店里的收银机昨晚被人撬了", "店里"),
+        # the same place said again with a relation is where it happened
+        ("下午去医院看病 出来发现电动车在医院门口被偷了", "医院门口"),
+        ("去超市买菜 车子停超市对面 回来就没了", "超市对面"),
     ],
 )
 def test_place_classes(text: str, place: str) -> None:

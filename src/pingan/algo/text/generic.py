@@ -76,6 +76,8 @@ _EN_PART_RE = re.compile(
     r"|car park|parking lot|kitchen|corridor|hallway|lift|elevator|stairwell|locker room"
     r"|changing room|waiting room|waiting hall|ticket office)\b"
 )
+#: Words of "inside" that end a place without a name and are not shown (饭店里, 网吧里面).
+_INSIDE_END_RE = re.compile(r"(?:里面|里头|里|内)$")
 _FLOOR_RE = re.compile(r"(?:[一二三四五六七八九十]|\d{1,2})(?:楼|层)(?![下上道梯])")
 _EXIT_RE = re.compile(r"[A-Za-z]\d?\s?(?:出口|口)|\d{1,2}号(?:出口|口)")
 
@@ -181,6 +183,15 @@ class PlaceRef:
             return self.landmark
         if self.phrase.isascii():
             return self.core or self.phrase
+        inside = _INSIDE_END_RE.search(self.phrase)
+        if (
+            self.landmark is None
+            and self.relation == "inside"
+            and inside is not None
+            and inside.start() >= 2
+            and self.phrase[: inside.start()] not in ("小区", "社区")
+        ):
+            return self.phrase[: inside.start()]  # 饭店里 → 饭店 (but 店里, 小区里 stay)
         return self.phrase
 
     def to_json(self) -> dict[str, object]:

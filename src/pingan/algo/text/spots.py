@@ -342,6 +342,20 @@ def _generic_or_named(norm: str, generics: list[PlaceRef]) -> PlaceRef | None:
     if not generics:
         return named
     first = generics[0]
+    if first.relation is None:
+        # 去银行办业务…锁在银行门口: the same place said again, closer, is where it happened
+        closer = next(
+            (
+                g
+                for g in generics[1:]
+                if g.relation not in (None, "inside")
+                and g.kind == first.kind
+                and g.phrase.startswith(first.phrase)
+            ),
+            None,
+        )
+        if closer is not None:
+            first = closer
     if (
         named is not None
         and first.phrase.isascii()
