@@ -75,6 +75,22 @@ def test_a_fraud_has_no_scene() -> None:
         # the same place said again with a relation is where it happened
         ("下午去医院看病 出来发现电动车在医院门口被偷了", "医院门口"),
         ("去超市买菜 车子停超市对面 回来就没了", "超市对面"),
+        # a building by its number before a place of it; a named compound keeps its name
+        ("居民反映 12栋车棚昨晚又丢了两个电瓶", "12栋车棚"),
+        ("3号楼楼道里堆满了纸箱子 还有人充电", "3号楼楼道"),
+        ("碧水湾5栋楼下有人吵架", "碧水湾5栋"),
+        # the part of a place without a name: its gate, its charging area
+        ("夜市北口有人为了摊位打起来了", "夜市北口"),
+        ("地下车库充电区那边冒烟了 快来人", "地下车库充电区"),
+        # written Cantonese: 喺 is 在, so 停喺 is no part of the place
+        ("我架车停喺商场停车场 返嚟就冇咗", "商场停车场"),
+        # English: gates, racks, numbered buildings and rooms, the wet market
+        ("my bike was taken from the north gate bike shed last night", "north gate bike shed"),
+        ("someone was fighting at the hospital main entrance around 9", "hospital main entrance"),
+        ("lost my wallet at the wet market this morning", "wet market"),
+        ("guys smoking weed behind building 7 every night", "building 7"),
+        ("my laptop was taken from room 305 while I was out", "room 305"),
+        ("we stayed at the hotel 3 nights and nothing happened", "hotel"),
     ],
 )
 def test_place_classes(text: str, place: str) -> None:

@@ -127,7 +127,13 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("高铁上", "火车上", "大巴上", "大巴车上", "长途车上", "客车上"), "vehicle"),
     **dict.fromkeys(("车厢里",), "vehicle"),
     # English
-    **dict.fromkeys(("night market", "market", "food market"), "marketplace"),
+    **dict.fromkeys(
+        ("night market", "market", "food market", "wet market", "vegetable market"), "marketplace"
+    ),
+    **dict.fromkeys(("bicycle shed", "bike shelter"), "bicycle_parking"),
+    **dict.fromkeys(("taxi rank", "taxi stand", "taxi line"), "taxi"),
+    **dict.fromkeys(("shuttle bus",), "station"),
+    **dict.fromkeys(("warehouse", "factory", "workshop"), "industrial"),
     **dict.fromkeys(
         ("parking garage", "parking lot", "car park", "underground parking", "garage", "parking"),
         "parking",
@@ -313,6 +319,8 @@ KIND_TAGS: dict[str, tuple[str, ...]] = {
     "post_office": ("amenity=post_office",),
     "vehicle": (),
     "water": ("natural=water",),
+    "taxi": ("amenity=taxi",),
+    "industrial": ("landuse=industrial",),
 }
 
 #: Chinese relation words after a landmark → relation.

@@ -39,7 +39,9 @@ ZH_RELATION_WORDS = sorted(
 )
 _ZH_GENERIC_RE = re.compile(
     r"(?P<pre>单元|公司|学校|地下|楼下|楼上|路边|马路边|街边|门口|男生|女生|校外|工人|员工|物业|小"
-    r"|\d{3,4}(?=宿舍|寝室|教室|办公室|自习室)|小区(?=(?:地下)?(?:车棚|车库|停车|充电)))?"
+    r"|\d{3,4}(?=宿舍|寝室|教室|办公室|自习室)|小区(?=(?:地下)?(?:车棚|车库|停车|充电))"
+    # a building by its number before a place of it: 3栋车棚, 4栋楼道, 8号楼楼下
+    r"|(?<![^\s，。！？、；：,.!?;:在的从到是了】])(?:\d{1,3}|[A-Z])(?:栋|号楼|幢|座)(?=楼下|楼道|车棚|出租屋|电梯|楼梯|天台|顶楼))?"
     r"(?P<word>" + "|".join(map(re.escape, ZH_WORDS)) + r")"
     r"(?P<rel>" + "|".join(ZH_RELATION_WORDS) + r")?"
 )
@@ -49,6 +51,7 @@ _EN_GENERIC_RE = re.compile(
     + r")\s+)?(?:(?:the|a|an|our|my|his|her|their|your|this|that|some|[a-z]+'s)\s+"
     r"|(?<=\bat )|(?<=\bin )|(?<=\bon )|(?<=\bnear )"
     r"|(?<=\boutside )|(?<=\bfrom )|(?<=\bby )|(?<=\binside )|(?<=\bbehind ))"
+    r"(?P<gate>(?:north|south|east|west|main|back|side)\s+gate\s+(?=bike|bicycle|car|parking))?"
     r"(?:(?:local|nearby|big|small|little|crowded|packed|busy|quiet|dark|empty|cheap|fancy"
     r"|popular|famous|late-night|dodgy)\s+)?"
     r"(?P<word>(?:(?:underground|outdoor|multi-storey|covered|basement|international|primary"
@@ -61,6 +64,7 @@ _NOT_GENERIC_AFTER = ("费", "卡", "证", "价", "员", "号", "群", "老师",
 #: What follows a generic place and makes it more precise: a part of it, a building, a stairwell.
 _PART_RE = re.compile(
     r"大堂|大厅|后厨|更衣室|厕所|卫生间|洗手间|走廊|院里|院子|道(?![歉理路])"
+    r"|[东西南北]口|充电区|停放区|自行车区|仓库区"
     r"|\s?(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[A-Z])(?:号楼|栋|幢|单元|座)"
 )
 #: English rides: a place only when ridden (on the bus, in a taxi), not when acting (by a taxi).
@@ -72,10 +76,20 @@ _EN_RIDDEN_RE = re.compile(
 )
 #: What follows an English generic place and is a part of it: "the hotel reception".
 _EN_PART_RE = re.compile(
+    r"(?:\s(?:[A-Z]|\d{1,4})(?=\s[a-z]))?"  # building 5 bike rack, dorm 6 corridor
     r"\s(?:room|lobby|reception|front desk|dorm|dormitory|toilets?|restroom|bathroom"
     r"|car park|parking lot|kitchen|corridor|hallway|lift|elevator|stairwell|locker room"
-    r"|changing room|waiting room|waiting hall|ticket office)\b"
+    r"|changing room|waiting room|waiting hall|ticket office"
+    r"|(?:(?:north|south|east|west|main|front|back|side)\s)?(?:gate|entrance)"
+    r"|bike rack|bike shed|bicycle shed|taxi rank|taxi stand|taxi line|drop-off zone)\b"
 )
+#: Generic places numbered after the word (building 5, room 412, bus 23, Block B).
+_EN_NUMBERED = frozenset({"building", "block", "dorm", "dormitory", "flat", "room", "bus"})
+_EN_NUMBER_RE = re.compile(
+    r"\s(?:[A-Z]|\d{1,4})\b(?![:.]\d|\s?(?:am|pm|a\.m|p\.m|yuan|rmb|kuai|mins?|minutes?"
+    r"|hours?|days?|times|people|of)\b)"
+)
+
 #: Words of "inside" that end a place without a name and are not shown (饭店里, 网吧里面).
 _INSIDE_END_RE = re.compile(r"(?:里面|里头|里|内)$")
 _FLOOR_RE = re.compile(r"(?:[一二三四五六七八九十]|\d{1,2})(?:楼|层)(?![下上道梯])")
@@ -337,8 +351,13 @@ def find_generic(text: str) -> list[PlaceRef]:
             continue  # hit by a taxi: the ride did it, it is no place
         rel = m.group("rel")
         start = m.start("rel") if rel else m.start("word")
+        if not rel and m.group("gate"):
+            start = m.start("gate")  # the south gate bike shed
         part = _EN_PART_RE.match(text, m.end())
         end = part.end() if part is not None else m.end()  # the hotel reception, hostel dorm
+        number = _EN_NUMBER_RE.match(text, m.end())
+        if part is None and number is not None and m.group("word").lower() in _EN_NUMBERED:
+            end = number.end()  # building 5, room 412, bus 23
         out.append(
             PlaceRef(
                 text[start:end],

@@ -41,9 +41,18 @@ CN_NUM_CHARS = "零〇一二两俩三四五六七八九十百"
 CN_NUMERAL_DIGITS = "零〇一二两三四五六七八九"
 
 
+#: Cantonese written words with one Mandarin character of the same use: 停喺 → 停在,
+#: 我嘅 → 我的, 偷咗 → 偷了, 冇 → 没 (畀 is left: it is both 被 and 给).
+_CANTONESE = str.maketrans({"喺": "在", "嘅": "的", "咗": "了", "冇": "没"})
+
+
 def normalize(text: str) -> str:
-    """Turn full-width digits and punctuation into ASCII ones (same length)."""
-    return text.translate(_FULLWIDTH)
+    """Turn full-width characters into ASCII ones and Cantonese words into Mandarin ones.
+
+    The Cantonese words are the commonest written ones (喺, 嘅, 咗, 冇); every replacement is
+    one character for one, so offsets into the text stay valid.
+    """
+    return text.translate(_FULLWIDTH).translate(_CANTONESE)
 
 
 def parse_small_int(token: str) -> int | None:
