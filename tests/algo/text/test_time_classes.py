@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,6 +37,21 @@ Z = ZoneInfo("Asia/Shanghai")
         ("2026-07-11T18:30", "后晌三点多俺的电驴没了", "07-11 15:10", "07-11 15:40"),
         # 的九号 is the e-bike, not the 9th of the month
         ("2026-07-08T07:30", "楼下的九号 凌晨两点多被人推走了", "07-08 02:00", "07-08 03:00"),
+        # an English evening has no small hours: 5:40 this evening is 17:40
+        (
+            "2026-03-18T19:00",
+            "At around 5:40 this evening two men on a motorbike snatched my bag",
+            "03-18 17:40",
+            "03-18 17:40",
+        ),
+        # written Cantonese words of time: 琴晚 last night, 今朝 this morning, 寻日 yesterday
+        (
+            "2026-03-18T09:00",
+            "琴晚十一点我架电动车停喺楼下，今朝七点落楼就冇咗",
+            "03-17 23:00",
+            "03-18 07:00",
+        ),
+        ("2026-03-18T20:00", "寻日下昼三点喺地铁站畀人扒咗部手机", "03-17 15:00", "03-17 15:00"),
     ],
 )
 def test_time_classes(sent: str, text: str, start: str, end: str) -> None:
@@ -46,6 +61,14 @@ def test_time_classes(sent: str, text: str, start: str, end: str) -> None:
     # the interval contains the true one
     assert got.start.strftime("%m-%d %H:%M") <= start
     assert got.end.strftime("%m-%d %H:%M") >= end
+
+
+def test_cantonese_day_words_name_the_day() -> None:
+    now = datetime(2026, 3, 18, 20, 0, tzinfo=Z)
+    got = resolve_time("寻日下昼三点喺地铁站畀人扒咗部手机", now)
+    assert got is not None
+    assert (got.start.day, got.end.day) == (17, 17)
+    assert got.end - got.start <= timedelta(hours=1)
 
 
 def test_a_standing_condition_has_no_time_without_a_clock() -> None:

@@ -10,6 +10,8 @@ Three readings share the table :data:`CN_DIGITS` and :data:`CN_UNITS`:
 
 from __future__ import annotations
 
+import re
+
 _FULLWIDTH = str.maketrans(
     "０１２３４５６７８９：．，！？（）　％￥",
     "0123456789:.,!?() %¥",
@@ -44,15 +46,32 @@ CN_NUMERAL_DIGITS = "零〇一二两三四五六七八九"
 #: Cantonese written words with one Mandarin character of the same use: 停喺 → 停在,
 #: 我嘅 → 我的, 偷咗 → 偷了, 冇 → 没 (畀 is left: it is both 被 and 给).
 _CANTONESE = str.maketrans({"喺": "在", "嘅": "的", "咗": "了", "冇": "没"})
+#: Cantonese words of time, each with a Mandarin word of the same length.
+_CANTONESE_TIME = {
+    "琴晚": "昨晚",
+    "寻晚": "昨晚",
+    "琴日": "昨日",
+    "寻日": "昨日",
+    "今朝": "今早",
+    "朝早": "早上",
+    "下昼": "下午",
+    "头先": "刚才",
+    "啱啱": "刚刚",
+}
+_CANTONESE_TIME_RE = re.compile("|".join(_CANTONESE_TIME))
 
 
 def normalize(text: str) -> str:
     """Turn full-width characters into ASCII ones and Cantonese words into Mandarin ones.
 
-    The Cantonese words are the commonest written ones (喺, 嘅, 咗, 冇); every replacement is
-    one character for one, so offsets into the text stay valid.
+    The Cantonese words are the commonest written ones (喺, 嘅, 咗, 冇) and words of time
+    (琴晚, 寻日, 今朝, 下昼, 头先); every replacement has the length of what it replaces, so
+    offsets into the text stay valid.
     """
-    return text.translate(_FULLWIDTH).translate(_CANTONESE)
+    text = text.translate(_FULLWIDTH).translate(_CANTONESE)
+    if _CANTONESE_TIME_RE.search(text) is None:
+        return text
+    return _CANTONESE_TIME_RE.sub(lambda m: _CANTONESE_TIME[m.group(0)], text)
 
 
 def parse_small_int(token: str) -> int | None:

@@ -194,7 +194,9 @@ def _clock_hours(hour: int, minute: int, part: str | None, known: bool) -> list[
             readings.append(minute / 60)  # 十二点二十 said at one in the night: 00:20
         return readings
     h: float = hour
-    if part in NIGHT_PARTS:
+    if part == "evening" and h < 12:
+        h += 12  # "at 5:40 this evening": no small hours in an English evening
+    elif part in NIGHT_PARTS:
         if h < 6:
             h += 24
         elif h < 12:
