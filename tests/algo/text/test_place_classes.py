@@ -82,6 +82,9 @@ def test_a_fraud_has_no_scene() -> None:
         # the part of a place without a name: its gate, its charging area
         ("夜市北口有人为了摊位打起来了", "夜市北口"),
         ("地下车库充电区那边冒烟了 快来人", "地下车库充电区"),
+        # a grid worker's report words and a time before a place are no part of it
+        ("6点10分左右小区正门外一辆渣土车把门岗撞了", "小区正门"),
+        ("居民反映路边停的车这两天连着被人偷油", "路边"),
         # written Cantonese: 喺 is 在, so 停喺 is no part of the place
         ("我架车停喺商场停车场 返嚟就冇咗", "商场停车场"),
         # English: gates, racks, numbered buildings and rooms, the wet market

@@ -91,8 +91,10 @@ _EN_AT_NAME_RE = re.compile(
 _ZH_REL_AFTER_RE = re.compile(r"(?:的)?(?P<rel>" + "|".join(ZH_RELATION_WORDS) + r")")
 _JUNK_PREFIX_RE = re.compile(
     r"^(?:(?:凌晨|早上|上午|中午|下午|傍晚|晚上|半夜|夜里)?[\d一二三四五六七八九十两]*点"
-    r"(?:[\d一二三四五六七八九十]{1,3}分?|[半多钟])?|[\d一二三四五六七八九十]{1,3}分?(?=[锁停放])"
+    r"(?:[\d一二三四五六七八九十]{1,3}分?|[半多钟])?(?:左右)?|[\d一二三四五六七八九十]{1,3}分?(?=[锁停放])"
     r"|最近|刚才|然后|回来|发现|地址是|地址|进入|停进|停到|停在|停(?!车)|放在|放|锁在|锁|搁在|搁|去|在|进"
+    # a grid worker or guard reporting for others: 居民反映, 巡逻发现, 本人为…保安
+    r"|(?:接到?)?(?:居民|群众|业主|商户)?反映|巡逻时?|本人为|本人是|分?左右"
     # 上超市, 上医院: spoken "go to" before a generic place (上海路 keeps its 上)
     r"|上(?=" + "|".join(ZH_WORDS) + r"))+"
 )
@@ -294,6 +296,8 @@ def _first_place(
         return en  # "across from Starbucks on Nanjing Road": the first place said
     for i, span in enumerate(spans):
         junk = _JUNK_PREFIX_RE.match(span.name)
+        if junk is not None and len(span.name) - junk.end() < 2 and span.name.endswith("路"):
+            continue  # 居民反映路边…: a story and a roadside, no road's name
         if (
             junk is not None
             and junk.end()
