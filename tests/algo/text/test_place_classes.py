@@ -85,6 +85,10 @@ def test_a_fraud_has_no_scene() -> None:
         # a grid worker's report words and a time before a place are no part of it
         ("6点10分左右小区正门外一辆渣土车把门岗撞了", "小区正门"),
         ("居民反映路边停的车这两天连着被人偷油", "路边"),
+        # drivers' and night workers' places
+        ("昨晚十二点高速出口有两辆车追尾了", "高速出口"),
+        ("宵夜摊上两桌人喝多了打起来了", "宵夜摊"),
+        ("车停在高架桥底 早上起来电瓶被人拆了", "高架桥底"),
         # written Cantonese: 喺 is 在, so 停喺 is no part of the place
         ("我架车停喺商场停车场 返嚟就冇咗", "商场停车场"),
         # English: gates, racks, numbered buildings and rooms, the wet market

@@ -71,6 +71,17 @@ KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(("广场",), "square"),
     **dict.fromkeys(("厂门口", "厂里", "工厂", "工作室", "茶水间", "工位"), "office"),
     **dict.fromkeys(("桥头", "桥洞下", "高架桥下", "隧道", "国道", "国道边上"), "outdoor"),
+    # drivers' and night workers' places (w11, w12 training passes)
+    **dict.fromkeys(("高速出口", "高速路口", "高速口", "高架桥", "高架", "斑马线"), "outdoor"),
+    **dict.fromkeys(("宵夜摊", "夜宵摊"), "fast_food"),
+    **dict.fromkeys(("洗车场", "洗车店", "档口", "铺面", "底商"), "shop"),
+    **dict.fromkeys(("卡座", "吧台"), "bar"),
+    **dict.fromkeys(("车位", "地库"), "parking"),
+    **dict.fromkeys(("电梯厅",), "residential"),
+    **dict.fromkeys(("快递站",), "post_depot"),
+    **dict.fromkeys(("民宿",), "hotel"),
+    **dict.fromkeys(("茶楼",), "cafe"),
+    **dict.fromkeys(("汽车站",), "station"),
     **dict.fromkeys(("茶馆", "发廊", "澡堂", "洗浴中心"), "shop"),
     **dict.fromkeys(("地铁车厢", "公交车", "公交"), "station"),
     **dict.fromkeys(("园区", "产业园", "工业园"), "office"),
@@ -334,7 +345,7 @@ RELATIONS: dict[str, str] = {
     **dict.fromkeys(("对面", "马路对面", "对过"), "opposite"),
     **dict.fromkeys(("旁边", "边上", "隔壁", "旁"), "beside"),
     **dict.fromkeys(("附近", "周边", "一带", "跟前"), "near"),  # 跟前: spoken, right by
-    **dict.fromkeys(("楼下", "底下", "下面"), "below"),  # 天桥底下
+    **dict.fromkeys(("楼下", "底下", "下面", "底"), "below"),  # 天桥底下, 高架桥底
     **dict.fromkeys(("后面", "背后", "后头"), "behind"),
     **dict.fromkeys(("前面",), "front"),
     **dict.fromkeys(("东侧", "东边", "西侧", "西边", "南侧", "南边", "北侧", "北边"), "side"),
