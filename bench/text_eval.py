@@ -401,7 +401,10 @@ def write_section(body: str) -> None:
         head, rest = text.split(SECTION, 1)
         nxt = rest.find("\n## ")
         tail = rest[nxt + 1 :] if nxt >= 0 else ""
-        text = head + section + ("\n" + tail if tail else "")
+        # hand-written subsections (### …) after the tables are kept as they are
+        own = rest[: nxt if nxt >= 0 else len(rest)]
+        notes = own[own.find("\n### ") + 1 :].rstrip("\n") + "\n" if "\n### " in own else ""
+        text = head + section + ("\n" + notes if notes else "") + ("\n" + tail if tail else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text, encoding="utf-8")
