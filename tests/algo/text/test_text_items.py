@@ -43,3 +43,20 @@ def test_counts_plates_and_batteries() -> None:
 def test_daytime_is_not_white_and_fruit_is_not_a_phone() -> None:
     assert find_items("白天买了点苹果") == []
     assert find_items("抢劫的人骑电动车跑了") == []
+
+
+def test_english_colours_said_apart_from_the_item() -> None:
+    # the colour before a brand said after the item word, and the colour right after a brand
+    got = find_items("E-bike stolen at the south gate. Green Ninebot, bought last spring")
+    assert [(i.kind, i.brand, i.colour) for i in got] == [("ebike", "九号", "green")]
+    got = find_items("my bicycle is stolen at library bike rack. giant, black, 1800 yuan")
+    assert [(i.kind, i.brand, i.colour) for i in got] == [("bicycle", "捷安特", "black")]
+
+
+def test_english_sheds_and_the_thiefs_ride_are_no_property() -> None:
+    got = find_items("two men on a motorbike snatched my handbag near the bike shed")
+    assert [i.kind for i in got] == ["other"]
+    got = find_items("a guy on an e-bike grabbed my phone and rode off")
+    assert [i.kind for i in got] == ["phone"]
+    # a bike of one's own is still property
+    assert [i.kind for i in find_items("someone stole my bike from the bike rack")] == ["bicycle"]

@@ -73,8 +73,12 @@ _PLATE_RE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·\s-]?[A-Z0-9]{5,6}"
 )
 #: 手机店, 手机号: the word names something else; 骑电动车跑了: the offender's vehicle.
-_NOT_ITEM_AFTER_RE = re.compile(r"店|号|壳|铺|行|卡|支架|充电|上楼|进电梯|进楼道|站|员|柜|点|小哥")
-_RIDER_BEFORE_RE = re.compile(r"(?:骑|骑着|开着|坐着|开)$")
+_NOT_ITEM_AFTER_RE = re.compile(
+    r"店|号|壳|铺|行|卡|支架|充电|上楼|进电梯|进楼道|站|员|柜|点|小哥"
+    r"|\s?(?:shed|rack|lane|parking|shelter|shop|park)\b",  # a bike shed is no bike
+    re.IGNORECASE,
+)
+_RIDER_BEFORE_RE = re.compile(r"(?:骑|骑着|开着|坐着|开)$|\b(?:on|riding)\s+an?\s+$", re.IGNORECASE)
 _BAG_RE = re.compile(r"抢包|偷包|(?:我的|她的|他的|的)包(?!子)|包被|挎包|手提包")
 _BATTERY_WORDS = ("电瓶", "电池", "battery")
 _EN_NUM = {"two": 2, "three": 3, "four": 4, "five": 5}
@@ -132,10 +136,12 @@ def _item_words(norm: str) -> list[_Draft]:
     for m in _ITEM_RE.finditer(norm):
         word = m.group(0)
         kind = ITEM_WORDS[word.lower()]
-        if _NOT_ITEM_AFTER_RE.match(norm, m.end()) or _RIDER_BEFORE_RE.search(
-            norm[max(0, m.start() - 3) : m.start()]
+        if (
+            _NOT_ITEM_AFTER_RE.match(norm, m.end())
+            or _RIDER_BEFORE_RE.search(norm[max(0, m.start() - 12) : m.start()])
+            or (word.isascii() and re.match(r"[A-Za-z]", norm[m.start() - 1 : m.start()]))
         ):
-            continue
+            continue  # a bike shed, a thief on a motorbike, the 骑 of a rider
         count = _count_before(norm, m)
         same = [d for d in drafts if d.kind == kind]
         if same and count == 1:
@@ -198,7 +204,18 @@ def _add_colours(norm: str, drafts: list[_Draft]) -> None:
         colour = COLOURS[m.group(0).lower()]
         after_items = [d for d in drafts if 0 <= d.pos - m.end() <= 12]
         before_items = [d for d in drafts if 0 <= m.start() - d.pos <= 16]
-        brand_after = _BRAND_RE.search(norm, m.end(), m.end() + 6)
+        # English words are longer: "Green Ninebot", "giant, black"
+        reach = 16 if m.group(0).isascii() else 6
+        brand_after = _BRAND_RE.search(norm, m.end(), m.end() + reach)
+        if brand_after is None and m.group(0).isascii():
+            brand_after = next(
+                (
+                    b
+                    for b in _BRAND_RE.finditer(norm, max(0, m.start() - 12), m.start())
+                    if not norm[b.end() : m.start()].strip(" ,")
+                ),
+                None,
+            )  # "a Giant, black": the colour said right after the brand
         if brand_after is not None:
             next_brand, next_kind = BRANDS[brand_after.group(0).lower()]
             owners = [d for d in drafts if d.kind == next_kind and d.brand == next_brand] or [
