@@ -98,6 +98,14 @@ def test_a_fraud_has_no_scene() -> None:
         ("guys smoking weed behind building 7 every night", "building 7"),
         ("my laptop was taken from room 305 while I was out", "room 305"),
         ("we stayed at the hotel 3 nights and nothing happened", "hotel"),
+        # a Chinese name pasted into English says where: it wins over the English words
+        (
+            "the taxi driver hit me after we argued about the fare, at 白云机场 taxi line",
+            "白云机场",
+        ),
+        ("our shop on the 3rd floor of 天河城 was broken into last night", "天河城"),
+        ("a man snatched my bag in 沙面 around 6 this evening", "沙面"),
+        ("my colleague 王伟 said his phone was stolen at the gym", "gym"),
     ],
 )
 def test_place_classes(text: str, place: str) -> None:

@@ -50,6 +50,7 @@ from pingan.algo.text.generic import (
     is_proper,
     kind_of,
 )
+from pingan.algo.text.lexicon import PLACE_SUFFIXES
 from pingan.algo.text.numbers import normalize
 from pingan.algo.text.places import PlaceSpan, find_place_spans
 
@@ -100,6 +101,14 @@ _JUNK_PREFIX_RE = re.compile(
 )
 #: Characters that tell a span before a generic word is a story, not a name (逛, 带, 时候).
 _VERBISH = frozenset("带逛候冒充送发现回来孩子时去到在是了")
+#: A Chinese name in an English message: 2–12 characters.
+_CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}")
+#: An English preposition of place right before a name: "in 沙面", "at the 万菱汇 mall".
+_EN_PLACE_PREP_RE = re.compile(
+    r"\b(?:at|in|near|outside|from|of|on|behind|to|opposite)\s+(?:the\s+)?$", re.IGNORECASE
+)
+#: How a Chinese place name ends: the gazetteer's suffixes and a few more.
+_CJK_NAME_ENDINGS = (*PLACE_SUFFIXES, "机场", "路", "街", "大道", "园", "区", "楼", "站", "酒店")
 #: Between an English generic place and a named one: "the car park of 江景花园".
 _EN_OF_RE = re.compile(r"^[\s,]*(?:of|at|in|on|near|by|behind|outside)?\s*$", re.IGNORECASE)
 #: A longer gap: "the flat above me in 幸福里小区".
@@ -176,7 +185,7 @@ def read_place(
     """
     ref = _read_place(text, find_places=find_places)
     if ref is None or ref.landmark is None:
-        return ref
+        return _en_cjk_name(normalize(text)) or ref
     norm = normalize(text)
     if not _SPEAKER_HOME_RE.search(norm[: ref.start]):
         return ref
@@ -334,6 +343,25 @@ def _first_place(
             return _named_ref(norm, later, [PlaceRef(span.name, span.start, span.end, kind=kind)])
         return PlaceRef(span.name, span.start, span.end, None, None, kind)
     return _generic_or_named(norm, generics)
+
+
+def _en_cjk_name(norm: str) -> PlaceRef | None:
+    """Read a Chinese place name written into an English message ("taxi line at 白云机场").
+
+    Writers of English paste the Chinese name of where it happened; it says more than the
+    English words around it ("our office on the 12th floor of 环球中心"). A run of Chinese is
+    taken when it ends as place names end (机场, 中心, 大厦, 路) or follows a preposition of
+    place ("in 沙面").
+    """
+    cjk = sum(1 for c in norm if "\u4e00" <= c <= "\u9fff")
+    latin = sum(1 for c in norm if c.isascii() and c.isalpha())
+    if cjk == 0 or latin < 3 * cjk:
+        return None
+    for m in _CJK_RUN_RE.finditer(norm):
+        run = m.group(0)
+        if run.endswith(_CJK_NAME_ENDINGS) or _EN_PLACE_PREP_RE.search(norm, 0, m.start()):
+            return PlaceRef(run, m.start(), m.end(), run, None, kind_of(run))
+    return None
 
 
 def _generic_or_named(norm: str, generics: list[PlaceRef]) -> PlaceRef | None:
