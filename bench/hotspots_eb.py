@@ -49,8 +49,9 @@ def evaluate(
     return {k: list(v / max(total, 1)) for k, v in hits.items()}, total, len(starts)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def toronto_on_grid(description: str) -> tuple[hs.Events, hs.Grid]:
+    """Parse ``--cache``, load the Toronto records and put them on the 150 m study grid."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/pingan/wheels")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -58,9 +59,19 @@ def main() -> None:
     grid = hs.make_grid(data.lon, data.lat, 150.0)
     events = hs.events_on_grid(grid, data.time_h(), data.lon, data.lat, data.type)
     print(f"{len(data)} incidents, {grid.n_cells} study cells, raster {grid.shape}")
+    return events, grid
+
+
+def fixed_model(grid: hs.Grid, model: str, params: Mapping[str, object]) -> Model:
+    """One of pingan's forecast models with fixed settings, for a week ahead."""
+    return lambda ev, at: hs.forecast_hotspots(ev, grid, at, WEEK_H, model, params)
+
+
+def main() -> None:
+    events, grid = toronto_on_grid(__doc__.splitlines()[0])
 
     def fixed(model: str, params: Mapping[str, object]) -> Model:
-        return lambda ev, at: hs.forecast_hotspots(ev, grid, at, WEEK_H, model, params)
+        return fixed_model(grid, model, params)
 
     def eb(params: Mapping[str, object]) -> Model:
         return lambda ev, at: shrunk_forecast(grid, ev, at, params)

@@ -22,16 +22,13 @@ that ``parse_incidents_csv`` keeps. Prints only; RESULTS.md is edited by hand.
 
 from __future__ import annotations
 
-import argparse
-import os
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 import numpy as np
 
-from hotspots import WEEK_H, hours, load_toronto
-from hotspots_eb import COVERAGES, evaluate
+from hotspots import WEEK_H, hours
+from hotspots_eb import COVERAGES, evaluate, fixed_model, toronto_on_grid
 from pingan.algo import hotspots as hs
 from pingan.algo.hotspots.models import cell_counts
 
@@ -103,20 +100,9 @@ def ensemble_rates(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/pingan/wheels")
-    args = parser.parse_args()
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    data = load_toronto(args.cache)
-    grid = hs.make_grid(data.lon, data.lat, 150.0)
-    events = hs.events_on_grid(grid, data.time_h(), data.lon, data.lat, data.type)
-    print(f"{len(data)} incidents, {grid.n_cells} study cells, raster {grid.shape}")
-
-    def fixed(model: str, params: Mapping[str, object]) -> Model:
-        return lambda ev, at: hs.forecast_hotspots(ev, grid, at, WEEK_H, model, params)
-
-    naive = fixed("naive", {"window_days": 365.0})
-    best = fixed("best", hs.BEST_DEFAULTS)
+    events, grid = toronto_on_grid(__doc__.splitlines()[0])
+    naive = fixed_model(grid, "naive", {"window_days": 365.0})
+    best = fixed_model(grid, "best", hs.BEST_DEFAULTS)
     val = (hours("2020-07-01"), hours("2021-01-01"))
     tic = time.perf_counter()
     cands = {

@@ -90,8 +90,17 @@ _EN_NUMBER_RE = re.compile(
     r"|hours?|days?|times|people|of)\b)"
 )
 
-#: Words of "inside" that end a place without a name and are not shown (饭店里, 网吧里面).
-_INSIDE_END_RE = re.compile(r"(?:里面|里头|里|内)$")
+#: Words of "inside" that end a place without a name and are not shown (饭店里, 网吧里面);
+#: 上 stays (地铁上 is the ride itself).
+_INSIDE_END_RE = re.compile(
+    "(?:"
+    + "|".join(
+        sorted(
+            (r for r, v in RELATIONS.items() if v == "inside" and r != "上"), key=len, reverse=True
+        )
+    )
+    + ")$"
+)
 _FLOOR_RE = re.compile(r"(?:[一二三四五六七八九十]|\d{1,2})(?:楼|层)(?![下上道梯])")
 _EXIT_RE = re.compile(r"[A-Za-z]\d?\s?(?:出口|口)|\d{1,2}号(?:出口|口)")
 

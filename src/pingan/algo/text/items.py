@@ -53,7 +53,13 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_ITEM_RE = re.compile(_alternation(list(ITEM_WORDS)), re.IGNORECASE)
+_ITEM_RE = re.compile(
+    "|".join(
+        rf"(?<![A-Za-z]){re.escape(w)}" if w.isascii() else re.escape(w)  # not motorbike
+        for w in sorted(ITEM_WORDS, key=len, reverse=True)
+    ),
+    re.IGNORECASE,
+)
 _BRAND_RE = re.compile(
     "|".join(
         rf"(?<![A-Za-z]){re.escape(alias)}(?![a-z])" if alias.isascii() else re.escape(alias)
@@ -136,12 +142,10 @@ def _item_words(norm: str) -> list[_Draft]:
     for m in _ITEM_RE.finditer(norm):
         word = m.group(0)
         kind = ITEM_WORDS[word.lower()]
-        if (
-            _NOT_ITEM_AFTER_RE.match(norm, m.end())
-            or _RIDER_BEFORE_RE.search(norm[max(0, m.start() - 12) : m.start()])
-            or (word.isascii() and re.match(r"[A-Za-z]", norm[m.start() - 1 : m.start()]))
+        if _NOT_ITEM_AFTER_RE.match(norm, m.end()) or _RIDER_BEFORE_RE.search(
+            norm[max(0, m.start() - 12) : m.start()]
         ):
-            continue  # a bike shed, a thief on a motorbike, the 骑 of a rider
+            continue  # a bike shed, the thief's ride (骑电动车, "on a motorbike")
         count = _count_before(norm, m)
         same = [d for d in drafts if d.kind == kind]
         if same and count == 1:

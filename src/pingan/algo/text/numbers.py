@@ -69,8 +69,6 @@ def normalize(text: str) -> str:
     offsets into the text stay valid.
     """
     text = text.translate(_FULLWIDTH).translate(_CANTONESE)
-    if _CANTONESE_TIME_RE.search(text) is None:
-        return text
     return _CANTONESE_TIME_RE.sub(lambda m: _CANTONESE_TIME[m.group(0)], text)
 
 
